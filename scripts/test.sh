@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test run behind `make test`. With CI=true it also runs the suite on
+# PostgreSQL (starting the local cluster if it is installed but stopped) and the
+# browser tests in Debian's Chromium (installing the package if it is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DJANGO_SETTINGS_MODULE=cmepath.settings.test
+unset DATABASE_URL || true
+
+echo "== ruff"
+$BIN/ruff check src tests bench
+echo "== mypy"
+$BIN/mypy src/cmepath
+
+echo "== pytest (SQLite)"
+$BIN/pytest -q -n 2 -m "not browser and not postgres" -p no:cacheprovider
+
+if [ "${CI:-}" = "true" ]; then
+  bash scripts/ensure-postgres.sh
+  echo "== pytest (PostgreSQL)"
+  DATABASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cmepath}" \
+    $BIN/pytest -q -n 2 -m "not browser" -p no:cacheprovider
+  bash scripts/ensure-chromium.sh
+  echo "== browser tests (Chromium)"
+  BROWSER_TESTS=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $BIN/pytest -q -m browser -p no:cacheprovider
+fi

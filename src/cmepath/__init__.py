@@ -1,0 +1,3 @@
+"""cmepath: continuing medical education as a career tool."""
+
+__version__ = "0.1.0"

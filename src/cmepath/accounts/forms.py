@@ -1,0 +1,79 @@
+"""Forms: explicit fields only, never ``__all__``; services do the validation that matters."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import BoardCertification, Licence, Profile
+from .taxonomy import choices as taxonomy_choices
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProfileForm(forms.ModelForm):
+    primary_specialty = forms.ChoiceField(required=False)
+    specialties = forms.MultipleChoiceField(required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+                                            label="Other specialties")
+
+    class Meta:
+        model = Profile
+        fields = [
+            "first_name", "last_name", "profession", "primary_specialty", "specialties", "birth_month",
+            "date_of_first_licensure", "share_patients_65_plus", "career_goal", "next_review_date",
+            "annual_cme_allowance", "paid_cme_days",
+        ]
+        widgets = {"date_of_first_licensure": DateInput(), "next_review_date": DateInput()}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        opts = taxonomy_choices()
+        self.fields["primary_specialty"].choices = [("", "— choose —"), *opts]  # type: ignore[attr-defined]
+        self.fields["specialties"].choices = opts  # type: ignore[attr-defined]
+
+
+class NpiForm(forms.Form):
+    npi = forms.CharField(label="NPI", max_length=20, help_text="10 digits, from NPPES.")
+
+
+class LicenceForm(forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ["state", "licence_type", "number", "issue_date", "expiry_date", "dea_registered",
+                  "dea_registration_date", "direct_patient_care"]
+        widgets = {"issue_date": DateInput(), "expiry_date": DateInput(), "dea_registration_date": DateInput()}
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        issue, expiry = data.get("issue_date"), data.get("expiry_date")
+        if issue and expiry and expiry <= issue:
+            self.add_error("expiry_date", "The expiry date must come after the issue date.")
+        return data
+
+
+class BoardCertificationForm(forms.ModelForm):
+    class Meta:
+        model = BoardCertification
+        fields = ["board", "specialty", "cycle_start", "cycle_end"]
+        widgets = {"cycle_start": DateInput(), "cycle_end": DateInput()}
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("cycle_start"), data.get("cycle_end")
+        if start and end and end <= start:
+            self.add_error("cycle_end", "The cycle must end after it starts.")
+        return data
+
+
+class ProofForm(forms.Form):
+    file = forms.FileField(label="Proof of licence", help_text="PDF, PNG or JPEG, at most 10 MiB.")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect)
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Token name", help_text="Name it after the integration.")

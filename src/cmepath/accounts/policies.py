@@ -1,0 +1,62 @@
+"""Permission policies of the accounts app: one per model (core.policy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from cmepath.core.policy import Policy, is_admin, role_of
+
+from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile
+
+
+class ProfilePolicy(Policy[Profile]):
+    model = Profile
+
+
+class LicencePolicy(Policy[Licence]):
+    model = Licence
+
+
+class BoardCertificationPolicy(Policy[BoardCertification]):
+    model = BoardCertification
+
+
+class LicenceProofPolicy(Policy[LicenceProof]):
+    """Owners see their proofs; admins see all and are the only ones who decide."""
+
+    model = LicenceProof
+    actions = frozenset({"view", "change", "delete", "decide"})
+
+    def allows(self, user: Any, action: str, obj: LicenceProof) -> bool:
+        if action == "decide":
+            return is_admin(user)
+        return super().allows(user, action, obj)
+
+    def visible(self, user: Any, action: str = "view") -> models.QuerySet[LicenceProof]:
+        if action == "decide":
+            qs = LicenceProof.objects.all()
+            return qs if is_admin(user) else qs.none()
+        return super().visible(user, action)
+
+
+class ApiTokenPolicy(Policy[ApiToken]):
+    """Tokens are strictly personal: not even admins read another user's tokens."""
+
+    model = ApiToken
+
+    def visible(self, user: Any, action: str = "view") -> models.QuerySet[ApiToken]:
+        if role_of(user) is None:
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=user)
+
+    def allows(self, user: Any, action: str, obj: ApiToken) -> bool:
+        return role_of(user) is not None and obj.user_id == user.pk
+
+
+profiles = ProfilePolicy()
+licences = LicencePolicy()
+board_certifications = BoardCertificationPolicy()
+proofs = LicenceProofPolicy()
+tokens = ApiTokenPolicy()

@@ -1,0 +1,42 @@
+"""Reads on identity, always through the policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from . import policies
+from .choices import ProofStatus
+from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile, User
+
+
+def profile_for(*, user: User) -> Profile:
+    from .services import profile_ensure
+
+    return profile_ensure(user=user)
+
+
+def licences_for(*, actor: Any) -> QuerySet[Licence]:
+    return policies.licences.visible(actor).filter(user=actor).prefetch_related("proofs")
+
+
+def board_certs_for(*, actor: Any) -> QuerySet[BoardCertification]:
+    return policies.board_certifications.visible(actor).filter(user=actor)
+
+
+def verification_queue(*, actor: Any) -> QuerySet[LicenceProof]:
+    return (policies.proofs.visible(actor, "decide").filter(status=ProofStatus.PENDING)
+            .select_related("user__profile", "licence").order_by("uploaded_at"))
+
+
+def tokens_for(*, actor: Any) -> QuerySet[ApiToken]:
+    return policies.tokens.visible(actor)
+
+
+def verification_summary(*, user: User) -> dict[str, Any]:
+    """What the clinician home shows: badge, NPI state, licences and their proofs."""
+    profile = profile_for(user=user)
+    licences = list(Licence.objects.filter(user=user).prefetch_related("proofs"))
+    pending = sum(1 for lic in licences for p in lic.proofs.all() if p.status == ProofStatus.PENDING)
+    return {"profile": profile, "licences": licences, "pending_proofs": pending, "verified": profile.is_verified}

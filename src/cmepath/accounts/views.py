@@ -1,0 +1,248 @@
+"""Pages for identity: profile, NPI, licences, proofs, verification queue, API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cmepath.core.errors import DomainError
+from cmepath.core.htmx import render_page
+from cmepath.core.policy import is_admin
+from cmepath.core.services import audit_record
+
+from . import policies, selectors, services
+from .forms import BoardCertificationForm, DecisionForm, LicenceForm, NpiForm, ProfileForm, ProofForm, TokenForm
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    """Put a service error next to the field it concerns (or at the top of the form)."""
+    if exc.errors:
+        for field, msgs in exc.errors.items():
+            target = field if field in form.fields else None
+            for msg in msgs:
+                form.add_error(target, msg)
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    prof = selectors.profile_for(user=request.user)  # type: ignore[arg-type]
+    form = ProfileForm(request.POST or None, instance=prof)
+    npi_form = NpiForm(initial={"npi": prof.npi})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.profile_update(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect("accounts:profile")
+        else:
+            status = 422
+        prof.refresh_from_db()
+    return render_page(request, "accounts/profile.html", {"form": form, "npi_form": npi_form, "profile": prof},
+                       status=status)
+
+
+@login_required
+@require_POST
+def npi_submit(request: HttpRequest) -> HttpResponse:
+    form = NpiForm(request.POST)
+    prof = selectors.profile_for(user=request.user)  # type: ignore[arg-type]
+    status = 200
+    if form.is_valid():
+        try:
+            prof = services.npi_submit(actor=request.user, npi=form.cleaned_data["npi"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            _form_error(form, exc)
+            status = exc.status
+    else:
+        status = 422
+    return render_page(request, "accounts/profile_npi.html", {"npi_form": form, "profile": prof},
+                       partial="accounts/partials/npi.html", status=status)
+
+
+def _licences_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "licences": selectors.licences_for(actor=request.user),
+        "certs": selectors.board_certs_for(actor=request.user),
+        "licence_form": extra.pop("licence_form", LicenceForm()),
+        "cert_form": extra.pop("cert_form", BoardCertificationForm()),
+        "proof_form": ProofForm(),
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licences(request: HttpRequest) -> HttpResponse:
+    status = 200
+    form = LicenceForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.licence_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "Licence added.")
+                if request.htmx:  # type: ignore[attr-defined]
+                    form = LicenceForm()
+                else:
+                    return redirect("accounts:licences")
+        else:
+            status = 422
+    return render_page(request, "accounts/licences.html", _licences_context(request, licence_form=form),
+                       partial="accounts/partials/licences.html", status=status)
+
+
+@login_required
+@require_POST
+def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = policies.licences.get(request.user, "delete", pk=pk)
+    services.licence_delete(actor=request.user, licence=licence)  # type: ignore[arg-type]
+    messages.success(request, "Licence removed.")
+    return redirect("accounts:licences")
+
+
+@login_required
+@require_POST
+def board_cert_create(request: HttpRequest) -> HttpResponse:
+    form = BoardCertificationForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            services.board_cert_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            _form_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, "Certification added.")
+            return redirect("accounts:licences")
+    else:
+        status = 422
+    return render_page(request, "accounts/licences.html", _licences_context(request, cert_form=form), status=status)
+
+
+@login_required
+@require_POST
+def board_cert_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = policies.board_certifications.get(request.user, "delete", pk=pk)
+    services.board_cert_delete(actor=request.user, cert=cert)  # type: ignore[arg-type]
+    messages.success(request, "Certification removed.")
+    return redirect("accounts:licences")
+
+
+@login_required
+@require_POST
+def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    licence = policies.licences.get(request.user, "change", pk=pk)
+    form = ProofForm(request.POST, request.FILES)
+    status = 200
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            form.add_error("file", "The file is larger than 10 MiB; upload a smaller scan or PDF.")
+            status = 413
+        else:
+            try:
+                services.proof_upload(actor=request.user, licence=licence, data=upload.read(),  # type: ignore[arg-type]
+                                      filename=upload.name or "upload")
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "Proof uploaded; an administrator will review it.")
+                return redirect("accounts:licences")
+    else:
+        status = 422
+    ctx = _licences_context(request)
+    ctx["proof_form"] = form
+    ctx["proof_for"] = licence.pk
+    return render_page(request, "accounts/licences.html", ctx, status=status)
+
+
+@login_required
+def proof_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a proof only to its owner and to admins; every access is audited."""
+    proof = policies.proofs.get(request.user, "view", pk=pk)
+    audit_record(actor=request.user, action="proof.view", target=proof, subject_user_id=proof.user_id)
+    content_types = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+    response = FileResponse(proof.file.open("rb"), as_attachment=True,
+                            filename=f"licence-proof-{proof.pk}.{proof.kind}",
+                            content_type=content_types.get(proof.kind, "application/octet-stream"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    if not is_admin(request.user):
+        return render_page(request, "core/error.html", {"message": "Only administrators can see this page."},
+                           status=403)
+    return render_page(request, "accounts/queue.html",
+                       {"proofs": selectors.verification_queue(actor=request.user), "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def proof_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proof = policies.proofs.get(request.user, "decide", pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proof_decide(actor=request.user, proof=proof,  # type: ignore[arg-type]
+                                  approve=form.cleaned_data["decision"] == "approve",
+                                  reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Proof {proof.pk} {form.cleaned_data['decision']}d.")
+            return redirect("accounts:verification_queue")
+    else:
+        messages.error(request, "Choose approve or reject and give a reason.")
+    return render_page(request, "accounts/queue.html",
+                       {"proofs": selectors.verification_queue(actor=request.user), "form": form, "failed": proof.pk},
+                       status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _, new_secret = services.token_create(actor=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status
+            else:
+                form = TokenForm()
+        else:
+            status = 422
+    return render_page(request, "accounts/tokens.html",
+                       {"form": form, "tokens": selectors.tokens_for(actor=request.user), "new_secret": new_secret},
+                       status=status)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = policies.tokens.get(request.user, "delete", pk=pk)
+    services.token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:tokens")

@@ -1,0 +1,72 @@
+"""Site-wide pages: home, health probes, security.txt, lockout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .htmx import render_page
+from .policy import role_of
+from .roles import Role
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render_page(request, "core/landing.html")
+    context: dict[str, Any] = {"role": role_of(request.user)}
+    if role_of(request.user) in (Role.CLINICIAN,):
+        from cmepath.accounts.selectors import verification_summary
+
+        context.update(verification_summary(user=request.user))  # type: ignore[arg-type]
+    if role_of(request.user) == Role.ADMIN:
+        from cmepath.accounts.selectors import verification_queue
+
+        context["queue_count"] = verification_queue(actor=request.user).count()
+    return render_page(request, "core/home.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers (503 otherwise)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116 security.txt with a rolling expiry one year ahead."""
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    body = (
+        f"Contact: {settings.CMEPATH_SECURITY_CONTACT}\n"
+        f"Expires: {expires}\n"
+        "Preferred-Languages: en\n"
+        f"Canonical: {request.build_absolute_uri('/.well-known/security.txt')}\n"
+    )
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+def lockout(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Shown by django-axes after 10 failed logins for one account in 15 minutes."""
+    return render_page(
+        request, "core/error.html",
+        {"message": "Too many failed sign-in attempts for this account. Wait 15 minutes, or reset your password."},
+        status=429,
+    )

@@ -1,0 +1,20 @@
+"""Root URLs: pages per app, allauth, the API, health probes."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cmepath.api import api
+from cmepath.core import views as core_views
+
+admin.site.site_header = "cmepath administration"
+
+urlpatterns = [
+    path("", include("cmepath.core.urls")),
+    path("me/", include("cmepath.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
+]
