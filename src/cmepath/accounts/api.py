@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from cmepath.core.errors import ValidationError
@@ -181,10 +181,10 @@ def licence_list(request: HttpRequest) -> object:
 
 
 @router.post("/me/licences", response={201: LicenceOut}, summary="Add a licence")
-def licence_create(request: HttpRequest, payload: LicenceIn) -> tuple[int, object]:
+def licence_create(request: HttpRequest, payload: LicenceIn) -> Status[object]:
     data = payload.model_dump()
     data["state"] = data["state"].upper()
-    return 201, services.licence_create(actor=request.auth, data=data)  # type: ignore[attr-defined]
+    return Status(201, services.licence_create(actor=request.auth, data=data))  # type: ignore[attr-defined]
 
 
 @router.get("/me/licences/{licence_id}", response=LicenceOut, summary="Read one of my licences")
@@ -203,10 +203,10 @@ def licence_patch(request: HttpRequest, licence_id: int, payload: LicencePatch) 
 
 
 @router.delete("/me/licences/{licence_id}", response={204: None}, summary="Remove one of my licences")
-def licence_delete(request: HttpRequest, licence_id: int) -> tuple[int, None]:
+def licence_delete(request: HttpRequest, licence_id: int) -> Status[None]:
     licence = policies.licences.get(request.auth, "delete", pk=licence_id)  # type: ignore[attr-defined]
     services.licence_delete(actor=request.auth, licence=licence)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/board-certifications", response=list[BoardCertOut], summary="List my board certifications")
@@ -215,8 +215,8 @@ def cert_list(request: HttpRequest) -> object:
 
 
 @router.post("/me/board-certifications", response={201: BoardCertOut}, summary="Add a board certification")
-def cert_create(request: HttpRequest, payload: BoardCertIn) -> tuple[int, object]:
-    return 201, services.board_cert_create(actor=request.auth, data=payload.model_dump())  # type: ignore[attr-defined]
+def cert_create(request: HttpRequest, payload: BoardCertIn) -> Status[object]:
+    return Status(201, services.board_cert_create(actor=request.auth, data=payload.model_dump()))  # type: ignore[attr-defined]
 
 
 @router.get("/me/board-certifications/{cert_id}", response=BoardCertOut, summary="Read one board certification")
@@ -232,10 +232,10 @@ def cert_patch(request: HttpRequest, cert_id: int, payload: BoardCertPatch) -> o
 
 
 @router.delete("/me/board-certifications/{cert_id}", response={204: None}, summary="Remove a board certification")
-def cert_delete(request: HttpRequest, cert_id: int) -> tuple[int, None]:
+def cert_delete(request: HttpRequest, cert_id: int) -> Status[None]:
     cert = policies.board_certifications.get(request.auth, "delete", pk=cert_id)  # type: ignore[attr-defined]
     services.board_cert_delete(actor=request.auth, cert=cert)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/tokens", response=list[TokenOut], summary="List my API tokens (secrets are never shown again)")

@@ -12,7 +12,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Profile]):
     primary_specialty = forms.ChoiceField(required=False)
     specialties = forms.MultipleChoiceField(required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
                                             label="Other specialties")
@@ -37,7 +37,7 @@ class NpiForm(forms.Form):
     npi = forms.CharField(label="NPI", max_length=20, help_text="10 digits, from NPPES.")
 
 
-class LicenceForm(forms.ModelForm):
+class LicenceForm(forms.ModelForm[Licence]):
     class Meta:
         model = Licence
         fields = ["state", "licence_type", "number", "issue_date", "expiry_date", "dea_registered",
@@ -52,7 +52,7 @@ class LicenceForm(forms.ModelForm):
         return data
 
 
-class BoardCertificationForm(forms.ModelForm):
+class BoardCertificationForm(forms.ModelForm[BoardCertification]):
     class Meta:
         model = BoardCertification
         fields = ["board", "specialty", "cycle_start", "cycle_end"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from cmepath.core.roles import Role
 
-from .choices import BOARDS, US_STATES, NpiStatus, ProofStatus, Profession
+from .choices import BOARDS, US_STATES, NpiStatus, Profession, ProofStatus
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,9 +43,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLINICIAN)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []  # no fields beyond email and password
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     def __str__(self) -> str:
         return self.email

@@ -17,7 +17,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cmepath.core.errors import ConflictError, PermissionDeniedError, StorageFullError, ValidationError
+from cmepath.core.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    StorageFullError,
+    ValidationError,
+)
 from cmepath.core.filecheck import UploadRejected, display_name, inspect_upload
 from cmepath.core.services import audit_record
 
@@ -105,7 +110,15 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
                             field="npi")
     profile.npi = result.normalized
     profile.npi_checked_at = timezone.now()
-    record = get_registry().lookup(result.normalized)
+    from .nppes import RegistryError
+
+    try:
+        record = get_registry().lookup(result.normalized)
+    except RegistryError as exc:
+        raise ValidationError(
+            "The NPI Registry could not be reached to confirm this number; nothing was changed. Try again later.",
+            field="npi", code="registry_unavailable",
+        ) from exc
     if record is None:
         profile.npi_status = NpiStatus.NOT_FOUND
         profile.npi_detail = "The NPI Registry has no record for this number."
@@ -128,6 +141,9 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
 def licence_create(*, actor: User, data: dict[str, Any]) -> Licence:
     licence = Licence(user=actor)
     _apply(licence, LICENCE_FIELDS, data)
+    if Licence.objects.filter(user=actor, state=licence.state, licence_type=licence.licence_type,
+                              number=licence.number).exists():
+        raise ConflictError("You already recorded this licence.", field="number")
     _full_clean(licence)
     try:
         with transaction.atomic():

@@ -36,3 +36,36 @@ class MaximumLengthValidator:
 
     def get_help_text(self) -> str:
         return f"Passphrases up to {self.max_length} characters are welcome."
+
+
+class CommonBaseWordValidator:
+    """Refuse a common password dressed up with digits or symbols ("Password123!").
+
+    Django's list holds the password itself; people append a year or a "!". We strip
+    non-letters from both ends and check the remaining word against the same list.
+    """
+
+    def __init__(self) -> None:
+        from django.contrib.auth.password_validation import CommonPasswordValidator
+
+        self._common = CommonPasswordValidator().passwords
+
+    def validate(self, password: str, user: Any = None) -> None:
+        core = password.strip().lower().strip("0123456789!@#$%^&*()_+-=.,?~ ")
+        if len(core) >= 4 and core in self._common:
+            raise ValidationError(
+                "This password is a common password with a few characters added; choose an unusual passphrase.",
+                code="password_common_base",
+            )
+
+    def get_help_text(self) -> str:
+        return "Your password can't be a common password with digits or symbols added."
+
+
+def axes_username(request: Any, credentials: Any) -> str | None:
+    """The account name django-axes counts failures for (allauth posts it as ``login``)."""
+    creds = credentials or {}
+    value = creds.get("email") or creds.get("username") or creds.get("login")
+    if not value and request is not None and hasattr(request, "POST"):
+        value = request.POST.get("login")
+    return value.strip().lower() if isinstance(value, str) else None

@@ -16,7 +16,15 @@ from cmepath.core.policy import is_admin
 from cmepath.core.services import audit_record
 
 from . import policies, selectors, services
-from .forms import BoardCertificationForm, DecisionForm, LicenceForm, NpiForm, ProfileForm, ProofForm, TokenForm
+from .forms import (
+    BoardCertificationForm,
+    DecisionForm,
+    LicenceForm,
+    NpiForm,
+    ProfileForm,
+    ProofForm,
+    TokenForm,
+)
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
@@ -174,7 +182,7 @@ def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def proof_download(request: HttpRequest, pk: int) -> HttpResponse:
+def proof_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a proof only to its owner and to admins; every access is audited."""
     proof = policies.proofs.get(request.user, "view", pk=pk)
     audit_record(actor=request.user, action="proof.view", target=proof, subject_user_id=proof.user_id)

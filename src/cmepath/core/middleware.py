@@ -38,9 +38,7 @@ class SessionPolicyMiddleware:
             if now - last > idle or now - started > absolute:
                 logout(request)
                 return redirect(f"{reverse('account_login')}?expired=1")
-            if now - last > 60:  # avoid a session write on every request
-                session["cmepath_seen"] = now
-            elif "cmepath_seen" not in session:
+            if now - last > 60 or "cmepath_seen" not in session:  # avoid a session write on every request
                 session["cmepath_seen"] = now
         return self.get_response(request)
 

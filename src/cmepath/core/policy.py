@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import models
 
-from .errors import PermissionDeniedError, NotFoundError
+from .errors import NotFoundError, PermissionDeniedError
 from .roles import Role
 
 M = TypeVar("M", bound=models.Model)
@@ -56,7 +56,7 @@ class Policy(Generic[M]):
         owner_id = getattr(obj, f"{self.owner_field}_id", None)
         return owner_id is not None and owner_id == user.pk
 
-    def get(self, user: Any, action: str, **lookup: Any) -> M:
+    def get(self, user: Any, action: str, /, **lookup: Any) -> M:
         """Fetch one row the user may act on; 404 (not 403) hides others' rows."""
         try:
             return self.visible(user, action).get(**lookup)

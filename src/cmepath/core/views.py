@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) in (Role.CLINICIAN,):
         from cmepath.accounts.selectors import verification_summary
 
-        context.update(verification_summary(user=request.user))  # type: ignore[arg-type]
+        context.update(verification_summary(user=request.user))
     if role_of(request.user) == Role.ADMIN:
         from cmepath.accounts.selectors import verification_queue
 

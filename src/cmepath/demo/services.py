@@ -37,8 +37,9 @@ def _npi(seed: int) -> str:
 
 
 CLINICIANS = [
-    DemoClinician("maria.demo@demo.cmepath.invalid", "Maria", "Demo-Alvarez", Profession.MD, "207R00000X",
-                  (("CA", "A-DEMO-1001", date(2012, 7, 1), date(2027, 6, 30), True),
+    DemoClinician("ada.demo@demo.cmepath.invalid", "Ada", "Demo", Profession.MD, "207Q00000X",
+                  (("MA", "DEMO-10001", date(2011, 7, 1), date(2027, 6, 30), True),
+                   ("CA", "A-DEMO-1001", date(2012, 7, 1), date(2027, 6, 30), True),
                    ("TX", "TX-DEMO-2044", date(2015, 3, 1), date(2027, 2, 28), True))),
     DemoClinician("james.demo@demo.cmepath.invalid", "James", "Demo-Okafor", Profession.DO, "207Q00000X",
                   (("FL", "OS-DEMO-3301", date(2016, 1, 31), date(2028, 1, 31), True),
@@ -90,7 +91,7 @@ def demo_load() -> dict[str, object]:
         user = _user(c.email, Role.CLINICIAN)
         Profile.objects.filter(user=user).update(
             first_name=c.first, last_name=c.last, profession=c.profession, primary_specialty=c.specialty,
-            npi=_npi(90000 + i), date_of_first_licensure=min(lic[2] for lic in c.licences),
+            npi="" if i == 0 else _npi(90000 + i), date_of_first_licensure=min(lic[2] for lic in c.licences),
             career_goal="Department chief" if i % 2 == 0 else "Quality improvement lead",
             next_review_date=date(2027, 3, 1), annual_cme_allowance=2500 + 500 * i, paid_cme_days=3 + i % 3,
             birth_month=(i % 12) + 1,
@@ -117,10 +118,17 @@ def demo_load() -> dict[str, object]:
                 user=user, board="AANPCB", specialty="Family Nurse Practitioner",
                 defaults={"cycle_start": date(2022, 9, 1), "cycle_end": date(2027, 8, 31)},
             )
+    # The first clinician's NPI is in the recorded (synthetic) registry responses, so the
+    # real matching path verifies her; the others stay unverified until a proof is approved.
+    first = User.objects.get(email=CLINICIANS[0].email)
+    if first.profile.npi_status != "matched":
+        from cmepath.accounts.services import npi_submit
+
+        npi_submit(actor=first, npi="1999000015")
     return {"created": created, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    rows = [(email, role) for email, role in STAFF]
+    rows: list[tuple[str, str]] = [(email, str(role)) for email, role in STAFF]
     rows += [(c.email, f"clinician ({c.profession})") for c in CLINICIANS]
     return rows

@@ -131,6 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "cmepath.accounts.validators.ContextWordsValidator"},
     {"NAME": "cmepath.accounts.validators.MaximumLengthValidator"},
+    {"NAME": "cmepath.accounts.validators.CommonBaseWordValidator"},
 ]
 
 # allauth: email is the login; verification is mandatory; no user enumeration.
@@ -144,7 +145,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "cmepath.accounts.adapter.AccountAdapter"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/15m/key"}
+# Per-account lockout is django-axes (429 after 10 failures); allauth keeps a per-IP brake.
+ACCOUNT_RATE_LIMITS = {"login_failed": "60/15m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_PERIOD = 30
 MFA_TOTP_ISSUER = "cmepath"
@@ -156,6 +158,7 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "cmepath.accounts.validators.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cmepath.core.views.lockout"
 
@@ -221,5 +224,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("CMEPATH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -1,0 +1,81 @@
+"""Shared fixtures: users per role, API clients, a tiny valid PDF and PNG."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run_browser = os.environ.get("BROWSER_TESTS") == "1"
+    skip_browser = pytest.mark.skip(reason="browser tests run with CI=true (or BROWSER_TESTS=1)")
+    for item in items:
+        if "browser" in item.keywords and not run_browser:
+            item.add_marker(skip_browser)
+
+
+@pytest.fixture
+def clinician(db):
+    return UserFactory(role="clinician")
+
+
+@pytest.fixture
+def clinician_b(db):
+    return UserFactory(role="clinician")
+
+
+@pytest.fixture
+def admin_user(db):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on a fresh test client (session auth)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def token_for(db):
+    from cmepath.accounts.services import token_create
+
+    def make(user):
+        _, raw = token_create(actor=user, name="test")
+        return raw
+
+    return make
+
+
+@pytest.fixture
+def pdf_bytes() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), (10, 120, 200)).save(buf, format="PNG")
+    return buf.getvalue()
