@@ -24,7 +24,10 @@ class ProfileForm(forms.ModelForm[Profile]):
             "date_of_first_licensure", "share_patients_65_plus", "career_goal", "next_review_date",
             "annual_cme_allowance", "paid_cme_days",
         ]
-        widgets = {"date_of_first_licensure": DateInput(), "next_review_date": DateInput()}
+        widgets = {"date_of_first_licensure": DateInput(), "next_review_date": DateInput(),
+                   "birth_month": forms.Select(choices=[("", "—"), *[(m, m) for m in range(1, 13)]])}
+        labels = {"annual_cme_allowance": "Annual CME allowance (USD)", "paid_cme_days": "Paid CME days per year",
+                  "birth_month": "Birth month (1-12)"}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
