@@ -1,0 +1,577 @@
+"""Evaluate a clinician's completions against every regime that applies to them.
+
+Pure and deterministic: the same profile, completions, date and rules give the same
+:class:`Evaluation` whatever the order of the completions (they are sorted by date and id
+first, and hours are summed with ``math.fsum``). One completion may count toward any number
+of regimes; weighting (NCCPA's PI-CME and SA-CME) is declared per regime, so it changes that
+regime's count and no other.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from math import fsum
+from operator import attrgetter
+
+from cmepath.credits.rules.loader import default_rules
+from cmepath.credits.rules.model import (
+    BoardCert,
+    ClinicianProfile,
+    Completion,
+    Evaluation,
+    Licence,
+    RegimeResult,
+    RequirementResult,
+    Status,
+)
+from cmepath.credits.rules.spec import Conditions, Regime, Requirement
+
+DEFAULT_AT_RISK_DAYS = 90
+_COMPLETION_ORDER = attrgetter("completed_on", "id", "title")
+_EPS = 1e-9
+_ONE_DAY = timedelta(days=1)
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def add_months(d: date, months: int) -> date:
+    """Shift by whole months; a month-end date stays a month-end date (cached: hot path)."""
+    is_month_end = d.day == calendar.monthrange(d.year, d.month)[1]
+    years, month0 = divmod(d.month - 1 + months, 12)
+    year, month = d.year + years, month0 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, last if is_month_end else min(d.day, last))
+
+
+def add_years(d: date, years: int) -> date:
+    return add_months(d, 12 * years)
+
+
+def _fmt_h(hours: float) -> str:
+    return f"{hours:g}"
+
+
+# -- rule index -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIndex:
+    """Rules grouped for quick lookup: by licence state, by board, and federal."""
+
+    rules: tuple[Regime, ...]
+    by_state: dict[str, tuple[Regime, ...]]
+    by_board: dict[str, tuple[Regime, ...]]
+    federal: tuple[Regime, ...]
+
+
+_INDEX_CACHE: dict[int, RuleIndex] = {}
+
+
+def compile_rules(rules: Sequence[Regime]) -> RuleIndex:
+    """Index rules once; evaluate() caches the index per rules tuple."""
+    ordered = tuple(sorted(rules, key=lambda r: r.id))
+    by_state: dict[str, list[Regime]] = {}
+    by_board: dict[str, list[Regime]] = {}
+    federal: list[Regime] = []
+    for regime in ordered:
+        target = regime.applies_to
+        if regime.kind == "licence" and target.licence_state:
+            by_state.setdefault(target.licence_state, []).append(regime)
+        elif target.board:
+            by_board.setdefault(target.board, []).append(regime)
+        else:
+            federal.append(regime)
+    return RuleIndex(
+        rules=ordered,
+        by_state={k: tuple(v) for k, v in by_state.items()},
+        by_board={k: tuple(v) for k, v in by_board.items()},
+        federal=tuple(federal),
+    )
+
+
+def _index(rules: Sequence[Regime] | RuleIndex) -> RuleIndex:
+    if isinstance(rules, RuleIndex):
+        return rules
+    cached = _INDEX_CACHE.get(id(rules))
+    if cached is not None and cached.rules == tuple(sorted(rules, key=lambda r: r.id)):
+        return cached
+    index = compile_rules(rules)
+    if isinstance(rules, tuple):
+        _INDEX_CACHE[id(rules)] = index
+    return index
+
+
+# -- per-regime context -----------------------------------------------------------------------
+
+
+class _Pool:
+    """One clinician's completions, sorted, with per-evaluation lookups reused by every regime.
+
+    ``hours(types)``: each completion's hours toward a credit-type set (largest accepted
+    credit). ``with_topics(topics)``: indices of completions tagged with any of the topics.
+    """
+
+    __slots__ = ("_by_topic", "_hours", "comps", "dates")
+
+    def __init__(self, comps: list[Completion]) -> None:
+        self.comps = comps
+        self.dates = [c.completed_on for c in comps]
+        self._hours: dict[frozenset[str] | None, list[float]] = {}
+        self._by_topic: dict[str, list[int]] | None = None
+
+    def hours(self, types: frozenset[str] | None) -> list[float]:
+        found = self._hours.get(types)
+        if found is None:
+            found = []
+            for c in self.comps:
+                best = 0.0
+                for credit_type, value in c.credits.items():
+                    if value > best and (types is None or credit_type in types):
+                        best = value
+                found.append(best)
+            self._hours[types] = found
+        return found
+
+    def with_topics(self, topics: frozenset[str]) -> list[int]:
+        if self._by_topic is None:
+            by_topic: dict[str, list[int]] = {}
+            for i, c in enumerate(self.comps):
+                for topic in c.topics:
+                    by_topic.setdefault(topic, []).append(i)
+            self._by_topic = by_topic
+        if len(topics) == 1:
+            return self._by_topic.get(next(iter(topics)), [])
+        return sorted({i for t in topics for i in self._by_topic.get(t, ())})
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    profile: ClinicianProfile
+    regime: Regime
+    as_of: date
+    at_risk_days: int
+    licence: Licence | None
+    cert: BoardCert | None
+    cycle_start: date | None
+    cycle_end: date | None
+    renewal_number: int | None
+    issue_date: date | None
+    pool: _Pool
+
+
+def _pick_licence(regime: Regime, profile: ClinicianProfile) -> Licence | None:
+    target = regime.applies_to
+    found = [
+        lic
+        for lic in profile.licences
+        if lic.state == target.licence_state and lic.profession in target.professions
+    ]
+    if not found:
+        return None
+    return max(found, key=lambda lic: (lic.expiry_date or date.min, lic.number))
+
+
+def _pick_cert(regime: Regime, profile: ClinicianProfile) -> BoardCert | None:
+    if profile.profession not in regime.applies_to.professions:
+        return None
+    found = [c for c in profile.board_certifications if c.board == regime.applies_to.board]
+    if not found:
+        return None
+    return max(found, key=lambda c: (c.cycle_end or date.min, c.specialty))
+
+
+def _next_end_on_or_after(known_end: date, length: int, as_of: date) -> date:
+    end = known_end
+    while end < as_of:
+        end = add_months(end, length)
+    while add_months(end, -length) >= as_of:
+        end = add_months(end, -length)
+    return end
+
+
+def _cycle(
+    regime: Regime, profile: ClinicianProfile, licence: Licence | None, cert: BoardCert | None,
+    as_of: date,
+) -> tuple[date | None, date | None]:
+    cycle = regime.cycle
+    length = cycle.length_months
+    end: date | None = None
+    start: date | None = None
+    if cycle.anchor == "none":
+        return None, None
+    if cycle.anchor == "fixed" and cycle.fixed_end is not None:
+        end = _next_end_on_or_after(cycle.fixed_end, length, as_of)
+    elif cycle.anchor == "certification" and cert is not None:
+        end, start = cert.cycle_end, cert.cycle_start
+    elif licence is not None and licence.expiry_date is not None:
+        end = licence.expiry_date
+    elif cycle.anchor == "birth_month" and profile.birth_date is not None:
+        month = profile.birth_date.month
+        year = as_of.year
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        if end < as_of:
+            end = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+    if end is not None and start is None:
+        start = add_months(end, -length) + _ONE_DAY
+    return start, end
+
+
+def _renewal_number(regime: Regime, end: date | None, issue: date | None) -> int | None:
+    """Which renewal the cycle ending at ``end`` is: 1 for the first renewal after issue.
+
+    That is the number of cycle ends (``end``, ``end`` - length, ...) falling after issue.
+    """
+    if end is None or issue is None or regime.kind != "licence" or issue >= end:
+        return None
+    length = regime.cycle.length_months
+    months = (end.year - issue.year) * 12 + end.month - issue.month
+    n = max(1, months // length - 1)
+    while add_months(end, -n * length) > issue:
+        n += 1
+    while n > 1 and add_months(end, -(n - 1) * length) <= issue:
+        n -= 1
+    return n
+
+
+# -- counting ---------------------------------------------------------------------------------
+
+
+def _count(
+    ctx: _Ctx, req: Requirement, start: date | None, end: date | None
+) -> tuple[float, list[str], list[str]]:
+    """Hours toward ``req`` from completions dated in [start, end]; also ids and notes.
+
+    A completion's hours toward a requirement are its largest credit among the accepted
+    types (one activity designated for AMA PRA 1 and ANCC is one hour, not two).
+    """
+    pool = ctx.pool
+    lo = 0 if start is None else bisect_left(pool.dates, start)
+    hi = len(pool.dates) if end is None else bisect_right(pool.dates, end)
+    hours = pool.hours(req.credit_types)
+    comps = pool.comps
+    if req.topics:
+        candidates: Iterable[int] = (i for i in pool.with_topics(req.topics) if lo <= i < hi)
+    else:
+        candidates = range(lo, hi)
+    exclude = req.exclude_topics
+    picked = [
+        i
+        for i in candidates
+        if hours[i] > 0 and not (exclude and not exclude.isdisjoint(comps[i].topics))
+    ]
+    total = fsum([hours[i] for i in picked])
+    notes: list[str] = []
+    if req.weighted and ctx.regime.weighting:
+        for w in ctx.regime.weighting:
+            weighted_base = fsum(
+                hours[i]
+                for i in picked
+                if not w.kinds.isdisjoint(comps[i].kinds)
+                or any(t in comps[i].credits for t in w.credit_types)
+            )
+            if weighted_base <= 0:
+                continue
+            if w.cap_hours is not None:
+                weighted_base = min(weighted_base, w.cap_hours)
+            bonus = weighted_base * (w.factor - 1.0)
+            total += bonus
+            notes.append(f"{w.label or 'weighting'}: +{round(bonus, 4):g} h")
+    return total, [comps[i].id for i in picked], notes
+
+
+# -- conditions -------------------------------------------------------------------------------
+
+
+def _not_applicable_reason(ctx: _Ctx, cond: Conditions) -> str:
+    profile, licence = ctx.profile, ctx.licence
+    if cond.dea_registered is not None:
+        dea = licence.dea_registered if licence is not None else profile.dea_registered
+        if cond.dea_registered and not dea:
+            return "applies only to DEA registrants (prescribers of controlled substances)"
+        if not cond.dea_registered and dea:
+            return "applies only to licensees without a DEA registration"
+    if cond.direct_patient_care is not None:
+        dpc = (
+            licence.direct_patient_care
+            if licence is not None
+            else any(lic.direct_patient_care for lic in profile.licences)
+        )
+        if cond.direct_patient_care and not dpc:
+            return "applies only to licensees in direct patient care"
+        if not cond.direct_patient_care and dpc:
+            return "applies only to licensees not in direct patient care"
+    if cond.patients_65_plus_share_over is not None:
+        share = profile.patients_65_plus_share
+        threshold = cond.patients_65_plus_share_over
+        if share is None or share <= threshold:
+            known = "unknown" if share is None else f"{share:.0%}"
+            return f"applies only when more than {threshold:.0%} of patients are aged 65+ (yours: {known})"
+    if cond.specialties_any and cond.specialties_any.isdisjoint(profile.specialties):
+        return "applies only to specialties: " + ", ".join(sorted(cond.specialties_any))
+    exempt = cond.specialties_none & profile.specialties
+    if exempt:
+        return "specialty exempt: " + ", ".join(sorted(exempt))
+    if cond.endorsements_any:
+        held = licence.endorsements if licence is not None else frozenset()
+        if cond.endorsements_any.isdisjoint(held):
+            return "applies only to licences endorsed as: " + ", ".join(sorted(cond.endorsements_any))
+    board_exempt = cond.board_specialties_none & {c.specialty for c in profile.board_certifications}
+    if board_exempt:
+        return "exempt by board certification in " + ", ".join(sorted(board_exempt))
+    n = ctx.renewal_number
+    if cond.renewal_number_max is not None and (n is None or n > cond.renewal_number_max):
+        which = "licence issue date unknown" if n is None else f"this is renewal {n}"
+        return f"applies only up to renewal {cond.renewal_number_max} ({which})"
+    if cond.renewal_number_min is not None and n is not None and n < cond.renewal_number_min:
+        return f"applies from renewal {cond.renewal_number_min} (this is renewal {n})"
+    if cond.licensed_on_or_after is not None and (
+        ctx.issue_date is None or ctx.issue_date < cond.licensed_on_or_after
+    ):
+        return f"applies only to licences issued on or after {cond.licensed_on_or_after.isoformat()}"
+    return ""
+
+
+# -- one requirement --------------------------------------------------------------------------
+
+
+def _status(
+    counted: float, needed: float, deadline: date | None, ctx: _Ctx
+) -> tuple[Status, str, date | None]:
+    """Status, a sentence about timing, and the end of any cure period."""
+    if counted + _EPS >= needed:
+        return "met", "", None
+    if deadline is None:
+        return "unmet", "", None
+    cure_days = ctx.regime.cure_period_days
+    cure_until = deadline + timedelta(days=cure_days) if cure_days else None
+    days_left = (deadline - ctx.as_of).days
+    if days_left < 0:
+        if cure_until is not None and ctx.as_of <= cure_until:
+            return "at_risk", f"deadline passed; cure period runs until {cure_until.isoformat()}", cure_until
+        return "unmet", f"overdue since {deadline.isoformat()}", cure_until
+    timing = f"due {deadline.isoformat()} ({days_left} days)"
+    if cure_until is not None:
+        timing += f"; a {cure_days}-day cure period follows"
+    if days_left <= ctx.at_risk_days:
+        return "at_risk", timing, cure_until
+    return "unmet", timing, cure_until
+
+
+def _one_time_deadline(ctx: _Ctx, req: Requirement) -> date | None:
+    spec = req.deadline
+    if spec is None:
+        return None
+    parts: list[date] = []
+    length = ctx.regime.cycle.length_months
+    if spec.by_renewal is not None and ctx.renewal_number is not None and ctx.cycle_end is not None:
+        first_end = add_months(ctx.cycle_end, -(ctx.renewal_number - 1) * length)
+        parts.append(add_months(first_end, (spec.by_renewal - 1) * length))
+    if spec.within_years_of_licensure is not None and ctx.issue_date is not None:
+        parts.append(add_years(ctx.issue_date, spec.within_years_of_licensure))
+    if spec.at_licensure and ctx.issue_date is not None:
+        parts.append(ctx.issue_date)
+    registered = ctx.profile.dea_registration_date
+    if spec.dea_renewal_on_or_after is not None and registered is not None:
+        due, k = registered, 0
+        while due < spec.dea_renewal_on_or_after and k < 100:
+            k += 1
+            due = add_months(registered, k * spec.dea_renewal_months)
+        parts.append(due)
+    return min(parts) if parts else None
+
+
+def _na(req: Requirement, reason: str, deadline: date | None = None) -> RequirementResult:
+    return RequirementResult(
+        id=req.id,
+        label=req.label,
+        status="not_applicable",
+        hours_counted=0.0,
+        hours_needed=req.hours,
+        deadline=deadline,
+        counted_completion_ids=(),
+        explanation=f"Not applicable: {reason}.",
+        reason_not_applicable=reason,
+    )
+
+
+def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
+    if ctx.regime.exempt_first_renewal and ctx.renewal_number == 1:
+        return _na(req, "no continuing education is required at the first renewal")
+    reason = _not_applicable_reason(ctx, req.conditions)
+    if reason:
+        return _na(req, reason)
+
+    length = ctx.regime.cycle.length_months
+    end = ctx.cycle_end
+    start: date | None
+    deadline: date | None = end
+    window_note = ""
+    if req.frequency == "one_time":
+        start, end = None, ctx.as_of
+        deadline = _one_time_deadline(ctx, req)
+        window_note = "one-time requirement: any completion to date counts"
+    elif req.frequency == "rolling_years":
+        anchor = end or ctx.as_of
+        start = add_years(anchor, -req.rolling_years) + _ONE_DAY
+        end = anchor
+        window_note = f"counted in the {req.rolling_years} years to {anchor.isoformat()}"
+    elif req.frequency == "every_n_cycles":
+        n, every, first = ctx.renewal_number, req.every_n_cycles, req.first_due_renewal
+        if n is not None and (n < first or (n - first) % every):
+            next_due = first if n < first else n + every - (n - first) % every
+            next_end = add_months(end, (next_due - n) * length) if end else None
+            when = f", cycle ending {next_end.isoformat()}" if next_end else ""
+            return _na(req, f"due every {every} renewals; next due at renewal {next_due}{when}", next_end)
+        anchor = end or ctx.as_of
+        start = add_months(anchor, -every * length) + _ONE_DAY
+        end = anchor
+        window_note = f"counted over the last {every} cycles ({start.isoformat()} to {anchor.isoformat()})"
+    else:
+        start = ctx.cycle_start
+        if end is None:
+            end = ctx.as_of
+            start = add_months(end, -length) + _ONE_DAY if length else None
+            window_note = "cycle end unknown (add the licence expiry date): counted the last cycle length to today"
+        else:
+            window_note = f"cycle {start.isoformat() if start else '?'} to {end.isoformat()}"
+
+    counted, ids, notes = _count(ctx, req, start, end)
+    if req.carry_forward_max > 0 and req.frequency == "per_cycle" and start is not None:
+        prev_end = start - _ONE_DAY
+        prev_start = add_months(start, -length)
+        prev, prev_ids, _ = _count(ctx, req, prev_start, prev_end)
+        carried = min(req.carry_forward_max, max(0.0, prev - req.hours))
+        if carried > 0:
+            counted += carried
+            ids = prev_ids + ids
+            notes.append(
+                f"carried forward {_fmt_h(round(carried, 4))} h of excess from the previous cycle "
+                f"(max {_fmt_h(req.carry_forward_max)})"
+            )
+
+    counted = round(counted, 4)
+    status, timing, _cure = _status(counted, req.hours, deadline, ctx)
+    parts = [f"{_fmt_h(counted)} of {_fmt_h(req.hours)} h counted ({window_note})"]
+    parts.extend(notes)
+    if status != "met":
+        parts.append(f"{_fmt_h(round(req.hours - counted, 4))} h still needed")
+    if timing:
+        parts.append(timing)
+    if req.note:
+        parts.append(req.note)
+    return RequirementResult(
+        id=req.id,
+        label=req.label,
+        status=status,
+        hours_counted=counted,
+        hours_needed=req.hours,
+        deadline=deadline,
+        counted_completion_ids=tuple(sorted(set(ids))),
+        explanation="; ".join(parts) + ".",
+    )
+
+
+# -- regimes ----------------------------------------------------------------------------------
+
+
+def _targets(index: RuleIndex, profile: ClinicianProfile) -> list[tuple[Regime, Licence | None, BoardCert | None]]:
+    found: list[tuple[Regime, Licence | None, BoardCert | None]] = []
+    states = sorted({lic.state for lic in profile.licences})
+    for state in states:
+        for regime in index.by_state.get(state, ()):
+            licence = _pick_licence(regime, profile)
+            if licence is not None:
+                found.append((regime, licence, None))
+    for board in sorted({c.board for c in profile.board_certifications}):
+        for regime in index.by_board.get(board, ()):
+            cert = _pick_cert(regime, profile)
+            if cert is not None:
+                found.append((regime, None, cert))
+    for regime in index.federal:
+        if profile.profession in regime.applies_to.professions:
+            found.append((regime, None, None))
+    found.sort(key=lambda item: item[0].id)
+    return found
+
+
+def _evaluate_regime(
+    regime: Regime,
+    licence: Licence | None,
+    cert: BoardCert | None,
+    profile: ClinicianProfile,
+    pool: _Pool,
+    as_of: date,
+    at_risk_days: int,
+) -> RegimeResult:
+    start, end = _cycle(regime, profile, licence, cert, as_of)
+    issue = (licence.issue_date if licence is not None else None) or profile.date_of_first_licensure
+    ctx = _Ctx(
+        profile=profile,
+        regime=regime,
+        as_of=as_of,
+        at_risk_days=at_risk_days,
+        licence=licence,
+        cert=cert,
+        cycle_start=start,
+        cycle_end=end,
+        renewal_number=_renewal_number(regime, end, issue),
+        issue_date=issue,
+        pool=pool,
+    )
+    results = tuple(_evaluate_requirement(ctx, req) for req in regime.requirements)
+    deadline = end
+    if deadline is None:
+        pending = [r.deadline for r in results if r.deadline is not None and r.status != "not_applicable"]
+        deadline = min(pending) if pending else None
+    cure_until = (
+        deadline + timedelta(days=regime.cure_period_days)
+        if deadline is not None and regime.cure_period_days
+        else None
+    )
+    return RegimeResult(
+        regime_id=regime.id,
+        name=regime.name,
+        kind=regime.kind,
+        source_url=regime.source_url,
+        as_of=regime.as_of,
+        cycle_start=start,
+        cycle_end=end,
+        deadline=deadline,
+        requirements=results,
+        cure_until=cure_until,
+        renewal_number=ctx.renewal_number,
+        sources=regime.sources,
+    )
+
+
+def evaluate(
+    profile: ClinicianProfile,
+    completions: Iterable[Completion],
+    as_of: date,
+    rules: Sequence[Regime] | RuleIndex | None = None,
+    *,
+    at_risk_days: int = DEFAULT_AT_RISK_DAYS,
+) -> Evaluation:
+    """Evaluate every applicable regime for ``profile`` on ``as_of``.
+
+    Completions dated after ``as_of`` are ignored (callers that take user input should
+    reject them first: see ``jsonio.check_completions``). ``at_risk_days`` is the window
+    before a deadline in which an unmet requirement is reported as ``at_risk``.
+    """
+    index = _index(default_rules() if rules is None else rules)
+    comps = sorted(
+        (c for c in completions if c.completed_on <= as_of), key=_COMPLETION_ORDER
+    )
+    pool = _Pool(comps)
+    regimes = tuple(
+        _evaluate_regime(regime, licence, cert, profile, pool, as_of, at_risk_days)
+        for regime, licence, cert in _targets(index, profile)
+    )
+    return Evaluation(as_of=as_of, regimes=regimes, profile_id=profile.id)
