@@ -1,0 +1,86 @@
+"""The authorization matrix: every page route and API operation, who may use it.
+
+Each URL name in the project must appear here (``test_matrix_covers_every_route`` fails
+otherwise), so a new route is born inside the matrix. ``scope`` says how to test it:
+
+- ``public``: anyone, including anonymous visitors, may GET it.
+- ``self``: it acts only on the signed-in user's own record; anonymous is refused.
+- ``object``: it takes the id of an object; ``builder`` makes one owned by ``owner``
+  and every other role except ``allowed`` must be refused (302 to login, 401, 403, 404
+  or 405) and must not change it.
+- ``role``: only the roles in ``allowed`` may use it (no object of someone else's).
+- ``unused``: a name a library registers that serves nothing (documented per entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("anonymous", "clinician_a", "clinician_b", "employer", "provider", "provider_b", "editor", "admin")
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    scope: str
+    methods: tuple[str, ...] = ("GET",)
+    builder: str | None = None
+    owner: str = "clinician_a"
+    allowed: frozenset[str] = field(default_factory=frozenset)
+    body: dict[str, Any] | None = None
+
+
+def E(name: str, scope: str, *methods: str, builder: str | None = None, owner: str = "clinician_a",  # noqa: N802
+      allowed: tuple[str, ...] = (), body: dict[str, Any] | None = None) -> Entry:
+    return Entry(name, scope, methods or ("GET",), builder, owner, frozenset(allowed), body)
+
+
+ENTRIES: list[Entry] = [
+    # core
+    E("core:home", "public"),
+    E("healthz", "public"),
+    E("readyz", "public"),
+    E("security_txt", "public"),
+    # accounts pages
+    E("accounts:profile", "self", "GET", "POST"),
+    E("accounts:npi_submit", "self", "POST"),
+    E("accounts:licences", "self", "GET", "POST"),
+    E("accounts:board_cert_create", "self", "POST"),
+    E("accounts:tokens", "self", "GET", "POST"),
+    E("accounts:licence_delete", "object", "POST", builder="licence"),
+    E("accounts:proof_upload", "object", "POST", builder="licence"),
+    E("accounts:board_cert_delete", "object", "POST", builder="board_cert"),
+    E("accounts:proof_download", "object", "GET", builder="proof", allowed=("admin",)),
+    E("accounts:proof_decide", "object", "POST", builder="proof", allowed=("admin",),
+      body={"decision": "approve", "reason": "matrix"}),
+    E("accounts:token_revoke", "object", "POST", builder="token"),
+    E("accounts:verification_queue", "role", "GET", allowed=("admin",)),
+    # identity API
+    E("api:me", "self"),
+    E("api:profile_get", "self"),
+    E("api:profile_patch", "self", "PATCH"),
+    E("api:npi_submit", "self", "POST"),
+    E("api:licence_list", "self"),
+    E("api:licence_create", "self", "POST"),
+    E("api:licence_get", "object", "GET", builder="licence_api"),
+    E("api:licence_patch", "object", "PATCH", builder="licence_api", body={"number": "changed"}),
+    E("api:licence_delete", "object", "DELETE", builder="licence_api"),
+    E("api:cert_list", "self"),
+    E("api:cert_create", "self", "POST"),
+    E("api:cert_get", "object", "GET", builder="board_cert_api"),
+    E("api:cert_patch", "object", "PATCH", builder="board_cert_api", body={"specialty": "changed"}),
+    E("api:cert_delete", "object", "DELETE", builder="board_cert_api"),
+    E("api:token_list", "self"),
+    E("api:openapi-json", "public"),
+    E("api:openapi-view", "public"),
+    # ninja's own root name; GET answers 404 by design (nothing lives at /api/v1/ itself).
+    E("api:api-root", "unused"),
+]
+
+# Third-party route families, tested as groups (see test_matrix.py).
+ALLAUTH_PREFIXES = ("account_", "mfa_")
+ADMIN_NAMESPACE = "admin"
+
+BuilderFn = Callable[[dict[str, Any]], tuple[Any, dict[str, Any]]]
