@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TEST_STAMP := $(VENV)/.installed-test-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DJANGO_SETTINGS_MODULE ?= cmepath.settings.dev
 
-.PHONY: run test lint typecheck pytest test-postgres test-browser bench install install-test clean
+.PHONY: run test lint typecheck bench load fuzz static install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,21 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy src/cmepath
 
+## make bench: every benchmark under bench/, results in bench/results/*.json and docs/performance.md
 bench: $(TEST_STAMP)
 	bash scripts/bench.sh
+
+## make load: gunicorn + PostgreSQL + demo data on 127.0.0.1, locust headless
+load: $(TEST_STAMP)
+	bash scripts/load.sh
+
+## make fuzz: schemathesis against /api/v1/openapi.json with many examples per role
+fuzz: $(TEST_STAMP)
+	bash scripts/fuzz.sh
+
+## make static: bandit and semgrep with the rules kept in .semgrep/
+static: $(TEST_STAMP)
+	bash scripts/static-checks.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

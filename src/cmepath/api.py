@@ -88,3 +88,7 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 from cmepath.accounts.api import router as accounts_router  # noqa: E402
 
 api.add_router("/", accounts_router)
+
+from cmepath.catalog.api import router as catalog_router  # noqa: E402
+
+api.add_router("/", catalog_router)

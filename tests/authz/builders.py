@@ -48,3 +48,32 @@ def token(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 
     obj, _ = token_create(actor=users["clinician_a"], name="owned")
     return obj, {"pk": obj.pk}
+
+
+def _provider_with_member(users: dict[str, Any]) -> Any:
+    from tests.catalog.factories import ProviderFactory
+
+    provider = ProviderFactory(name=f"Matrix provider {users['provider'].pk}")
+    provider.members.add(users["provider"])
+    return provider
+
+
+def _draft_activity(users: dict[str, Any]) -> Any:
+    from tests.catalog.factories import make_activity
+
+    return make_activity(_provider_with_member(users), status="draft")
+
+
+def activity(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _draft_activity(users)
+    return obj, {"pk": obj.pk}
+
+
+def activity_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _draft_activity(users)
+    return obj, {"activity_id": obj.pk}
+
+
+def provider_org(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _provider_with_member(users)
+    return obj, {"provider_pk": obj.pk}

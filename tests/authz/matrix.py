@@ -73,6 +73,28 @@ ENTRIES: list[Entry] = [
     E("api:cert_patch", "object", "PATCH", builder="board_cert_api", body={"specialty": "changed"}),
     E("api:cert_delete", "object", "DELETE", builder="board_cert_api"),
     E("api:token_list", "self"),
+    # catalog pages (drafts are visible only to the provider's members and admins)
+    E("catalog:search", "public"),
+    E("catalog:activity", "object", "GET", builder="activity", owner="provider", allowed=("admin",)),
+    E("catalog:activity_edit", "object", "GET", "POST", builder="activity", owner="provider", allowed=("admin",),
+      body={"title": "changed"}),
+    E("catalog:outcome_create", "object", "POST", builder="activity", owner="provider", allowed=("admin",)),
+    E("catalog:wishlist_toggle", "object", "POST", builder="activity", owner="provider", allowed=("admin",)),
+    E("catalog:wishlist", "self"),
+    E("catalog:provider_home", "self"),
+    E("catalog:activity_create", "object", "GET", "POST", builder="provider_org", owner="provider",
+      allowed=("admin",)),
+    E("catalog:import", "object", "GET", "POST", builder="provider_org", owner="provider", allowed=("admin",)),
+    # catalog API
+    E("api:activity_list", "public"),
+    E("api:activity_get", "object", "GET", builder="activity_api", owner="provider", allowed=("admin",)),
+    E("api:activity_create", "self", "POST"),
+    E("api:activity_patch", "object", "PATCH", builder="activity_api", owner="provider", allowed=("admin",),
+      body={"title": "changed"}),
+    E("api:wishlist_list", "self"),
+    E("api:wishlist_put", "object", "PUT", builder="activity_api", owner="provider", allowed=("admin",)),
+    # Removing from one's own wishlist is idempotent (204 whether or not it was there): no leak.
+    E("api:wishlist_delete", "self", "DELETE", builder="activity_api"),
     E("api:openapi-json", "public"),
     E("api:openapi-view", "public"),
     # ninja's own root name; GET answers 404 by design (nothing lives at /api/v1/ itself).

@@ -134,7 +134,8 @@ def test_owner_and_allowed_roles_reach_the_object(entry: Entry, users):
 
 @pytest.mark.parametrize("entry", _cases("self"))
 def test_anonymous_is_refused_self_routes(entry: Entry, users):
-    url = reverse(entry.name)
+    kwargs = getattr(builders, entry.builder)(users)[1] if entry.builder else {}
+    url = reverse(entry.name, kwargs=kwargs)
     for method in entry.methods:
         response = _call(_client(users, "anonymous"), method, url, entry.body)
         assert response.status_code in {302, 401, 403}, f"anonymous {method} {url} -> {response.status_code}"

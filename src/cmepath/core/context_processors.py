@@ -12,6 +12,9 @@ from .roles import Role
 
 _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("Home", "core:home", None),
+    ("Find CME", "catalog:search", None),
+    ("Wishlist", "catalog:wishlist", frozenset({Role.CLINICIAN})),
+    ("My activities", "catalog:provider_home", frozenset({Role.PROVIDER})),
     ("Profile", "accounts:profile", frozenset({Role.CLINICIAN})),
     ("Licences", "accounts:licences", frozenset({Role.CLINICIAN})),
     ("Verification queue", "accounts:verification_queue", frozenset({Role.ADMIN})),

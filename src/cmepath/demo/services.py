@@ -125,7 +125,10 @@ def demo_load() -> dict[str, object]:
         from cmepath.accounts.services import npi_submit
 
         npi_submit(actor=first, npi="1999000015")
-    return {"created": created, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
+    from cmepath.catalog.demo import catalog_demo_load
+
+    catalog = catalog_demo_load()
+    return {"created": created, "catalog": catalog, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "cmepath.core",
     "cmepath.accounts",
+    "cmepath.catalog",
     "cmepath.credits",
     "cmepath.outcomes",
     "cmepath.demo",
@@ -226,3 +227,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("CMEPATH_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+CMEPATH_SEARCH_DIR = DATA_DIR / "search"  # derived Tantivy index (docs/search.md)

@@ -20,3 +20,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+CMEPATH_SEARCH_DIR = Path(tempfile.mkdtemp(prefix="cmepath-test-search-"))  # per process

@@ -1,0 +1,139 @@
+"""Choices and constants of the catalog app (one home).
+
+Credit types, topics, competencies and professions are NOT here: they come from the shared
+vocabulary (``cmepath.core.vocabulary``), so catalog and credits speak the same codes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from cmepath.catalog.rubric import CHANGE_TARGETS
+
+
+class Accreditor(models.TextChoices):
+    """Who accredits the provider (standards 2.1, 2.6)."""
+
+    ACCME = "ACCME", "ACCME"
+    ANCC = "ANCC", "ANCC"
+    ACPE = "ACPE", "ACPE"
+    AAPA = "AAPA", "AAPA"
+    AANP = "AANP", "AANP"
+    AOA = "AOA", "AOA"
+    JOINT = "JA", "Joint Accreditation (ACCME, ACPE, ANCC)"
+    STATE = "state_society", "State medical society (ACCME recognized)"
+
+
+class ActivityFormat(models.TextChoices):
+    """PARS activity types plus the AMA PRA formats (standards 2.1)."""
+
+    COURSE = "course", "Course"
+    RSS = "rss", "Regularly scheduled series"
+    ENDURING = "enduring_material", "Enduring material"
+    INTERNET_ENDURING = "internet_enduring", "Internet enduring material"
+    JOURNAL = "journal_based", "Journal-based CME"
+    PI = "performance_improvement", "Performance improvement (PI CME)"
+    POC = "internet_point_of_care", "Internet point-of-care"
+    TEACHING = "learning_from_teaching", "Learning from teaching"
+    TEST_ITEM = "test_item_writing", "Test-item writing"
+    MANUSCRIPT = "manuscript_review", "Manuscript review"
+    COMMITTEE = "committee_learning", "Committee learning"
+    OTHER = "other", "Other / blended"
+
+
+class Delivery(models.TextChoices):
+    LIVE = "live", "Live, in person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class ActivityStatus(models.TextChoices):
+    DRAFT = "draft", "Draft (only the provider sees it)"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class SupportKind(models.TextChoices):
+    """PARS commercial support: monetary or in-kind (standards 2.5)."""
+
+    MONETARY = "monetary", "Monetary"
+    IN_KIND = "in_kind", "In-kind"
+
+
+class Rems(models.TextChoices):
+    """ER/LA opioid analgesic REMS (standards 2.1)."""
+
+    NONE = "none", "Not REMS"
+    COMPLIANT = "compliant", "REMS-compliant"
+    RELATED = "related", "REMS-related"
+
+
+class ChangeTarget(models.TextChoices):
+    """PARS "designed to change" targets; the same codes the value rubric takes."""
+
+    COMPETENCE = "competence", "Competence"
+    PERFORMANCE = "performance", "Performance"
+    PATIENT_OUTCOMES = "patient_outcomes", "Patient outcomes"
+
+
+assert {c.value for c in ChangeTarget} == set(CHANGE_TARGETS)  # import-time invariant
+
+#: Moore et al. 2009 outcome levels (standards 2.3); 3a and 3b are stored as 3.
+MOORE_LEVELS = [
+    (1, "1 Participation"),
+    (2, "2 Satisfaction"),
+    (3, "3 Learning (declarative or procedural knowledge)"),
+    (4, "4 Competence"),
+    (5, "5 Performance"),
+    (6, "6 Patient health"),
+    (7, "7 Community health"),
+]
+
+#: Certifying boards that take CME for MOC through ACCME (the PARS MOC block, standards 2.1).
+MOC_BOARDS = {
+    "ABA": "American Board of Anesthesiology",
+    "ABIM": "American Board of Internal Medicine",
+    "ABO": "American Board of Ophthalmology",
+    "ABOHNS": "American Board of Otolaryngology - Head and Neck Surgery",
+    "ABP": "American Board of Pediatrics",
+    "ABPath": "American Board of Pathology",
+    "ABPMR": "American Board of Physical Medicine and Rehabilitation",
+    "ABS": "American Board of Surgery",
+    "ABTS": "American Board of Thoracic Surgery",
+    "ABFM": "American Board of Family Medicine",
+    "NCCPA": "National Commission on Certification of Physician Assistants",
+}
+
+#: Credit types whose award needs an interprofessional, team-planned activity (standards 2.6).
+IPCE_CREDIT = "ipce"
+
+#: The facets the search page and the API count, in display order.
+SEARCH_FACETS = (
+    "profession",
+    "credit_type",
+    "topics",
+    "mandated_topic",
+    "format",
+    "delivery",
+    "state",
+    "cost_range",
+    "accreditor",
+    "moore_level",
+    "interprofessional",
+    "no_commercial_support",
+    "moc",
+)
+#: Facet fields that take filter values from the query string (moore_level is a range).
+FILTER_FIELDS = tuple(f for f in SEARCH_FACETS if f != "moore_level") + ("specialty",)
+SEARCH_SORTS = ("relevance", "score", "cost", "start_date", "credits_per_dollar")
+SORT_LABELS = {
+    "relevance": "Best match",
+    "score": "Value score",
+    "cost": "Lowest cost",
+    "start_date": "Soonest",
+    "credits_per_dollar": "Credits per dollar",
+}
+PAGE_SIZE = 20
+#: Largest upload the import page accepts (the CLI has no limit).
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+IMPORT_FORMATS = ("csv", "json", "pars")

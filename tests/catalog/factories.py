@@ -1,0 +1,50 @@
+"""Catalog test data. Activities go through the service so derived fields (score, credits) are real."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+import factory
+
+from cmepath.catalog.models import Activity, Provider
+
+_ids = itertools.count(1)
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    accreditor = "ACCME"
+    accreditation_valid = True
+
+
+def activity_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "provider_activity_id": f"T-{next(_ids):05d}",
+        "title": "Opioid prescribing update",
+        "description": "Safer opioid prescribing for primary care.",
+        "format": "course",
+        "delivery": "online",
+        "start_date": date(2027, 3, 1),
+        "end_date": date(2027, 3, 2),
+        "cost": 100,
+        "credits": "ama_pra_1:8; ancc:8",
+        "professions": ["MD", "NP"],
+        "topics": ["opioid_prescribing", "pain_management"],
+        "competencies": ["clinical"],
+        "disclosure_summary": "Nothing to disclose.",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_activity(provider: Provider | None = None, **overrides: Any) -> Activity:
+    from cmepath.catalog.services import activity_create
+
+    provider = provider or ProviderFactory()
+    return activity_create(actor=None, provider=provider, data=activity_data(**overrides))
