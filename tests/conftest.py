@@ -18,26 +18,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_browser)
 
 
+def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+            or bool(marker and marker.kwargs.get("transaction")))
+
+
 @pytest.fixture(autouse=True)
-def _audit_guard_for_transactional_tests(request):
-    """Transactional tests end with a flush, which the append-only audit triggers refuse.
+def _audit_guard(request: pytest.FixtureRequest):
+    """Keep the append-only audit triggers in place, except for a transactional test's flush.
 
-    Lift the guard just for that flush and put it back for the next test.
+    A transactional test ends by emptying every table, which the triggers refuse; this
+    fixture lifts them in its teardown (which runs before the flush, since it depends on
+    the database fixture) and every database test puts them back first.
     """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    transactional = _uses_transactional_db(request)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    from cmepath.core import audit_guard
+
+    with connection.cursor() as cursor:
+        audit_guard.install(cursor, connection.vendor)
     yield
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        from django.db import connection
-
-        from cmepath.core import audit_guard
-
+    if transactional:
         with connection.cursor() as cursor:
             audit_guard.uninstall(cursor, connection.vendor)
-
-        def reinstall():
-            with connection.cursor() as cursor:
-                audit_guard.install(cursor, connection.vendor)
-
-        request.addfinalizer(reinstall)
 
 
 @pytest.fixture

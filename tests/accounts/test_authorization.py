@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from tests.factories import BoardCertificationFactory, LicenceFactory
 
 from cmepath.accounts import services
 from cmepath.accounts.models import ApiToken, Licence, LicenceProof
+from tests.factories import BoardCertificationFactory, LicenceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.factories import LicenceFactory
 
 from cmepath.accounts import services
 from cmepath.accounts.models import Licence, LicenceProof, Profile
 from cmepath.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from cmepath.core.models import AuditEvent
 from cmepath.core.services import audit_verify
+from tests.factories import LicenceFactory
 
 pytestmark = pytest.mark.django_db
 

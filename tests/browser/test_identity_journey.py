@@ -103,7 +103,7 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     assert "check digit" in page.inner_text("#id_npi_error").lower()
     page.fill("#id_npi", "1234567893")
     page.click("text=Check NPI")
-    page.wait_for_function("document.querySelector('[data-testid=npi-status]').innerText.includes('Not found')")
+    page.wait_for_selector("[data-testid=npi-status]:has-text('Not found')")
     page.screenshot(path=str(ARTIFACTS / "02-profile.png"), full_page=True)
 
     # A licence with a bad date first, then a good one; then the proof.
@@ -131,8 +131,8 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.fill("#id_name", "journey integration")
     page.click("text=Create token")
     token = page.inner_text("[data-testid=new-token]")
-    request = urllib.request.Request(f"{url}/api/v1/me/profile", headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local live server
+    request = urllib.request.Request(f"{url}/api/v1/me/profile", headers={"Authorization": f"Bearer {token}"})  # noqa: S310 (our live server)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our live server)
         assert json.loads(response.read())["last_name"] == "Journey"
     page.click("form[action='/accounts/logout/'] button")
     page.wait_for_load_state()

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.credits.rules_helpers import licence, profile
 
 from cmepath.credits.rules import BoardCert, Completion, evaluate
+from tests.credits.rules_helpers import licence, profile
 
 AS_OF = date(2026, 11, 25)
 TOPIC_POOL = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.credits.rules_helpers import done, licence, profile, regime, req
 
 from cmepath.credits.rules import BoardCert, default_rules, evaluate
+from tests.credits.rules_helpers import done, licence, profile, regime, req
 
 AS_OF = date(2026, 11, 25)
 
