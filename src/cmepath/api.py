@@ -92,3 +92,9 @@ api.add_router("/", accounts_router)
 from cmepath.catalog.api import router as catalog_router  # noqa: E402
 
 api.add_router("/", catalog_router)
+
+from cmepath.credits.api import router as credits_router  # noqa: E402
+
+api.add_router("/", credits_router)
+
+

@@ -9,12 +9,13 @@ from cmepath.core import views as core_views
 
 admin.site.site_header = "cmepath administration"
 # Every sign-in, the admin's included, goes through allauth so TOTP is always asked.
-admin.site.login = RedirectView.as_view(pattern_name="account_login", query_string=True)  # type: ignore[method-assign]
+admin.site.login = RedirectView.as_view(pattern_name="account_login", query_string=True)  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("", include("cmepath.core.urls")),
     path("me/", include("cmepath.accounts.urls")),
     path("catalog/", include("cmepath.catalog.urls")),
+    path("credits/", include("cmepath.credits.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -77,3 +77,87 @@ def activity_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 def provider_org(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     obj = _provider_with_member(users)
     return obj, {"provider_pk": obj.pk}
+
+
+def _qi_project(users: dict[str, Any]) -> Any:
+    from cmepath.outcomes.services import project_create
+
+    return project_create(actor=users["clinician_a"], title="Matrix QI project", practice_gap="gap",
+                          measure_ids=["uti-first-line"])
+
+
+def qi_project(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _qi_project(users)
+    return obj, {"pk": obj.pk}
+
+
+def qi_dataset(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.outcomes.models import Dataset
+
+    project = _qi_project(users)
+    obj = Dataset.objects.create(project=project, uploaded_by=users["clinician_a"], format="csv",
+                                 original_name="x.csv", status="done", progress=1.0)
+    return obj, {"pk": project.pk, "dataset_id": obj.pk}
+
+
+def qi_stage(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _qi_project(users)
+    return obj, {"pk": obj.pk, "stage": "A"}
+
+
+def completion(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from tests.credits.factories import CompletionFactory
+
+    obj = CompletionFactory(user=users["clinician_a"])
+    return obj, {"pk": obj.pk}
+
+
+def completion_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj, _ = completion(users)
+    return obj, {"completion_id": obj.pk}
+
+
+def certificate(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.credits.services import certificate_upload
+    from tests.credits.certgen import ama_classic
+
+    obj = certificate_upload(actor=users["clinician_a"], data=ama_classic().pdf, filename="cert.pdf")
+    return obj, {"pk": obj.pk}
+
+
+def certificate_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj, _ = certificate(users)
+    return obj, {"certificate_id": obj.pk}
+
+
+def share_link(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.credits.services import share_link_create
+
+    obj, _ = share_link_create(actor=users["clinician_a"], label="Medical staff office")
+    return obj, {"pk": obj.pk}
+
+
+def share_link_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj, _ = share_link(users)
+    return obj, {"link_id": obj.pk}
+
+
+def shared_token(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """A share link's token is the credential: anyone holding it may read (by design)."""
+    from cmepath.credits.services import share_link_create
+
+    obj, raw = share_link_create(actor=users["clinician_a"], label="Board")
+    return obj, {"token": raw}
+
+
+def shared_certificate(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    cert, _ = certificate(users)
+    done, _ = completion(users)
+    type(cert).objects.filter(pk=cert.pk).update(completion=done)  # only certificates of completions are shared
+    link, kwargs = shared_token(users)
+    return cert, {"token": kwargs["token"], "pk": cert.pk}
+
+
+def provider_activity_for_completion(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _draft_activity(users)
+    return obj, {"activity_id": obj.pk}

@@ -9,6 +9,8 @@ otherwise), so a new route is born inside the matrix. ``scope`` says how to test
   and every other role except ``allowed`` must be refused (302 to login, 401, 403, 404
   or 405) and must not change it.
 - ``role``: only the roles in ``allowed`` may use it (no object of someone else's).
+- ``token``: a capability URL (a share link): anyone holding a valid token may read,
+  a wrong token gets 404 for everyone.
 - ``unused``: a name a library registers that serves nothing (documented per entry).
 """
 
@@ -95,6 +97,44 @@ ENTRIES: list[Entry] = [
     E("api:wishlist_put", "object", "PUT", builder="activity_api", owner="provider", allowed=("admin",)),
     # Removing from one's own wishlist is idempotent (204 whether or not it was there): no leak.
     E("api:wishlist_delete", "self", "DELETE", builder="activity_api"),
+    # credits pages
+    E("credits:dashboard", "self"),
+    E("credits:history", "self"),
+    E("credits:completion_new", "self", "GET", "POST"),
+    E("credits:completion_import", "self", "POST"),
+    E("credits:certificate_upload", "self", "POST"),
+    E("credits:transcript_csv", "self"),
+    E("credits:transcript_pdf", "self"),
+    E("credits:share_links", "self", "GET", "POST"),
+    E("credits:completion_delete", "object", "POST", builder="completion"),
+    E("credits:completion_badge", "object", "GET", builder="completion"),
+    E("credits:certificate_download", "object", "GET", builder="certificate"),
+    E("credits:share_link_revoke", "object", "POST", builder="share_link"),
+    E("credits:shared", "token", builder="shared_token"),
+    E("credits:shared_pdf", "token", builder="shared_token"),
+    E("credits:shared_certificate", "token", builder="shared_certificate"),
+    # credits API
+    E("api:completion_list", "self"),
+    E("api:completion_create", "self", "POST"),
+    E("api:completion_import", "self", "POST"),
+    E("api:completion_get", "object", "GET", builder="completion_api"),
+    E("api:completion_patch", "object", "PATCH", builder="completion_api", body={"title": "changed"}),
+    E("api:completion_delete", "object", "DELETE", builder="completion_api"),
+    E("api:completion_badge", "object", "GET", builder="completion_api"),
+    E("api:provider_completion_create", "object", "POST", builder="provider_activity_for_completion",
+      owner="provider", allowed=("admin",), body={"learner_email": "<clinician_a>", "completed_on": "2026-01-01", "credits": {"ama_pra_1": 1}}),
+    E("api:badge_verify", "public", "POST"),
+    E("api:certificate_list", "self"),
+    E("api:certificate_upload", "self", "POST"),
+    E("api:certificate_get", "object", "GET", builder="certificate_api"),
+    E("api:certificate_file", "object", "GET", builder="certificate_api"),
+    E("api:certificate_delete", "object", "DELETE", builder="certificate_api"),
+    E("api:evaluation_get", "self"),
+    E("api:evaluation_run", "self", "POST"),
+    E("api:evaluation_snapshot", "self"),
+    E("api:share_link_list", "self"),
+    E("api:share_link_create", "self", "POST"),
+    E("api:share_link_revoke", "object", "DELETE", builder="share_link_api"),
     E("api:openapi-json", "public"),
     E("api:openapi-view", "public"),
     # ninja's own root name; GET answers 404 by design (nothing lives at /api/v1/ itself).

@@ -77,6 +77,14 @@ def users(db):
     return made
 
 
+def _body(entry: Entry, users: dict[str, Any]) -> dict[str, Any] | None:
+    """Entry bodies may name a user as "<role>": replaced by that user's email."""
+    if entry.body is None:
+        return None
+    return {k: (users[v[1:-1]].email if isinstance(v, str) and v.startswith("<") and v.endswith(">") else v)
+            for k, v in entry.body.items()}
+
+
 def _client(users: dict[str, Any], role: str) -> Client:
     c = Client()
     if role != "anonymous":
@@ -114,7 +122,7 @@ def test_no_role_acts_on_someone_elses_object(entry: Entry, users):
         if role == entry.owner or role in entry.allowed:
             continue
         for method in entry.methods:
-            response = _call(_client(users, role), method, url, entry.body)
+            response = _call(_client(users, role), method, url, _body(entry, users))
             assert response.status_code in DENIED, f"{role} {method} {url} -> {response.status_code}"
             assert _snapshot(obj) == before, f"{role} {method} {url} changed the object"
 
@@ -126,7 +134,7 @@ def test_owner_and_allowed_roles_reach_the_object(entry: Entry, users):
     _, kwargs = builder(users)
     url = reverse(entry.name, kwargs=kwargs)
     role = next(iter(sorted(entry.allowed))) if entry.allowed and "proof_decide" in entry.name else entry.owner
-    response = _call(_client(users, role), entry.methods[0], url, entry.body)
+    response = _call(_client(users, role), entry.methods[0], url, _body(entry, users))
     # 4xx validation answers (e.g. an upload without a file) still prove the route let them in.
     assert response.status_code not in {401, 403, 404} and response.status_code < 500, (
         f"{role} {entry.methods[0]} {url} -> {response.status_code}")
@@ -137,7 +145,7 @@ def test_anonymous_is_refused_self_routes(entry: Entry, users):
     kwargs = getattr(builders, entry.builder)(users)[1] if entry.builder else {}
     url = reverse(entry.name, kwargs=kwargs)
     for method in entry.methods:
-        response = _call(_client(users, "anonymous"), method, url, entry.body)
+        response = _call(_client(users, "anonymous"), method, url, _body(entry, users))
         assert response.status_code in {302, 401, 403}, f"anonymous {method} {url} -> {response.status_code}"
 
 
@@ -145,7 +153,7 @@ def test_anonymous_is_refused_self_routes(entry: Entry, users):
 def test_role_routes_refuse_other_roles(entry: Entry, users):
     url = reverse(entry.name)
     for role in ROLES:
-        response = _call(_client(users, role), entry.methods[0], url, entry.body)
+        response = _call(_client(users, role), entry.methods[0], url, _body(entry, users))
         if role in entry.allowed:
             assert response.status_code == 200, f"{role} {url} -> {response.status_code}"
         else:
@@ -156,7 +164,22 @@ def test_role_routes_refuse_other_roles(entry: Entry, users):
 def test_public_routes_answer_everyone(entry: Entry, users):
     url = reverse(entry.name)
     for role in ("anonymous", "clinician_b", "admin"):
-        assert _call(_client(users, role), "GET", url, None).status_code == 200
+        for method in entry.methods:
+            status = _call(_client(users, role), method, url, _body(entry, users)).status_code
+            if method == "GET":
+                assert status == 200, f"{role} {method} {url} -> {status}"
+            else:  # e.g. badge verification: no sign-in needed, bad input is a 4xx
+                assert status not in {401, 403} and status < 500, f"{role} {method} {url} -> {status}"
+
+
+@pytest.mark.parametrize("entry", _cases("token"))
+def test_capability_urls_need_the_right_token(entry: Entry, users):
+    _, kwargs = getattr(builders, entry.builder or "")(users)
+    url = reverse(entry.name, kwargs=kwargs)
+    wrong = reverse(entry.name, kwargs={**kwargs, "token": "x" * len(kwargs["token"])})
+    for role in ROLES:
+        assert _call(_client(users, role), "GET", url, None).status_code == 200, f"{role} {url}"
+        assert _call(_client(users, role), "GET", wrong, None).status_code == 404, f"{role} {wrong}"
 
 
 def test_admin_site_is_for_admins_only(users):

@@ -83,9 +83,15 @@ def test_bad_input_is_one_line_with_exit_code_2(tmp_path: Path, records, as_of: 
     assert "\n" not in str(excinfo.value)
 
 
-def test_check_all_without_services_says_it_needs_the_database() -> None:
-    with pytest.raises(CommandError, match="check-all needs the web app database") as excinfo:
-        run("check-all")
+@pytest.mark.django_db
+def test_check_all_is_wired_to_the_services() -> None:
+    # Wired by credits/services.py (issue 4); the batch itself is tested in test_check_all.py.
+    assert run("check-all", "--as-of", "2026-11-25").startswith("Evaluated 0 clinicians as of 2026-11-25")
+
+
+def test_check_all_refuses_a_future_date() -> None:
+    with pytest.raises(CommandError, match="cannot be in the future") as excinfo:
+        run("check-all", "--as-of", "2999-01-01")
     assert excinfo.value.returncode == 2
 
 

@@ -9,7 +9,7 @@ from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "role", "is_active", "is_staff", "date_joined"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -24,7 +24,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(admin.ModelAdmin[Profile]):
     list_display = ["user", "profession", "primary_specialty", "npi", "npi_status", "admin_verified"]
     list_filter = ["profession", "npi_status", "admin_verified"]
     search_fields = ["user__email", "last_name", "npi"]
@@ -32,7 +32,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(admin.ModelAdmin[Licence]):
     list_display = ["user", "state", "licence_type", "number", "expiry_date", "verified"]
     list_filter = ["state", "licence_type", "verified"]
     search_fields = ["user__email", "number"]
@@ -40,12 +40,12 @@ class LicenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardCertification)
-class BoardCertificationAdmin(admin.ModelAdmin):
+class BoardCertificationAdmin(admin.ModelAdmin[BoardCertification]):
     list_display = ["user", "board", "specialty", "cycle_end"]
 
 
 @admin.register(LicenceProof)
-class LicenceProofAdmin(admin.ModelAdmin):
+class LicenceProofAdmin(admin.ModelAdmin[LicenceProof]):
     """Decisions go through the verification queue so they carry a reason and an audit row."""
 
     list_display = ["user", "licence", "status", "uploaded_at", "decided_by"]
@@ -58,7 +58,7 @@ class LicenceProofAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["user", "name", "prefix", "token_hash", "created_at", "last_used_at", "revoked_at"]
 

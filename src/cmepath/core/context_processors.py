@@ -15,6 +15,8 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("Find CME", "catalog:search", None),
     ("Wishlist", "catalog:wishlist", frozenset({Role.CLINICIAN})),
     ("My activities", "catalog:provider_home", frozenset({Role.PROVIDER})),
+    ("Compliance", "credits:dashboard", frozenset({Role.CLINICIAN})),
+    ("Completions", "credits:history", frozenset({Role.CLINICIAN})),
     ("Profile", "accounts:profile", frozenset({Role.CLINICIAN})),
     ("Licences", "accounts:licences", frozenset({Role.CLINICIAN})),
     ("Verification queue", "accounts:verification_queue", frozenset({Role.ADMIN})),

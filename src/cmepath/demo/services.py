@@ -128,7 +128,10 @@ def demo_load() -> dict[str, object]:
     from cmepath.catalog.demo import catalog_demo_load
 
     catalog = catalog_demo_load()
-    return {"created": created, "catalog": catalog, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
+    from cmepath.credits.demo import credits_demo_load
+
+    credits = credits_demo_load()
+    return {"created": created, "catalog": catalog, "credits": credits, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
 
 
 def demo_logins() -> list[tuple[str, str]]:

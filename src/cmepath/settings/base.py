@@ -229,3 +229,5 @@ LOGGING = {
 }
 
 CMEPATH_SEARCH_DIR = DATA_DIR / "search"  # derived Tantivy index (docs/search.md)
+# Open Badges signing key (Ed25519 PEM); empty: generated once into DATA_DIR/keys (docs/credits.md).
+CMEPATH_BADGE_KEY_PATH = env("CMEPATH_BADGE_KEY_PATH")

@@ -1,10 +1,14 @@
 """``credits`` management command: check one clinician's records against the rules.
 
     manage.py credits check --profile PROFILE.json --records RECORDS.json [--as-of DATE] [--json]
-    manage.py credits check-all          (needs the web app database; wired by the services)
+    manage.py credits check-all [--as-of DATE] [--json] [--workers N]
+    manage.py credits verify-badge FILE [--json]       (exit 0 valid, 1 invalid or tampered)
+    manage.py credits issue-badge COMPLETION_ID --out FILE
+    manage.py credits send-reminders [--today DATE]
 
 ``check`` uses only the pure engine: no database, no system checks. Bad input ends with a
-one-line message on stderr and exit code 2.
+one-line message on stderr and exit code 2. The other subcommands need the database; they
+import the services lazily so ``check`` stays database-free.
 """
 
 from __future__ import annotations
@@ -70,7 +74,8 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", metavar="{check,check-all}")
+        sub = parser.add_subparsers(dest="subcommand",
+                                    metavar="{check,check-all,verify-badge,issue-badge,send-reminders}")
         sub.required = True
         check = sub.add_parser("check", help="evaluate one profile and its records (no database)")
         check.add_argument("--profile", required=True, help="profile JSON file")
@@ -83,12 +88,26 @@ class Command(BaseCommand):
         )
         check_all = sub.add_parser("check-all", help="evaluate every clinician in the database")
         check_all.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+        check_all.add_argument("--as-of", dest="as_of", help="evaluation date YYYY-MM-DD (default: today)")
+        check_all.add_argument("--workers", type=int, default=None,
+                               help="worker processes (default: CPU count for large populations)")
+        verify = sub.add_parser("verify-badge", help="check an Open Badges 3.0 credential's signature and content")
+        verify.add_argument("file", help="the credential JSON file")
+        verify.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
+        issue = sub.add_parser("issue-badge", help="export a completion as a signed Open Badges 3.0 credential")
+        issue.add_argument("completion_id", type=int)
+        issue.add_argument("--out", required=True, help="file to write ('-' for standard output)")
+        remind = sub.add_parser("send-reminders", help="email clinicians 90, 30 and 7 days before a deadline")
+        remind.add_argument("--today", help="pretend today is YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["subcommand"] == "check-all":
-            self._check_all(options)
-            return
-        self._check(options)
+        handlers = {
+            "check-all": self._check_all,
+            "verify-badge": self._verify_badge,
+            "issue-badge": self._issue_badge,
+            "send-reminders": self._send_reminders,
+        }
+        handlers.get(options["subcommand"], self._check)(options)
 
     def _check(self, options: dict[str, Any]) -> None:
         as_of = _parse_date(options["as_of"]) if options.get("as_of") else timezone.localdate()
@@ -112,7 +131,59 @@ class Command(BaseCommand):
             run_check_all = services.run_check_all
         except (ImportError, AttributeError):
             raise _fail("check-all needs the web app database") from None
-        run_check_all(stdout=self.stdout, as_json=options["as_json"])
+        as_of = _parse_date(options["as_of"]) if options.get("as_of") else None
+        if as_of is not None and as_of > timezone.localdate():
+            raise _fail("--as-of cannot be in the future")
+        run_check_all(stdout=self.stdout, as_json=options["as_json"], as_of=as_of, workers=options.get("workers"))
+
+    def _verify_badge(self, options: dict[str, Any]) -> None:
+        from cmepath.credits import services
+        from cmepath.credits.badges import BadgeCheck, BadgeError, parse_badge_bytes
+
+        path = Path(options["file"])
+        try:
+            result = services.badge_verify(document=parse_badge_bytes(path.read_bytes()))
+        except FileNotFoundError:
+            raise _fail(f"badge file not found: {options['file']}") from None
+        except BadgeError as exc:
+            result = BadgeCheck(False, str(exc))
+        if options["as_json"]:
+            self.stdout.write(json.dumps({"valid": result.valid, "reason": result.reason, "facts": result.facts},
+                                         indent=2))
+        elif result.valid:
+            facts = result.facts
+            self.stdout.write(f"valid: {facts.get('name')} ({facts.get('creditsAvailable')} credits), "
+                              f"issued by {facts.get('issuer')} on {facts.get('validFrom')}")
+        else:
+            self.stderr.write(f"invalid: {result.reason}")
+        if not result.valid:
+            raise CommandError(f"invalid: {result.reason}", returncode=1)
+
+    def _issue_badge(self, options: dict[str, Any]) -> None:
+        from cmepath.core.errors import DomainError
+        from cmepath.credits import services
+        from cmepath.credits.models import Completion
+
+        completion = Completion.objects.select_related("user").filter(pk=options["completion_id"]).first()
+        if completion is None:
+            raise _fail(f"no completion with id {options['completion_id']}")
+        try:  # the operator acts for the owner: the owner is the actor of record
+            badge = services.badge_issue(actor=completion.user, completion=completion)
+        except DomainError as exc:
+            raise _fail(exc.message) from None
+        text = json.dumps(badge, indent=2, ensure_ascii=False)
+        if options["out"] == "-":
+            self.stdout.write(text)
+        else:
+            Path(options["out"]).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"wrote {options['out']}")
+
+    def _send_reminders(self, options: dict[str, Any]) -> None:
+        from cmepath.credits import services
+
+        today = _parse_date(options["today"]) if options.get("today") else None
+        sent = services.reminders_send(today_=today)
+        self.stdout.write(f"sent {sent} reminder email{'s' if sent != 1 else ''}")
 
     def _print_table(self, evaluation: Evaluation) -> None:
         from rich.console import Console

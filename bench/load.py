@@ -1,0 +1,254 @@
+"""Drive `make load`: the 22 req/s run, then a stepped search for the ceiling.
+
+    python bench/load.py --host http://127.0.0.1:8765 --gunicorn-pid PID --credentials FILE
+
+``scripts/load.sh`` starts PostgreSQL's throwaway database, the demo data and gunicorn, and
+then calls this. For each run: locust headless (``-u -r -t --csv``) with
+``bench/locustfile.py``, then the per-page-type figures from locust's CSV, and the CPU time
+the gunicorn workers used during the run (psutil, falling back to /proc) divided by the
+requests served. Writes ``bench/results/load.json`` and rewrites docs/performance.md.
+
+Targets (issue 6): at 22 req/s p95 < 300 ms, p99 < 800 ms, no errors; the ceiling is the
+highest rate that keeps p95 < 300 ms with no errors, aiming at 150 req/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from harness import RESULTS, machine_facts  # noqa: E402
+
+P95_LIMIT_MS = 300
+P99_LIMIT_MS = 800
+BASE_RPS = 22
+
+
+def _clock_ticks() -> int:
+    return os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _clock_ticks()  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        import psutil
+
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except ImportError:
+        kids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    kids.append(int(stat.parent.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        return kids
+
+
+def workers_cpu_seconds(master_pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each gunicorn worker."""
+    out = {}
+    for pid in _children(master_pid):
+        try:
+            try:
+                import psutil
+
+                t = psutil.Process(pid).cpu_times()
+                out[pid] = t.user + t.system
+            except ImportError:
+                out[pid] = _proc_cpu_seconds(pid)
+        except (OSError, ProcessLookupError):
+            continue
+    return out
+
+
+def probe_pages(host: str, credentials: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """GET each page type once; keep those that answer (drop 404s: not built yet)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("LOAD_CREDENTIALS", credentials["path"])
+    import locustfile
+
+    account = credentials["accounts"][0]
+    keep, skipped = [], []
+    for name, (_, method, path) in locustfile.PAGES.items():
+        if method != "GET":
+            keep.append(name)
+            continue
+        headers = {}
+        if name.startswith("api"):
+            headers["Authorization"] = f"Bearer {account['token']}"
+        elif "anonymous" not in name and name != "login page":
+            headers["Cookie"] = f"{credentials['session_cookie']}={account['session']}"
+        req = urllib.request.Request(host + path.format(q="diabetes"), headers=headers)  # noqa: S310 - 127.0.0.1
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:  # noqa: S310 - our own server on 127.0.0.1
+                status = r.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        if status == 404:
+            skipped.append(f"{name} ({path.split('?')[0]} answers 404: not built yet)")
+        elif status >= 400:
+            raise SystemExit(f"probe: {name} {path} answered {status}; fix the set-up first")
+        else:
+            keep.append(name)
+    return keep, skipped
+
+
+def _num(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_path: str,
+               master_pid: int, label: str, locustfile: str = "locustfile.py") -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="locust-") as tmp:
+        prefix = Path(tmp) / "run"
+        env = {**os.environ, "LOAD_CREDENTIALS": credentials_path, "LOAD_PAGES": ",".join(pages)}
+        spawn = max(1, min(rps, 50))
+        cmd = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / locustfile), "--headless",
+               "--host", host, "-u", str(rps), "-r", str(spawn), "-t", f"{seconds}s", "--csv", str(prefix),
+               "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"]
+        ramp = rps / spawn
+        cpu_before = workers_cpu_seconds(master_pid)
+        started = time.monotonic()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        wall = time.monotonic() - started
+        cpu_after = workers_cpu_seconds(master_pid)
+        if not Path(f"{prefix}_stats.csv").exists():
+            raise SystemExit(f"locust failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))  # noqa: SIM115
+        failures_csv = Path(f"{prefix}_failures.csv")
+        failure_rows = list(csv.DictReader(open(failures_csv, encoding="utf-8"))) if failures_csv.exists() else []  # noqa: SIM115
+    cpu = sum(cpu_after.get(pid, 0) - cpu_before.get(pid, 0) for pid in cpu_after)
+    pages_out, total = [], None
+    for row in rows:
+        entry = {
+            "name": row["Name"], "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+            "rps": _num(row["Requests/s"]), "p50": _num(row["50%"]), "p95": _num(row["95%"]),
+            "p99": _num(row["99%"]), "max": _num(row["Max Response Time"]),
+            "mean": _num(row["Average Response Time"]),
+        }
+        if row["Name"] == "Aggregated":
+            total = entry
+        else:
+            pages_out.append(entry)
+    assert total is not None
+    measured = max(seconds - ramp, 1)
+    return {
+        "label": label, "target_rps": rps, "seconds": seconds, "users": rps,
+        "achieved_rps": round(total["requests"] / measured, 1), "requests": total["requests"],
+        "failures": total["failures"], "p50": total["p50"], "p95": total["p95"], "p99": total["p99"],
+        "max": total["max"], "cpu_seconds_workers": round(cpu, 2),
+        "cpu_ms_per_request": round(cpu / total["requests"] * 1000, 2) if total["requests"] else None,
+        "wall_seconds": round(wall, 1),
+        "pages": sorted(pages_out, key=lambda r: -r["requests"]),
+        "failure_samples": [{k: r.get(k) for k in ("Method", "Name", "Error", "Occurrences")} for r in failure_rows[:10]],
+    }
+
+
+def passes(run: dict[str, Any], p99: bool = False) -> bool:
+    ok = run["failures"] == 0 and (run["p95"] or 0) < P95_LIMIT_MS and run["achieved_rps"] >= 0.9 * run["target_rps"]
+    return ok and (not p99 or (run["p99"] or 0) < P99_LIMIT_MS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--gunicorn-pid", type=int, required=True)
+    parser.add_argument("--credentials", required=True)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (for the record)")
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOAD_SECONDS", "60")))
+    parser.add_argument("--step-seconds", type=int, default=int(os.environ.get("LOAD_STEP_SECONDS", "30")))
+    parser.add_argument("--steps", default=os.environ.get("LOAD_STEPS", "40,60,80,100,120,150,180,220"))
+    parser.add_argument("--postgres", default="")
+    parser.add_argument("--anchor-host", help="the minimal Django page under gunicorn (bench/anchor_app.py)")
+    parser.add_argument("--anchor-pid", type=int, help="its gunicorn master pid")
+    args = parser.parse_args()
+
+    credentials = json.loads(Path(args.credentials).read_text())
+    credentials["path"] = args.credentials
+    pages, skipped = probe_pages(args.host, credentials)
+    skipped.append("job board: not built yet (no jobs app)") if not any("job" in s for s in skipped) else None
+    print(f"page types: {', '.join(pages)}")
+    for s in skipped:
+        print(f"skipped: {s}")
+
+    base = run_locust(args.host, BASE_RPS, args.seconds, pages, args.credentials, args.gunicorn_pid,
+                      f"{BASE_RPS} req/s (1k-user profile)")
+    verdict = "PASS" if passes(base, p99=True) else "FAIL"
+    print(f"{BASE_RPS} req/s: p50 {base['p50']} p95 {base['p95']} p99 {base['p99']} ms, "
+          f"{base['failures']} errors, {base['cpu_ms_per_request']} CPU ms/req -> {verdict}")
+
+    anchor = None
+    if args.anchor_host and args.anchor_pid:
+        anchor = run_locust(args.anchor_host, BASE_RPS, min(args.seconds, 30), [], args.credentials,
+                            args.anchor_pid, f"anchor: minimal Django page at {BASE_RPS} req/s",
+                            locustfile="locustfile_anchor.py")
+        print(f"anchor at {BASE_RPS} req/s: p50 {anchor['p50']} p95 {anchor['p95']} p99 {anchor['p99']} ms, "
+              f"{anchor['cpu_ms_per_request']} CPU ms/req")
+
+    steps, ceiling = [], None
+    if passes(base):
+        ceiling = base["achieved_rps"]
+    for rps in [int(x) for x in args.steps.split(",") if x.strip()]:
+        run = run_locust(args.host, rps, args.step_seconds, pages, args.credentials, args.gunicorn_pid,
+                         f"step {rps} req/s")
+        steps.append({"target_rps": rps, "achieved_rps": run["achieved_rps"], "p50": run["p50"],
+                      "p95": run["p95"], "p99": run["p99"], "failures": run["failures"],
+                      "cpu_ms_per_request": run["cpu_ms_per_request"]})
+        print(f"step {rps}: achieved {run['achieved_rps']} p95 {run['p95']} p99 {run['p99']} ms, "
+              f"{run['failures']} errors, {run['cpu_ms_per_request']} CPU ms/req")
+        if not passes(run):
+            break
+        ceiling = run["achieved_rps"]
+
+    result = {
+        "name": "load",
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "targets": {"base_rps": BASE_RPS, "p95_ms": P95_LIMIT_MS, "p99_ms": P99_LIMIT_MS, "ceiling_goal_rps": 150},
+        "base_pass": verdict == "PASS",
+        "runs": [base] + ([anchor] if anchor else []),
+        "ratio_to_anchor": ({
+            "p50": round(base["p50"] / anchor["p50"], 2) if anchor["p50"] else None,
+            "p95": round(base["p95"] / anchor["p95"], 2) if anchor["p95"] else None,
+            "cpu_ms_per_request": round(base["cpu_ms_per_request"] / anchor["cpu_ms_per_request"], 2)
+            if anchor["cpu_ms_per_request"] else None,
+        } if anchor else None),
+        "ceiling": {"rps": ceiling, "p95_limit_ms": P95_LIMIT_MS, "steps": steps},
+        "pages": pages,
+        "skipped": skipped,
+        "workers": args.workers,
+        "postgres": args.postgres,
+        "machine": machine_facts(),
+        "note": "locust runs on the same 2-core machine as gunicorn and PostgreSQL and takes CPU from them.",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"ceiling: {ceiling} req/s (p95 < {P95_LIMIT_MS} ms, no errors); wrote bench/results/load.json")
+    subprocess.run([sys.executable, str(ROOT / "report.py")], check=False)  # noqa: S603
+    if verdict != "PASS":
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""The `make load` traffic mix (security-checks row 30), for locust 2.x headless.
+
+Each simulated user makes one request per second (``constant_throughput(1)``), so the
+number of users is the target rate in requests per second. The mix, by weight (writes are
+5 %): signed-in home/dashboard pages, the anonymous landing and login pages, catalog
+search (page and API), the credits dashboard, API reads (``/me``, licences, profile,
+activities) and PATCH ``/api/v1/me/profile``. Every request is grouped by page type
+(``name=``), which is how the report breaks figures down.
+
+Sessions and tokens are made ahead by ``bench/load.py`` (``LOAD_CREDENTIALS``: a JSON file),
+so no Argon2 login runs inside the measured window. Page types whose route answers 404
+at start-up (not built yet) are dropped; ``LOAD_SKIPPED`` lists them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+
+from locust import HttpUser, constant_throughput, task
+
+CREDENTIALS = json.loads(open(os.environ["LOAD_CREDENTIALS"], encoding="utf-8").read())  # noqa: SIM115
+AVAILABLE = set(os.environ.get("LOAD_PAGES", "").split(",")) - {""}
+QUERIES = ["opioid", "diabetes", "sepsis", "leadership", "implicit bias", "heart failure", "ethics",
+           "pain management", "quality improvement", "pediatric"]
+_accounts = itertools.cycle(CREDENTIALS["accounts"])
+
+# page type -> (weight, method, path); the driver probes these once before the run
+PAGES: dict[str, tuple[int, str, str]] = {
+    "home (signed in)": (12, "GET", "/"),
+    "landing (anonymous)": (5, "GET", "/"),
+    "login page": (5, "GET", "/accounts/login/"),
+    "catalog search page": (12, "GET", "/catalog/?q={q}"),
+    "licences page": (6, "GET", "/me/licences/"),
+    "credits dashboard": (8, "GET", "/credits/"),
+    "job board": (0, "GET", "/jobs/"),
+    "api me": (12, "GET", "/api/v1/me"),
+    "api licences": (10, "GET", "/api/v1/me/licences"),
+    "api profile": (10, "GET", "/api/v1/me/profile"),
+    "api activities search": (10, "GET", "/api/v1/activities?q={q}"),
+    "api profile PATCH (write)": (5, "PATCH", "/api/v1/me/profile"),
+}
+
+
+def enabled(name: str) -> bool:
+    return not AVAILABLE or name in AVAILABLE
+
+
+class Clinician(HttpUser):
+    """A signed-in clinician browsing pages and an integration reading the API with a token."""
+
+    wait_time = constant_throughput(1)
+
+    def on_start(self) -> None:
+        account = next(_accounts)
+        self.token = account["token"]
+        self.client.cookies.set(CREDENTIALS["session_cookie"], account["session"])
+        self.anonymous_headers = {"Cookie": ""}
+        self.api = {"Authorization": f"Bearer {self.token}", "Cookie": ""}
+        self.rng = random.Random()
+
+    def _get(self, name: str, headers: dict[str, str] | None = None) -> None:
+        if not enabled(name):
+            return
+        path = PAGES[name][2].format(q=self.rng.choice(QUERIES))
+        with self.client.get(path, name=name, headers=headers, catch_response=True, allow_redirects=False) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code}")
+
+    @task(PAGES["home (signed in)"][0])
+    def home(self) -> None:
+        self._get("home (signed in)")
+
+    @task(PAGES["landing (anonymous)"][0])
+    def landing(self) -> None:
+        self._get("landing (anonymous)", self.anonymous_headers)
+
+    @task(PAGES["login page"][0])
+    def login_page(self) -> None:
+        self._get("login page", self.anonymous_headers)
+
+    @task(PAGES["catalog search page"][0])
+    def catalog_search(self) -> None:
+        self._get("catalog search page")
+
+    @task(PAGES["licences page"][0])
+    def licences_page(self) -> None:
+        self._get("licences page")
+
+    @task(PAGES["credits dashboard"][0])
+    def credits_dashboard(self) -> None:
+        self._get("credits dashboard")
+
+    @task(PAGES["api me"][0])
+    def api_me(self) -> None:
+        self._get("api me", self.api)
+
+    @task(PAGES["api licences"][0])
+    def api_licences(self) -> None:
+        self._get("api licences", self.api)
+
+    @task(PAGES["api profile"][0])
+    def api_profile(self) -> None:
+        self._get("api profile", self.api)
+
+    @task(PAGES["api activities search"][0])
+    def api_activities(self) -> None:
+        self._get("api activities search", self.api)
+
+    @task(PAGES["api profile PATCH (write)"][0])
+    def api_profile_patch(self) -> None:
+        name = "api profile PATCH (write)"
+        if not enabled(name):
+            return
+        body = {"career_goal": self.rng.choice(["Department chief", "Quality improvement lead", "CMO"]),
+                "paid_cme_days": str(self.rng.randint(1, 9))}
+        with self.client.patch("/api/v1/me/profile", json=body, name=name, headers=self.api,
+                               catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code}: {r.text[:200]}")
+

@@ -1,0 +1,136 @@
+"""Turn database rows into the rules engine's inputs (one clinician, through the ORM).
+
+``check-all`` builds the same inputs from raw rows in bulk (``batch.py``); both go through
+the small helpers here so a clinician is evaluated the same way on the dashboard and in the
+batch (pinned by ``tests/credits/test_check_all.py``).
+
+Specialties: the profile stores NUCC taxonomy codes, the rules speak slugs such as
+``internal_medicine``; a code maps to the slugs of its classification and specialization
+("207RA0401X" -> internal_medicine, addiction_medicine). Board certifications' free-text
+specialties are slugged the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cmepath.credits.rules import BoardCert, ClinicianProfile, Licence
+from cmepath.credits.rules import Completion as EngineCompletion
+
+
+@functools.cache
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+
+
+@functools.cache
+def specialty_slugs(code: str) -> frozenset[str]:
+    from cmepath.accounts.taxonomy import get
+
+    entry = get(code) if code else None
+    if entry is None:
+        return frozenset()
+    return frozenset(s for s in (slug(entry.classification), slug(entry.specialization or "")) if s)
+
+
+def profile_input(*, user_id: int, profession: str, birth_month: int | None, first_licensure: date | None,
+                  share_65: int | None, specialty_codes: Iterable[str], licences: Iterable[Licence],
+                  certs: Iterable[BoardCert], dea_dates: Iterable[date | None]) -> ClinicianProfile:
+    specialties: set[str] = set()
+    for code in specialty_codes:
+        if code:
+            specialties |= specialty_slugs(code)
+    dates = [d for d in dea_dates if d is not None]
+    return ClinicianProfile(
+        id=str(user_id),
+        profession=profession or "other",
+        date_of_first_licensure=first_licensure,
+        birth_date=date(2000, birth_month, 1) if birth_month else None,  # only the month is used
+        licences=tuple(licences),
+        board_certifications=tuple(certs),
+        dea_registration_date=max(dates) if dates else None,
+        patients_65_plus_share=share_65 / 100 if share_65 is not None else None,
+        specialties=frozenset(specialties),
+    )
+
+
+def completion_input(*, pk: int, title: str, completed_on: date, credits: dict[str, float],
+                     topics: Iterable[str], sa_cme: bool, pi_cme: bool) -> EngineCompletion:
+    kinds = frozenset(k for k, on in (("sa_cme", sa_cme), ("pi_cme", pi_cme)) if on)
+    return EngineCompletion(id=str(pk), title=title, completed_on=completed_on, credits=credits,
+                            topics=frozenset(topics), kinds=kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionBrief:
+    """The few fields pages show next to a requirement (dashboard fast path)."""
+
+    pk: int
+    title: str
+    completed_on: date
+
+
+def brief_inputs_for_user(user: Any) -> tuple[ClinicianProfile, list[EngineCompletion], dict[str, CompletionBrief]]:
+    """Like ``inputs_for_user`` in 4 queries and without model instances: completions come
+    from one ``values_list`` with the derived ``credit_summary`` (as check-all reads them)."""
+    from .models import Completion
+
+    engine_profile = _profile_for(user)
+    completions: list[EngineCompletion] = []
+    briefs: dict[str, CompletionBrief] = {}
+    parsed: dict[str, dict[str, float]] = {}
+    for pk, title, completed_on, topics, sa, pi, summary in Completion.objects.filter(user=user).values_list(
+            "pk", "title", "completed_on", "topics", "sa_cme", "pi_cme", "credit_summary"):
+        credits = parsed.get(summary)
+        if credits is None:
+            credits = parsed[summary] = {code: float(amount) for code, _, amount in
+                                         (part.partition("=") for part in summary.split(";") if part)}
+        completions.append(completion_input(pk=pk, title=title, completed_on=completed_on, credits=credits,
+                                            topics=topics or [], sa_cme=sa, pi_cme=pi))
+        briefs[str(pk)] = CompletionBrief(pk, title, completed_on)
+    return engine_profile, completions, briefs
+
+
+def _profile_for(user: Any) -> ClinicianProfile:
+    from cmepath.accounts.models import BoardCertification, Profile
+    from cmepath.accounts.models import Licence as LicenceRow
+
+    profile = Profile.objects.filter(user=user).first()
+    licence_rows = list(LicenceRow.objects.filter(user=user))
+    cert_rows = list(BoardCertification.objects.filter(user=user))
+    licences = [Licence(state=r.state, profession=r.licence_type, number=r.number, issue_date=r.issue_date,
+                        expiry_date=r.expiry_date, dea_registered=r.dea_registered,
+                        direct_patient_care=r.direct_patient_care) for r in licence_rows]
+    certs = [BoardCert(board=r.board, specialty=slug(r.specialty), cycle_start=r.cycle_start,
+                       cycle_end=r.cycle_end) for r in cert_rows]
+    return profile_input(
+        user_id=user.pk,
+        profession=profile.profession if profile else "other",
+        birth_month=profile.birth_month if profile else None,
+        first_licensure=profile.date_of_first_licensure if profile else None,
+        share_65=profile.share_patients_65_plus if profile else None,
+        specialty_codes=[profile.primary_specialty, *(profile.specialties or [])] if profile else [],
+        licences=licences, certs=certs,
+        dea_dates=[r.dea_registration_date for r in licence_rows if r.dea_registered],
+    )
+
+
+def inputs_for_user(user: Any) -> tuple[ClinicianProfile, list[EngineCompletion], dict[str, Any]]:
+    """Profile, completions (engine form, from the credit rows themselves) and the
+    completion rows by id, in 5 queries."""
+    from .models import Completion
+
+    engine_profile = _profile_for(user)
+    rows = list(Completion.objects.filter(user=user).prefetch_related("credits"))
+    completions = [
+        completion_input(pk=c.pk, title=c.title, completed_on=c.completed_on,
+                         credits={cc.credit_type: float(cc.amount) for cc in c.credits.all()},
+                         topics=c.topics or [], sa_cme=c.sa_cme, pi_cme=c.pi_cme)
+        for c in rows
+    ]
+    return engine_profile, completions, {str(c.pk): c for c in rows}

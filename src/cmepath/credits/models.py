@@ -1,0 +1,175 @@
+"""Completions (with credits by type), certificates, evaluation snapshots, share links and
+reminder bookkeeping.
+
+A completion names its catalog activity by id only (``activity_id``, a plain integer): the
+catalog may archive or re-import activities, and the clinician's record must not change or
+disappear with them. Title, provider and accreditor are copied onto the completion.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cmepath.core.vocabulary import CREDIT_TYPES, choices
+
+from .choices import Provenance
+
+
+class Completion(models.Model):
+    """One finished CME/CE activity in a clinician's record, from the catalog or elsewhere."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions")
+    activity_id = models.PositiveBigIntegerField("catalog activity id", null=True, blank=True, db_index=True)
+    title = models.CharField(max_length=300)
+    provider = models.CharField(max_length=200, blank=True)
+    accreditor = models.CharField(max_length=40, blank=True)
+    completed_on = models.DateField()
+    topics = models.JSONField(default=list, blank=True, help_text="Vocabulary topic codes.")
+    sa_cme = models.BooleanField("self-assessment CME (SA-CME)", default=False)
+    pi_cme = models.BooleanField("performance-improvement CME (PI-CME)", default=False)
+    provenance = models.CharField(max_length=20, choices=Provenance.choices, default=Provenance.SELF_REPORTED)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Who recorded it (the provider for provider reports).")
+    import_batch = models.CharField(max_length=32, blank=True, help_text="Id of the CSV import that created it.")
+    credit_summary = models.CharField(
+        max_length=400, blank=True, editable=False,
+        help_text="Derived from the credit rows ('ama_pra_1=2;abim_moc=2') by the services, so check-all "
+                  "reads a clinician's completions without a join.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        indexes = [models.Index(fields=["user", "completed_on"], name="completion_user_date")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.completed_on})"
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(k for k, on in (("sa_cme", self.sa_cme), ("pi_cme", self.pi_cme)) if on)
+
+
+class CompletionCredit(models.Model):
+    """Credit of one type earned by a completion (2 AMA PRA Category 1, 2 ABIM MOC points...)."""
+
+    completion = models.ForeignKey(Completion, on_delete=models.CASCADE, related_name="credits")
+    credit_type = models.CharField(max_length=16, choices=choices(CREDIT_TYPES))
+    amount = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["completion", "credit_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["completion", "credit_type"], name="completion_credit_unique_type"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="completion_credit_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.credit_type}"
+
+
+def _certificate_path(instance: Certificate, filename: str) -> str:
+    # Server-generated, random names only; the client's filename is never a path.
+    return f"certificates/{uuid.uuid4().hex}.pdf"
+
+
+class Certificate(models.Model):
+    """An uploaded certificate PDF, checked by content; served only to its owner (and shares).
+
+    ``extracted`` holds what the text pre-filled (title, completed_on, amount, credit_type,
+    provider); ``completion`` is set when the clinician saves the completion it proves.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    completion = models.ForeignKey(Completion, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="certificates")
+    file = models.FileField(upload_to=_certificate_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField(default=0)
+    extracted_text = models.TextField(blank=True)
+    extracted = models.JSONField(default=dict, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"certificate {self.pk} ({self.original_name})"
+
+
+class EvaluationSnapshot(models.Model):
+    """The latest stored evaluation of one clinician (written by ``check-all``, read by dashboards).
+
+    ``result`` is ``batch.snapshot_json`` (statuses, hours, deadlines); ``status`` is the worst
+    regime status and ``next_deadline`` the earliest deadline with unmet work, for lists.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluation_snapshot")
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+    status = models.CharField(max_length=16, blank=True)
+    next_deadline = models.DateField(null=True, blank=True)
+    regimes = models.PositiveSmallIntegerField(default=0)
+    unmet = models.PositiveSmallIntegerField("requirements not met", default=0)
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"evaluation of {self.user_id} as of {self.as_of}: {self.status}"
+
+
+class ShareLink(models.Model):
+    """A read-only transcript link for an employer or a board: expiring and revocable.
+
+    The URL carries a random secret; only its keyed hash (HMAC-SHA256 with a key derived
+    from SECRET_KEY) is stored, so the database alone cannot rebuild a working link.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(max_length=120, help_text="Who it is for, e.g. 'Medical staff office'.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    regime_id = models.CharField(max_length=64, blank=True, help_text="Empty: every regime.")
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"
+
+    def is_active(self, now: object) -> bool:
+        return self.revoked_at is None and self.expires_at > now  # type: ignore[operator]
+
+
+class ReminderSent(models.Model):
+    """One reminder sent: the unique row makes a second run of the reminders send nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    regime_id = models.CharField(max_length=64)
+    requirement_id = models.CharField(max_length=64)
+    deadline = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "regime_id", "requirement_id", "deadline", "days_before"],
+                                    name="reminder_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.regime_id}/{self.requirement_id} {self.deadline} -{self.days_before}d"

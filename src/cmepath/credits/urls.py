@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "credits"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("completions/", views.history, name="history"),
+    path("completions/new/", views.completion_new, name="completion_new"),
+    path("completions/import/", views.completion_import, name="completion_import"),
+    path("completions/<int:pk>/delete/", views.completion_delete, name="completion_delete"),
+    path("completions/<int:pk>/badge.json", views.completion_badge, name="completion_badge"),
+    path("certificates/", views.certificate_upload, name="certificate_upload"),
+    path("certificates/<int:pk>/", views.certificate_download, name="certificate_download"),
+    path("transcript.csv", views.transcript_csv, name="transcript_csv"),
+    path("transcript.pdf", views.transcript_pdf, name="transcript_pdf"),
+    path("share/", views.share_links, name="share_links"),
+    path("share/<int:pk>/revoke/", views.share_link_revoke, name="share_link_revoke"),
+    # Public, read-only: the unguessable token is the credential (no sign-in).
+    path("shared/<str:token>/", views.shared, name="shared"),
+    path("shared/<str:token>/transcript.pdf", views.shared_pdf, name="shared_pdf"),
+    path("shared/<str:token>/certificates/<int:pk>/", views.shared_certificate, name="shared_certificate"),
+]

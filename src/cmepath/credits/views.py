@@ -1,0 +1,302 @@
+"""Pages for the CME record: compliance dashboard, completion form with certificate pre-fill,
+history, CSV import, transcripts, share links, and the public read-only transcript."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cmepath.core.errors import DomainError, ValidationError
+from cmepath.core.htmx import render_page
+from cmepath.core.services import audit_record
+
+from . import policies, selectors, services
+from .forms import CertificateForm, CompletionForm, ImportForm, ShareLinkForm
+from .models import Certificate
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    """Put a service error next to the field it concerns (or at the top of the form)."""
+    if exc.errors:
+        for name, msgs in exc.errors.items():
+            target = name if name in form.fields else None
+            for msg in msgs:
+                form.add_error(target, msg if target or name in ("__all__", "file") else f"{name}: {msg}")
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _as_of(request: HttpRequest) -> date:
+    raw = request.GET.get("as_of", "")
+    today = services.today()
+    try:
+        value = date.fromisoformat(raw) if raw else today
+    except ValueError:
+        raise ValidationError("as_of must be a date written YYYY-MM-DD.", field="as_of") from None
+    if value > today:
+        raise ValidationError("The evaluation date cannot be in the future.", field="as_of")
+    return value
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = selectors.dashboard(actor=request.user, as_of=_as_of(request))
+    return render_page(request, "credits/dashboard.html", context)
+
+
+def _completion_page(request: HttpRequest, form: CompletionForm, status: int = 200,
+                     certificate: Certificate | None = None) -> HttpResponse:
+    return render_page(request, "credits/completion_form.html",
+                       {"form": form, "upload_form": CertificateForm(), "certificate": certificate},
+                       partial="credits/partials/completion_form.html", status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def completion_new(request: HttpRequest) -> HttpResponse:
+    """The completion form; ``?certificate=ID`` pre-fills it from an uploaded certificate."""
+    certificate = None
+    if request.method == "POST":
+        form = CompletionForm(request.POST)
+        if not form.is_valid():
+            return _completion_page(request, form, 422)
+        if form.cleaned_data.get("certificate"):
+            certificate = policies.certificates.get(request.user, "change", pk=form.cleaned_data["certificate"])
+        data, credits = form.service_args()
+        try:
+            services.completion_record(actor=request.user, data=data, credits=credits, certificate=certificate)
+        except DomainError as exc:
+            _form_error(form, exc)
+            return _completion_page(request, form, exc.status, certificate)
+        messages.success(request, f"“{data['title']}” added to your record.")
+        if getattr(request, "htmx", False):
+            from django_htmx.http import HttpResponseClientRedirect
+
+            return HttpResponseClientRedirect(reverse("credits:history"))
+        return redirect("credits:history")
+    initial: dict[str, Any] = {}
+    if request.GET.get("certificate", "").isdigit():
+        certificate = policies.certificates.get(request.user, "view", pk=int(request.GET["certificate"]))
+        initial = services.prefill_from_certificate(certificate=certificate)
+    return _completion_page(request, CompletionForm(initial=initial), certificate=certificate)
+
+
+@login_required
+@require_POST
+def certificate_upload(request: HttpRequest) -> HttpResponse:
+    form = CertificateForm(request.POST, request.FILES)
+    status = 422
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            form.add_error("file", "The file is larger than 10 MiB; upload a smaller PDF.")
+            status = 413
+        else:
+            try:
+                cert = services.certificate_upload(actor=request.user, data=upload.read(),
+                                                   filename=upload.name or "certificate.pdf")
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status
+            else:
+                found = [k for k, v in (cert.extracted or {}).items() if v]
+                messages.success(request, "Certificate checked and stored. " + (
+                    f"We filled in: {', '.join(found).replace('_', ' ')}. Check every field before saving."
+                    if found else "We could not read its details; please fill in the form."))
+                return redirect(f"{reverse('credits:completion_new')}?certificate={cert.pk}")
+    return render_page(request, "credits/completion_form.html",
+                       {"form": CompletionForm(), "upload_form": form}, status=status)
+
+
+def certificate_response(cert: Certificate, *, actor: Any) -> FileResponse:
+    """Serve a certificate as an attachment with a safe, server-made name; audited."""
+    audit_record(actor=actor, action="certificate.view", target=cert, subject_user_id=cert.user_id)
+    response = FileResponse(cert.file.open("rb"), as_attachment=True, filename=f"certificate-{cert.pk}.pdf",
+                            content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
+    cert = policies.certificates.get(request.user, "view", pk=pk)
+    return certificate_response(cert, actor=request.user)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "credits/history.html", {
+        "completions": selectors.completions_for(actor=request.user),
+        "import_form": ImportForm(),
+        "orphans": selectors.certificates_for(actor=request.user).filter(completion__isnull=True),
+    })
+
+
+@login_required
+@require_POST
+def completion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    completion = policies.completions.get(request.user, "delete", pk=pk)
+    services.completion_delete(actor=request.user, completion=completion)
+    messages.success(request, f"“{completion.title}” removed.")
+    return redirect("credits:history")
+
+
+@login_required
+@require_POST
+def completion_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    status = 422
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 2 * 1024 * 1024:
+                raise ValidationError("The CSV is larger than 2 MiB; split it.", field="file")
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError("The CSV must be UTF-8 text.", field="file") from None
+            report = services.completion_import_csv(actor=request.user, data=text)
+        except DomainError as exc:
+            _form_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, f"Imported {report.created} completion{'s' if report.created != 1 else ''}.")
+            return redirect("credits:history")
+    return render_page(request, "credits/history.html", {
+        "completions": selectors.completions_for(actor=request.user), "import_form": form,
+        "orphans": selectors.certificates_for(actor=request.user).filter(completion__isnull=True)}, status=status)
+
+
+@login_required
+@require_GET
+def completion_badge(request: HttpRequest, pk: int) -> HttpResponse:
+    completion = policies.completions.get(request.user, "change", pk=pk)
+    badge = services.badge_issue(actor=request.user, completion=completion, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(json.dumps(badge, indent=2, ensure_ascii=False), content_type="application/ld+json")
+    response["Content-Disposition"] = f'attachment; filename="badge-{completion.pk}.json"'
+    return response
+
+
+def _transcript(request: HttpRequest, user: Any, regime_id: str, fmt: str) -> HttpResponse:
+    as_of = _as_of(request)
+    name = f"transcript-{regime_id or 'all'}-{as_of.isoformat()}"
+    if fmt == "csv":
+        response = HttpResponse(services.transcript_csv(user=user, regime_id=regime_id, as_of=as_of),
+                                content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = HttpResponse(services.transcript_pdf(user=user, regime_id=regime_id, as_of=as_of),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _regime_param(request: HttpRequest) -> str:
+    regime = request.GET.get("regime", "")
+    if regime and not all(ch.isalnum() or ch in "-_" for ch in regime):
+        raise ValidationError("Unknown regime.", field="regime")
+    return regime[:64]
+
+
+@login_required
+@require_GET
+def transcript_csv(request: HttpRequest) -> HttpResponse:
+    return _transcript(request, request.user, _regime_param(request), "csv")
+
+
+@login_required
+@require_GET
+def transcript_pdf(request: HttpRequest) -> HttpResponse:
+    return _transcript(request, request.user, _regime_param(request), "pdf")
+
+
+def _regime_choices(user: Any) -> list[tuple[str, str]]:
+    evaluation, _ = services.evaluation_compute(user=user, as_of=services.today())
+    return [(r.regime_id, r.name) for r in evaluation.regimes]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_links(request: HttpRequest) -> HttpResponse:
+    regimes = _regime_choices(request.user)
+    form = ShareLinkForm(request.POST or None, regimes=regimes)
+    new_url = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _, raw = services.share_link_create(actor=request.user, label=form.cleaned_data["label"],
+                                                    regime_id=form.cleaned_data["regime_id"] or "",
+                                                    days=form.cleaned_data["days"])
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status
+            else:
+                new_url = request.build_absolute_uri(reverse("credits:shared", args=[raw]))
+                form = ShareLinkForm(regimes=regimes)
+        else:
+            status = 422
+    return render_page(request, "credits/share_links.html",
+                       {"form": form, "links": selectors.share_links_for(actor=request.user), "new_url": new_url,
+                        "now": timezone.now(), "regime_names": dict(regimes)}, status=status)
+
+
+@login_required
+@require_POST
+def share_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = policies.share_links.get(request.user, "delete", pk=pk)
+    services.share_link_revoke(actor=request.user, link=link)
+    messages.success(request, f"Link for “{link.label}” revoked; it no longer opens.")
+    return redirect("credits:share_links")
+
+
+def _public_headers(response: HttpResponse | FileResponse) -> HttpResponse | FileResponse:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    """The read-only transcript behind a share link (no sign-in; GET only)."""
+    link = services.share_link_resolve(raw=token)
+    data = services.transcript_data(user=link.user, regime_id=link.regime_id)
+    response = render_page(request, "credits/shared.html", {"data": data, "link": link, "token": token})
+    _public_headers(response)
+    return response
+
+
+@require_GET
+def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    link = services.share_link_resolve(raw=token)
+    response = _transcript(request, link.user, link.regime_id, "pdf")
+    _public_headers(response)
+    return response
+
+
+@require_GET
+def shared_certificate(request: HttpRequest, token: str, pk: int) -> FileResponse:
+    """A certificate of a completion on a shared transcript: the owner shared it by sharing the link."""
+    link = services.share_link_resolve(raw=token)
+    cert = Certificate.objects.filter(pk=pk, user=link.user, completion__isnull=False).first()
+    if cert is None:
+        from cmepath.core.errors import NotFoundError
+
+        raise NotFoundError("Not found.")
+    response = certificate_response(cert, actor=None)
+    _public_headers(response)
+    return response
