@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -47,7 +47,44 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "message", "errors"],
+    "properties": {
+        "code": {"type": "string", "description": "machine-readable error code"},
+        "message": {"type": "string", "description": "what was wrong and how to fix it"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                   "description": "messages per field"},
+    },
+}
+ERROR_RESPONSES = {
+    "400": "The request body is not valid JSON.",
+    "401": "Not signed in: send a session cookie or 'Authorization: Bearer <token>'.",
+    "403": "Signed in, but not allowed (or MFA enrolment required).",
+    "404": "Not found, or not yours to see.",
+    "409": "Conflicts with what is already recorded.",
+    "422": "The input did not pass validation; 'errors' says which field and why.",
+}
+
+
+class CmepathAPI(NinjaAPI):
+    """NinjaAPI whose schema documents the one error shape every operation can answer."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": description, **ref})
+        return schema
+
+
+api = CmepathAPI(
     title="cmepath API",
     version="1",
     urls_namespace="api",
@@ -73,6 +110,23 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         {"code": "validation_error", "message": f"{first[0]}: {first[1][0]}", "errors": errors},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja raises HttpError(400) for a body that is not JSON; keep the one error shape.
+    if exc.status_code == 400:
+        body = {"code": "invalid_json", "message": "The request body is not valid JSON; send a JSON object.",
+                "errors": {}}
+    else:
+        body = {"code": "http_error", "message": str(exc), "errors": {}}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id too large for the database cannot name a row: answer like any unknown id.
+    return api.create_response(request, {"code": "not_found", "message": "Not found.", "errors": {}}, status=404)
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,7 +12,8 @@ import sys
 
 ALIASES = {
     "serve": ["runserver", "--noreload"],
-    "worker": ["db_worker"],
+    # One process the operator can stop or kill; no autoreloader child left behind.
+    "worker": ["db_worker", "--no-reload"],
 }
 
 

@@ -7,23 +7,13 @@ transaction. ``FUZZ_EXAMPLES`` sets the examples per operation and role (default
 minutes on two workers, so it runs when ``CI=true`` or ``FUZZ_EXAMPLES`` is set, and is
 skipped in a plain local ``make test``; ``make fuzz`` runs 200).
 
-Known gaps, patched into the fuzzed schema so the other checks can run (each has an
-xfail(strict) test below that turns red the day the API is fixed, to drop its patch):
-
-1. The served schema documents only success responses, while every operation also
-   answers 401/403/404/409/422 with the one error shape of ``cmepath.api``
-   (``{code, message, errors}``). The patch documents that shape for those codes, so
-   error bodies are still validated.
-2. A body that is not JSON gets django-ninja's default ``400 {"detail": "Cannot parse
-   request body"}``, neither documented nor in the API's error shape. The patch
-   documents 400 with that ``detail`` shape.
-
-Set ``FUZZ_SERVED_SCHEMA=1`` to fuzz the served schema unchanged.
+The served schema is fuzzed as it is: it documents the one error shape
+(``{code, message, errors}``) for 400/401/403/404/409/422 on every operation
+(``cmepath.api.CmepathAPI``), and the two tests below keep it that way.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 
@@ -41,8 +31,6 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 ROLES = ["clinician", "employer", "provider", "editor", "admin"]
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - test fixture
 SCHEMA_PATH = "/api/v1/openapi.json"
-ERROR_CODES = ("401", "403", "404", "409", "422")
-NINJA_400 = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["code", "message", "errors"],
@@ -61,23 +49,6 @@ def _served_schema() -> dict:
     return json.loads(response.content)
 
 
-def _with_error_responses(raw: dict) -> dict:
-    patched = copy.deepcopy(raw)
-    for operations in patched["paths"].values():
-        for operation in operations.values():
-            responses = operation.setdefault("responses", {})
-            for code in ERROR_CODES:
-                responses.setdefault(code, {
-                    "description": "Error (cmepath.api error shape)",
-                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
-                })
-            responses.setdefault("400", {
-                "description": "Body is not JSON (django-ninja default shape; known gap 2)",
-                "content": {"application/json": {"schema": NINJA_400}},
-            })
-    return patched
-
-
 # Schema-valid data may still break a domain rule the schema cannot state (expiry after
 # issue, a known NUCC code, the NPI check digit): the API answers 422 for those, so 422 is
 # an accepted answer to schema-valid data. Everything else is schemathesis's default.
@@ -86,10 +57,7 @@ CONFIG = SchemathesisConfig.from_dict({
         "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]}},
 })
 RAW_SCHEMA = _served_schema()
-schema = schemathesis.openapi.from_dict(
-    RAW_SCHEMA if os.environ.get("FUZZ_SERVED_SCHEMA") == "1" else _with_error_responses(RAW_SCHEMA),
-    config=CONFIG,
-)
+schema = schemathesis.openapi.from_dict(RAW_SCHEMA, config=CONFIG)
 schema.app = get_wsgi_application()
 schema.location = SCHEMA_PATH
 
@@ -128,7 +96,6 @@ def test_api_conforms_to_its_schema(case, role, role_token):
     case.call_and_validate(headers={"Authorization": f"Bearer {role_token}"})
 
 
-@pytest.mark.xfail(strict=True, reason="known gap 1: operations document only success responses")
 def test_schema_documents_error_responses():
     missing = [f"{method.upper()} {path}: {code}"
                for path, operations in RAW_SCHEMA["paths"].items()
@@ -139,7 +106,6 @@ def test_schema_documents_error_responses():
     assert missing == []
 
 
-@pytest.mark.xfail(strict=True, reason="known gap 2: a non-JSON body gets ninja's 400 {detail} shape")
 @pytest.mark.django_db
 def test_a_body_that_is_not_json_gets_the_api_error_shape(client, clinician, token_for):
     response = client.post("/api/v1/me/licences", "\x00", content_type="application/json",

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from cmepath.core.errors import ValidationError
+from cmepath.core.schemas import IsoDate
 
 from . import policies, selectors, services
 from .choices import Profession
@@ -58,10 +59,10 @@ class ProfilePatch(Strict):
     primary_specialty: str | None = Field(None, max_length=10)
     specialties: list[str] | None = Field(None, max_length=15)
     birth_month: int | None = Field(None, ge=1, le=12)
-    date_of_first_licensure: date | None = None
+    date_of_first_licensure: IsoDate | None = None
     share_patients_65_plus: int | None = Field(None, ge=0, le=100)
     career_goal: str | None = Field(None, max_length=200)
-    next_review_date: date | None = None
+    next_review_date: IsoDate | None = None
     annual_cme_allowance: Decimal | None = Field(None, ge=0, max_digits=9, decimal_places=2)
     paid_cme_days: Decimal | None = Field(None, ge=0, max_digits=4, decimal_places=1)
 
@@ -87,10 +88,10 @@ class LicenceIn(Strict):
     state: str = Field(..., min_length=2, max_length=2)
     licence_type: Profession
     number: str = Field(..., min_length=1, max_length=40)
-    issue_date: date
-    expiry_date: date
+    issue_date: IsoDate
+    expiry_date: IsoDate
     dea_registered: bool = False
-    dea_registration_date: date | None = None
+    dea_registration_date: IsoDate | None = None
     direct_patient_care: bool = True
 
 
@@ -98,10 +99,10 @@ class LicencePatch(Strict):
     state: str | None = Field(None, min_length=2, max_length=2)
     licence_type: Profession | None = None
     number: str | None = Field(None, min_length=1, max_length=40)
-    issue_date: date | None = None
-    expiry_date: date | None = None
+    issue_date: IsoDate | None = None
+    expiry_date: IsoDate | None = None
     dea_registered: bool | None = None
-    dea_registration_date: date | None = None
+    dea_registration_date: IsoDate | None = None
     direct_patient_care: bool | None = None
 
 
@@ -116,15 +117,15 @@ class BoardCertOut(Schema):
 class BoardCertIn(Strict):
     board: str = Field(..., max_length=16)
     specialty: str = Field(..., min_length=1, max_length=120)
-    cycle_start: date
-    cycle_end: date
+    cycle_start: IsoDate
+    cycle_end: IsoDate
 
 
 class BoardCertPatch(Strict):
     board: str | None = Field(None, max_length=16)
     specialty: str | None = Field(None, min_length=1, max_length=120)
-    cycle_start: date | None = None
-    cycle_end: date | None = None
+    cycle_start: IsoDate | None = None
+    cycle_end: IsoDate | None = None
 
 
 class TokenOut(Schema):

@@ -217,10 +217,19 @@ def proof_upload(*, actor: User, licence: Licence, data: bytes, filename: str) -
         raise ValidationError(exc.message, field="file", code=f"upload_{exc.code}") from exc
     proof = LicenceProof(user=actor, licence=licence, kind=verdict.kind, size=verdict.size,
                          sha256=verdict.sha256, original_name=display_name(filename)[:200])
+    storage = proof.file.storage
+    name = proof.file.field.generate_filename(proof, "upload")
     try:
-        proof.file.save("upload", ContentFile(data), save=False)
+        name = storage.save(name, ContentFile(data))
     except OSError as exc:
+        # A disk that fills mid-write leaves a truncated file behind: remove it.
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except OSError:
+            pass
         raise StorageFullError("We could not store the file right now; nothing was saved. Please try again later.") from exc
+    proof.file.name = name
     try:
         with transaction.atomic():
             proof.save()

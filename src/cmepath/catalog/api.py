@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from cmepath.core.schemas import IsoDate
+
 from . import policies, selectors, services
 from .choices import SEARCH_FACETS
 from .models import Activity
@@ -50,7 +52,7 @@ class ActivityListQuery(Schema):
     moore_min: int | None = Field(None, ge=1, le=7, description="Moore level at least this.")
     cost_max: float | None = Field(None, ge=0, allow_inf_nan=False)
     credits_min: float | None = Field(None, ge=0, allow_inf_nan=False)
-    starts_after: date | None = None
+    starts_after: IsoDate | None = None
 
 
 class FacetCountOut(Schema):
@@ -181,8 +183,8 @@ class ActivityIn(Strict):
     description: str = Field("", max_length=20_000)
     format: str = Field(..., max_length=32)
     delivery: str = Field(..., max_length=12)
-    start_date: date
-    end_date: date
+    start_date: IsoDate
+    end_date: IsoDate
     city: str = Field("", max_length=100)
     state: str = Field("", max_length=2)
     cost: Decimal = Decimal(0)
@@ -212,8 +214,8 @@ class ActivityPatch(Strict):
     description: str | None = Field(None, max_length=20_000)
     format: str | None = Field(None, max_length=32)
     delivery: str | None = Field(None, max_length=12)
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     city: str | None = Field(None, max_length=100)
     state: str | None = Field(None, max_length=2)
     cost: Decimal | None = None

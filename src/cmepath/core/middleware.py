@@ -105,4 +105,6 @@ class DomainErrorMiddleware:
 
         if isinstance(exception, DomainError):
             return render(request, "core/error.html", {"message": exception.message}, status=exception.status)
+        if isinstance(exception, OverflowError):  # an id too large for the database names no row
+            return render(request, "404.html", status=404)
         return None

@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from cmepath.core.errors import ValidationError
+from cmepath.core.schemas import IsoDate
 
 from . import policies, selectors, services
 from .choices import CERTIFICATE_MAX_BYTES
@@ -57,7 +58,7 @@ class CompletionIn(Strict):
     title: str = Field("", max_length=300)
     provider: str = Field("", max_length=200)
     accreditor: str = Field("", max_length=40)
-    completed_on: date
+    completed_on: IsoDate
     credits: dict[str, Decimal] = Field(..., min_length=1, max_length=16,
                                         description="Credit type code to amount, e.g. {\"ama_pra_1\": 2}.")
     topics: list[str] = Field(default_factory=list, max_length=30)
@@ -70,7 +71,7 @@ class CompletionPatch(Strict):
     title: str | None = Field(None, min_length=1, max_length=300)
     provider: str | None = Field(None, max_length=200)
     accreditor: str | None = Field(None, max_length=40)
-    completed_on: date | None = None
+    completed_on: IsoDate | None = None
     credits: dict[str, Decimal] | None = Field(None, min_length=1, max_length=16)
     topics: list[str] | None = Field(None, max_length=30)
     sa_cme: bool | None = None
@@ -198,7 +199,7 @@ def completion_create(request: HttpRequest, payload: CompletionIn) -> Status[dic
 
 class ProviderCompletionIn(Strict):
     learner_email: str = Field(..., max_length=254)
-    completed_on: date
+    completed_on: IsoDate
     credits: dict[str, Decimal] = Field(..., min_length=1, max_length=16)
 
 
@@ -320,7 +321,7 @@ def certificate_delete(request: HttpRequest, certificate_id: int) -> Status[None
 
 
 @router.get("/me/evaluation", response=EvaluationOut, summary="Evaluate my record now (every applicable regime)")
-def evaluation_get(request: HttpRequest, as_of: date | None = None) -> dict[str, Any]:
+def evaluation_get(request: HttpRequest, as_of: IsoDate | None = None) -> dict[str, Any]:
     from .rules import evaluation_to_json
 
     when = as_of or services.today()

@@ -1,0 +1,24 @@
+"""Input types shared by API schemas."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Accept dates only as ``YYYY-MM-DD`` (or a date): Pydantic's lax mode would read 0 as 1970-01-01."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        return value.strip()
+    raise ValueError("use a date written as YYYY-MM-DD")
+
+
+#: A calendar date that must be written ``YYYY-MM-DD`` in JSON bodies and query strings.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
