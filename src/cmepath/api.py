@@ -151,4 +151,6 @@ from cmepath.credits.api import router as credits_router  # noqa: E402
 
 api.add_router("/", credits_router)
 
+from cmepath.outcomes.api import router as outcomes_router  # noqa: E402
 
+api.add_router("/", outcomes_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/", include("cmepath.accounts.urls")),
     path("catalog/", include("cmepath.catalog.urls")),
     path("credits/", include("cmepath.credits.urls")),
+    path("outcomes/", include("cmepath.outcomes.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -62,6 +62,18 @@ schema.app = get_wsgi_application()
 schema.location = SCHEMA_PATH
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app would close "old" connections at each request, which on PostgreSQL
+    closes the test's own transaction; Django's test client disconnects that handler too."""
+    from django.core.signals import request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+
+
 @pytest.fixture
 def role_token(role, db):
     """A user of the role with a licence and a board cert to act on, and a token."""

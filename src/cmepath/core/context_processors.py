@@ -19,6 +19,7 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("Completions", "credits:history", frozenset({Role.CLINICIAN})),
     ("Profile", "accounts:profile", frozenset({Role.CLINICIAN})),
     ("Licences", "accounts:licences", frozenset({Role.CLINICIAN})),
+    ("QI projects", "outcomes:project_list", frozenset({Role.CLINICIAN})),
     ("Verification queue", "accounts:verification_queue", frozenset({Role.ADMIN})),
     ("API tokens", "accounts:tokens", None),
 ]

@@ -131,7 +131,11 @@ def demo_load() -> dict[str, object]:
     from cmepath.credits.demo import credits_demo_load
 
     credits = credits_demo_load()
-    return {"created": created, "catalog": catalog, "credits": credits, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
+    from cmepath.outcomes.demo import outcomes_demo_load
+
+    project = outcomes_demo_load()
+    return {"created": created, "catalog": catalog, "credits": credits,
+            "qi_project": project.title if project else None, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -1,7 +1,8 @@
 """``cmepath outcomes``: outcome analytics from the command line.
 
-Subcommands live in subparsers so that ``ingest`` and ``measure`` can be added beside
-``analyze``. The command is thin: it parses arguments, calls the statistics engine and
+Subcommands: ``ingest`` (CSV, Parquet or FHIR NDJSON to the normalized orders Parquet),
+``measure`` (a YAML measure over that data to a unit x period series CSV) and
+``analyze`` (statistics on a series). The command is thin: it parses arguments, calls the statistics engine and
 prints (human text by default, ``--json`` for machines). Bad input exits with code 2 and
 a message, never a traceback.
 """
@@ -9,6 +10,8 @@ a message, never a traceback.
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -21,7 +24,7 @@ from cmepath.outcomes.stats.spc import CHART_TYPES
 
 
 class Command(BaseCommand):
-    help = "Outcome analytics: analyze a measure series (pre/post, SPC, ITS, DiD)."
+    help = "Outcome analytics: ingest extracts, compute measures, analyze a series."
     requires_system_checks: list[str] = []  # reads a CSV; needs no database or app checks
     requires_migrations_checks = False
 
@@ -49,9 +52,127 @@ class Command(BaseCommand):
         a("--unit", metavar="COL", help="cluster id (clinic, clinician, ...)")
         a("--json", action="store_true", help="print JSON")
 
+        ingest_parser = sub.add_parser(
+            "ingest",
+            help="normalize CSV, Parquet or FHIR NDJSON extracts into orders.parquet",
+            description="Normalize extracts into DIR/orders.parquet (or DIR/series.csv for a "
+            "pre-aggregated series). Bad lines are counted, listed and skipped.",
+        )
+        b = ingest_parser.add_argument
+        b("files", nargs="+", metavar="FILE", help="input files (FHIR: one NDJSON file per resource type)")
+        b("--format", required=True, choices=("csv", "parquet", "fhir"))
+        b("--out", required=True, metavar="DIR", help="output folder")
+        b("--salt", metavar="HEX", help="patient-key salt (32+ hex chars); default: a new random one")
+        b("--json", action="store_true", help="print the ingest report as JSON")
+
+        measure_parser = sub.add_parser(
+            "measure",
+            help="compute a YAML measure over normalized orders",
+            description="Run a measure (a YAML file, or a shipped id such as uti-first-line) "
+            "over DIR/*.parquet and write a unit x period series CSV.",
+        )
+        m = measure_parser.add_argument
+        m("--data", required=True, metavar="DIR", help="folder (or file) with orders Parquet")
+        m("--measure", required=True, metavar="MEASURE.yaml", help="measure file or shipped id")
+        m("--engine", choices=("duckdb", "polars", "spark"), default="duckdb")
+        m("--out", required=True, metavar="SERIES.csv")
+        m("--json", action="store_true", help="print a JSON summary")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "analyze":
             self._analyze(options)
+        elif options["subcommand"] == "ingest":
+            self._ingest(options)
+        elif options["subcommand"] == "measure":
+            self._measure(options)
+
+    def _ingest(self, options: dict[str, Any]) -> None:
+        import duckdb
+
+        from cmepath.outcomes.ingest import REPORT_FILE, IngestError, ingest, new_salt
+
+        salt = options.get("salt") or new_salt()
+        out = Path(options["out"])
+        quiet = bool(options.get("json"))
+        try:
+            with _progress_bar(quiet, self.stderr) as update:
+                report = ingest([Path(f) for f in options["files"]], out, fmt=options["format"],
+                                salt=salt, progress=update)
+        except IngestError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except duckdb.Error as exc:
+            raise CommandError(f"the input cannot be read: {str(exc).splitlines()[0]}", returncode=2) from None
+        data = report.to_dict()
+        data["salt_given"] = bool(options.get("salt"))
+        (out / REPORT_FILE).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        if quiet:
+            self.stdout.write(json.dumps(data, indent=2))
+            return
+        mb = report.bytes_read / 1e6
+        self.stdout.write(
+            f"{report.rows_written} {report.kind} rows written to {report.output} from {len(report.files)} "
+            f"file(s), {mb:.1f} MB in {report.seconds:.1f} s; {report.skipped} skipped"
+        )
+        for kind, count in sorted(report.counts.items()):
+            self.stdout.write(f"  {kind}: {count}")
+        for p in report.problems[:20]:
+            self.stdout.write(f"  {p.file}:{p.line}: {p.kind}: {p.detail}")
+        if len(report.problems) > 20:
+            self.stdout.write(f"  ... {report.skipped - 20} more in {out / REPORT_FILE}")
+        for note in report.coarsened:
+            self.stdout.write(f"  note: {note}")
+        if not options.get("salt"):
+            self.stdout.write("  note: patient keys use a one-off random salt; pass --salt to link runs")
+
+    def _measure(self, options: dict[str, Any]) -> None:
+        import duckdb
+
+        from cmepath.outcomes.measures import (
+            MeasureRunError,
+            MeasureSpecError,
+            load_measure,
+            measure_by_id,
+            run_measure,
+            write_series_csv,
+        )
+
+        ref = options["measure"]
+        started = time.perf_counter()
+        try:
+            spec = load_measure(ref) if ref.endswith((".yaml", ".yml")) or "/" in ref else measure_by_id(ref)
+            rows = run_measure(spec, Path(options["data"]), engine=options["engine"])
+        except (MeasureSpecError, MeasureRunError) as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except duckdb.Error as exc:
+            raise CommandError(f"the data cannot be read: {str(exc).splitlines()[0]}", returncode=2) from None
+        write_series_csv(rows, Path(options["out"]), spec)
+        num = sum(r.numerator for r in rows)
+        den = sum(r.denominator for r in rows)
+        summary = {
+            "measure": spec.id,
+            "title": spec.title,
+            "kind": spec.kind,
+            "engine": options["engine"],
+            "unit": spec.unit,
+            "period": spec.period,
+            "rows": len(rows),
+            "units": len({r.unit for r in rows}),
+            "periods": len({r.period for r in rows}),
+            "numerator": num,
+            "denominator": den,
+            "overall": (num / den) if den else None,
+            "out": options["out"],
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        if options.get("json"):
+            self.stdout.write(json.dumps(summary, indent=2))
+            return
+        overall = "n/a" if den == 0 else (f"{num / den:.1%}" if spec.kind == "proportion" else f"{num / den:.2f}")
+        self.stdout.write(
+            f"{spec.title}: {len(rows)} unit x {spec.period} rows ({summary['units']} units, "
+            f"{summary['periods']} periods) written to {options['out']}; overall {overall} "
+            f"({int(num) if spec.kind == 'proportion' else round(num, 1)} / {den})"
+        )
 
     def _analyze(self, options: dict[str, Any]) -> None:
         try:
@@ -83,6 +204,36 @@ class Command(BaseCommand):
         self.stdout.write(result.sentence)
         for line in _details(data):
             self.stdout.write(line)
+
+
+class _progress_bar:  # noqa: N801 - used as a context manager like a function
+    """A rich progress bar on stderr (nothing when --json asks for quiet output)."""
+
+    def __init__(self, quiet: bool, stream: Any) -> None:
+        self.quiet = quiet
+        self.stream = stream
+        self.progress: Any = None
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return lambda fraction, stage: None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description:<32}"), BarColumn(),
+                                 TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=False)
+        self.progress.start()
+        task = self.progress.add_task("starting", total=1.0)
+
+        def update(fraction: float, stage: str) -> None:
+            self.progress.update(task, completed=max(0.0, min(1.0, fraction)), description=stage[:32])
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _fmt(value: Any) -> str:

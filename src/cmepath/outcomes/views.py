@@ -1,0 +1,220 @@
+"""Pages for QI projects: list, project report, uploads with a polled status, PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cmepath.core.errors import DomainError, NotFoundError
+from cmepath.core.htmx import render_page
+from cmepath.core.services import audit_record
+
+from . import policies, selectors, services
+from .forms import (
+    DuaForm,
+    FinishForm,
+    InterventionForm,
+    MemberForm,
+    ProjectForm,
+    StageForm,
+    UploadForm,
+)
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    errors: dict[str | None, list[str]] = {None: [exc.message]}
+    if exc.errors:
+        errors = dict(exc.errors.items())
+    for field, msgs in errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_list(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                project = services.project_create(
+                    actor=request.user, title=data["title"], practice_gap=data["practice_gap"],
+                    unit_of_analysis=data["unit_of_analysis"], measure_ids=data["measure_ids"],
+                    activity_ids=data["activity_ids"], intervention_date=data["intervention_date"])
+            except DomainError as exc:
+                _form_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "Project created.")
+                return redirect("outcomes:project_detail", pk=project.pk)
+        else:
+            status = 422
+    return render_page(request, "outcomes/project_list.html",
+                       {"projects": selectors.projects_for(actor=request.user), "form": form}, status=status)
+
+
+def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
+    reports = selectors.project_reports(project=project)
+    charts = []
+    for rep in reports:
+        for name in ("spc", "its", "forest"):
+            if name in rep.figures:
+                charts.append({"id": f"chart-{rep.measure_id}-{name}", "figure": rep.figures[name]})
+    return {
+        "project": project,
+        "reports": reports,
+        "charts": charts,
+        "charts_data": {c["id"]: c["figure"] for c in charts},
+        "members": project.members.select_related("user"),
+        "stages": project.stages.all(),
+        "datasets": project.datasets.all()[:10],
+        "activities": project.activities.all(),
+        "interprofessional": services.is_interprofessional(project),
+        "can_change": policies.projects.allows(request.user, "change", project),
+        "can_manage": policies.projects.allows(request.user, "manage", project),
+        "can_rows": policies.projects.allows(request.user, "rows", project),
+        "member_form": MemberForm(), "stage_form": StageForm(), "finish_form": FinishForm(),
+        "dua_form": DuaForm(), "intervention_form": InterventionForm(initial={"intervention_date": project.intervention_date}),
+        "outcome": getattr(project, "outcome", None) if hasattr(project, "outcome") else None,
+    }
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(actor=request.user, pk=pk)
+    audit_record(actor=request.user, action="outcomes.project_view", target=project)
+    return render_page(request, "outcomes/project_detail.html", _detail_context(request, project))
+
+
+def _post_action(request: HttpRequest, pk: int, action: str, form_class: Any, call: Any, ok: str) -> HttpResponse:
+    project = selectors.project_get(actor=request.user, pk=pk)
+    policies.projects.require(request.user, action, project)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(project, form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, ok)
+    else:
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("outcomes:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(project: Any, data: dict[str, Any]) -> None:
+        user = get_user_model().objects.filter(email__iexact=data["email"]).first()
+        if user is None:
+            raise NotFoundError("No clinician with that email address has an account.")
+        services.member_add(actor=request.user, project=project, user=user, role=data["role"],
+                            profession=data["profession"])
+
+    return _post_action(request, pk, "manage", MemberForm, call, "Team member added.")
+
+
+@login_required
+@require_POST
+def stage_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, "stage", StageForm, lambda p, d: services.stage_complete(
+        actor=request.user, project=p, stage=d["stage"], note=d["note"]), "Stage completed.")
+
+
+@login_required
+@require_POST
+def project_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, "finish", FinishForm, lambda p, d: services.project_finish(
+        actor=request.user, project=p, moore_level=d["moore_level"]), "Project finished: outcome documented.")
+
+
+@login_required
+@require_POST
+def dua_record(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, "manage", DuaForm, lambda p, d: services.project_record_dua(
+        actor=request.user, project=p, reference=d["reference"]), "Data use agreement recorded.")
+
+
+@login_required
+@require_POST
+def intervention_set(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, "change", InterventionForm, lambda p, d: services.project_update(
+        actor=request.user, project=p, data={"intervention_date": d["intervention_date"]}), "Intervention date saved.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(actor=request.user, pk=pk, action="upload")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    dataset = None
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                dataset = services.dataset_upload(actor=request.user, project=project, chunks=upload.chunks(),
+                                                  filename=upload.name, fmt=form.cleaned_data["format"])
+            except DomainError as exc:
+                cols = exc.errors.get("columns") if exc.errors else None
+                form.add_error("file", exc.message if not cols else
+                               f"{exc.message} Offending columns: {', '.join(cols)}.")
+                status = exc.status
+            else:
+                return redirect("outcomes:dataset_upload_status", pk=project.pk, dataset_id=dataset.pk)
+        else:
+            status = 422
+    return render_page(request, "outcomes/upload.html", {"project": project, "form": form, "dataset": dataset},
+                       status=status)
+
+
+@login_required
+@require_GET
+def dataset_status(request: HttpRequest, pk: int, dataset_id: int) -> HttpResponse:
+    project = selectors.project_get(actor=request.user, pk=pk)
+    dataset = selectors.dataset_get(actor=request.user, pk=dataset_id)
+    if dataset.project_id != project.pk:
+        raise NotFoundError("Not found.")
+    return render_page(request, "outcomes/upload.html",
+                       {"project": project, "form": UploadForm(), "dataset": dataset},
+                       partial="outcomes/partials/dataset_status.html")
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from .reports import report_pdf as build_pdf
+
+    project = selectors.project_get(actor=request.user, pk=pk)
+    stages = [(s.get_stage_display(), f"completed {s.completed_on} ({s.credits} credits)" if s.completed_on else "open")
+              for s in project.stages.all()]
+    pdf = build_pdf(project_title=project.title, practice_gap=project.practice_gap, stages=stages,
+                    reports=selectors.project_reports(project=project))
+    audit_record(actor=request.user, action="outcomes.report_export", target=project)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="qi-project-{project.pk}.pdf"'
+    return response
+
+
+@require_GET
+@cache_control(max_age=31536000, public=True, immutable=True)
+def plotly_js(request: HttpRequest) -> FileResponse:
+    """plotly.js as shipped inside the plotly package (no CDN; CSP script-src 'self')."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    response = FileResponse(path.open("rb"), content_type="text/javascript")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
