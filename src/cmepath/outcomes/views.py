@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -89,8 +90,15 @@ def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
     }
 
 
+# plotly.js (the copy the ``plotly`` package ships) injects two fixed <style> blocks for its
+# mode bar; allow exactly those by hash on the page that draws charts. Scripts stay 'self'.
+PLOTLY_STYLE_HASHES = ["'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+                       "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"]
+
+
 @login_required
 @require_GET
+@csp_update({"style-src": PLOTLY_STYLE_HASHES})
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(actor=request.user, pk=pk)
     audit_record(actor=request.user, action="outcomes.project_view", target=project)
