@@ -245,3 +245,20 @@ def test_no_csrf_exempt_views():
     # django-ninja marks its views csrf_exempt and enforces CSRF itself for cookie auth
     # (tests/api/test_identity_api.py::test_session_auth_needs_csrf_for_writes).
     assert [e for e in exempt if not e.startswith("api/v1/")] == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/activities?q=%00", "/catalog/?q=a%00b"])
+def test_nul_in_query_string_is_a_400(client, path):
+    assert client.get(path).status_code == 400
+
+
+def test_nul_in_json_body_is_a_400_and_saves_nothing(client, clinician, token_for):
+    from cmepath.accounts.models import Licence
+
+    body = ('{"state": "CA", "licence_type": "MD", "number": "\\u0000", "issue_date": "2020-01-01", '
+            '"expiry_date": "2027-01-01"}')
+    response = client.post("/api/v1/me/licences", body, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token_for(clinician)}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_characters"
+    assert not Licence.objects.exists()

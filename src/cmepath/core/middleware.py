@@ -108,3 +108,32 @@ class DomainErrorMiddleware:
         if isinstance(exception, OverflowError):  # an id too large for the database names no row
             return render(request, "404.html", status=404)
         return None
+
+
+class RejectNulMiddleware:
+    """Refuse NUL characters in query strings and JSON bodies with a 400.
+
+    PostgreSQL cannot store U+0000 in text, so such input would otherwise surface as a
+    database error (a 500). Form fields are covered by Django's own validator and file
+    uploads are binary, so only these two channels need the check.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from urllib.parse import unquote
+
+        bad = "\x00" in unquote(request.META.get("QUERY_STRING", "")) or "\x00" in request.path
+        if not bad and request.content_type == "application/json":
+            body = request.body
+            bad = b"\\u0000" in body or b"\x00" in body
+        if bad:
+            message = "The request contains a NUL character (U+0000); remove it and try again."
+            if request.path.startswith("/api/"):
+                import json
+
+                return HttpResponse(json.dumps({"code": "invalid_characters", "message": message, "errors": {}}),
+                                    status=400, content_type="application/json")
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
