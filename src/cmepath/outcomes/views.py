@@ -98,7 +98,7 @@ PLOTLY_STYLE_HASHES = ["'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
 
 @login_required
 @require_GET
-@csp_update({"style-src": PLOTLY_STYLE_HASHES})
+@csp_update({"style-src": PLOTLY_STYLE_HASHES})  # type: ignore[arg-type]  # django-csp types views without URL kwargs
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(actor=request.user, pk=pk)
     audit_record(actor=request.user, action="outcomes.project_view", target=project)
