@@ -84,7 +84,8 @@ def compile_measure(spec: MeasureSpec, orders: ir.Table) -> ir.Table:
         hit = numerator if numerator is not None else ibis.literal(True)
         grouped = t.filter(population) if population is not None else t
         return grouped.group_by(unit=unit, period=period).aggregate(
-            numerator=hit.cast("int64").sum(), denominator=grouped.count()
+            # ifelse, not cast: PostgreSQL refuses CAST(boolean AS bigint)
+            numerator=hit.ifelse(1, 0).sum().cast("int64"), denominator=grouped.count()
         )
     # patients: the population is distinct patients per unit and period; a patient counts
     # in the numerator with any numerator row in the same unit and period
@@ -198,6 +199,32 @@ def run_measure(
         _check_columns(t, spec)
         table = con.to_pyarrow(compile_measure(spec, t))
     return _rows(table.to_pylist(), spec)
+
+
+def run_measure_on_postgres(spec: MeasureSpec, data: Path, *, url: str) -> list[SeriesRow]:
+    """Run ``spec`` unchanged on PostgreSQL: the orders are loaded into a temporary table.
+
+    In a warehouse the orders already live in a table: ``compile_measure(spec,
+    con.table(name))`` is the same expression; this helper is how the tests prove it.
+    """
+    import uuid
+
+    import pyarrow.dataset as ds
+
+    con = ibis.connect(url)
+    table = f"cmepath_measure_{uuid.uuid4().hex[:12]}"
+    try:
+        files = sorted(Path(data).glob("*.parquet")) if Path(data).is_dir() else [Path(data)]
+        arrow = ds.dataset([str(f) for f in files], format="parquet").to_table()
+        t = con.create_table(table, arrow)
+        _check_columns(t, spec)
+        out = con.to_pyarrow(compile_measure(spec, t))
+    finally:
+        # ibis 12's drop_table emits no table name on PostgreSQL; drop it ourselves.
+        with con.begin() as cursor:
+            cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+        con.disconnect()
+    return _rows(out.to_pylist(), spec)
 
 
 def spark_session(app: str = "cmepath-measure") -> Any:
