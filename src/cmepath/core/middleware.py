@@ -111,29 +111,32 @@ class DomainErrorMiddleware:
 
 
 class RejectNulMiddleware:
-    """Refuse NUL characters in query strings and JSON bodies with a 400.
+    """Keep NUL characters (U+0000) away from the database.
 
-    PostgreSQL cannot store U+0000 in text, so such input would otherwise surface as a
-    database error (a 500). Form fields are covered by Django's own validator and file
-    uploads are binary, so only these two channels need the check.
+    PostgreSQL cannot store U+0000 in text, so such input would surface as a database
+    error (a 500). Query strings are cleaned (NULs dropped: a search for "a\\x00b" is a
+    search for "ab"); a JSON body carrying one is refused with a 422 that says so. Form
+    fields are covered by Django's own validator and file uploads are binary.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from urllib.parse import unquote
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            request.META["QUERY_STRING"] = query.replace("%00", "").replace("\x00", "")
+            if hasattr(request, "GET"):
+                from django.http import QueryDict
 
-        bad = "\x00" in unquote(request.META.get("QUERY_STRING", "")) or "\x00" in request.path
-        if not bad and request.content_type == "application/json":
+                request.GET = QueryDict(request.META["QUERY_STRING"], encoding=request.encoding)
+        if request.content_type == "application/json":
             body = request.body
-            bad = b"\\u0000" in body or b"\x00" in body
-        if bad:
-            message = "The request contains a NUL character (U+0000); remove it and try again."
-            if request.path.startswith("/api/"):
+            if b"\\u0000" in body or b"\x00" in body:
                 import json
 
-                return HttpResponse(json.dumps({"code": "invalid_characters", "message": message, "errors": {}}),
-                                    status=400, content_type="application/json")
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+                message = "The request contains a NUL character (U+0000); remove it and try again."
+                return HttpResponse(json.dumps({"code": "invalid_characters", "message": message,
+                                                "errors": {"request": [message]}}),
+                                    status=422, content_type="application/json")
         return self.get_response(request)
