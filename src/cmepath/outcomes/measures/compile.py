@@ -221,8 +221,10 @@ def run_measure_on_postgres(spec: MeasureSpec, data: Path, *, url: str) -> list[
         out = con.to_pyarrow(compile_measure(spec, t))
     finally:
         # ibis 12's drop_table emits no table name on PostgreSQL; drop it ourselves.
+        from psycopg import sql
+
         with con.begin() as cursor:
-            cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+            cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
         con.disconnect()
     return _rows(out.to_pylist(), spec)
 
