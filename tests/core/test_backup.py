@@ -22,7 +22,6 @@ from cmepath.core.backup import backup_create, backup_restore, backup_verify
 from cmepath.core.errors import ValidationError
 from cmepath.core.models import AuditEvent
 from tests.factories import UserFactory
-from tests.transactional import _audit_guard_for_transactional_tests, fixture_audit_guard_lifted  # noqa: F401
 
 
 def _table_rows() -> dict[str, list[tuple]]:
@@ -48,7 +47,7 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def populated(media_root, pdf_bytes, audit_guard_lifted):
+def populated(media_root, pdf_bytes, transactional_db):
     """Users, profiles, licences, a board cert, a token, audit rows and one proof file."""
     users = [UserFactory(role="clinician") for _ in range(3)]
     for i, user in enumerate(users):

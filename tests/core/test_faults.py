@@ -23,7 +23,6 @@ from django.test import Client
 from cmepath.accounts.models import Licence, LicenceProof
 from cmepath.core.models import AuditEvent
 from tests.factories import LicenceFactory
-from tests.transactional import _audit_guard_for_transactional_tests, fixture_audit_guard_lifted  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -46,7 +45,7 @@ def _pg_connect():
 
 
 @pytest.mark.postgres
-def test_connection_killed_mid_write_leaves_no_partial_rows(clinician, token_for, audit_guard_lifted):
+def test_connection_killed_mid_write_leaves_no_partial_rows(clinician, token_for, transactional_db):
     _require_postgres()
     # given a clinician with a token, and the row counts before
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(clinician)}"}
@@ -145,7 +144,7 @@ KILLS = int(os.environ.get("FAULT_KILLS", "5"))
 
 
 @pytest.fixture
-def probe_tables(audit_guard_lifted):
+def probe_tables(transactional_db):
     from tests.core.fault_tasks import EFFECT_TABLE, RUNS_TABLE
 
     with connection.cursor() as cursor:

@@ -12,19 +12,16 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from cmepath.core.errors import ValidationError
 from cmepath.core.schemas import IsoDate
+from cmepath.core.schemas import StrictSchema as Strict
 
 from . import policies, selectors, services
 from .choices import Profession
 
 router = Router(tags=["identity"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class MeOut(Schema):

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +22,7 @@ from cmepath.core.errors import (
     ValidationError,
 )
 from cmepath.core.filecheck import UploadRejected, display_name, inspect_upload
-from cmepath.core.services import audit_record
+from cmepath.core.services import audit_record, fields_apply, model_validate
 
 from . import policies
 from .choices import PROOF_ALLOWED_KINDS, NpiStatus, ProofStatus
@@ -45,33 +43,6 @@ LICENCE_FIELDS = frozenset({
 BOARD_CERT_FIELDS = frozenset({"board", "specialty", "cycle_start", "cycle_end"})
 
 
-def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
-    """Run model validation and translate it into the domain error the views map."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except DjangoValidationError as exc:
-        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        first = next(iter(errors.values()))[0] if errors else "Invalid input."
-        field = next(iter(errors)) if errors else None
-        raise ValidationError(first, field=None if field == "__all__" else field, errors=errors) from exc
-
-
-def _apply(instance: Any, allowed: frozenset[str], data: dict[str, Any]) -> list[str]:
-    """Copy only allowed fields (mass-assignment guard, ASVS 15.3.3); returns changed names."""
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationError(
-            f"These fields cannot be set: {', '.join(unknown)}.", code="forbidden_fields",
-            errors={name: ["This field is read-only or unknown."] for name in unknown},
-        )
-    changed = []
-    for key, value in data.items():
-        if getattr(instance, key) != value:
-            setattr(instance, key, value)
-            changed.append(key)
-    return changed
-
-
 @transaction.atomic
 def profile_ensure(*, user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
@@ -82,14 +53,14 @@ def profile_ensure(*, user: User) -> Profile:
 def profile_update(*, actor: User, data: dict[str, Any]) -> Profile:
     """Update the actor's own profile; verification fields are never writable here."""
     profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=actor).pk)
-    changed = _apply(profile, PROFILE_FIELDS, data)
+    changed = fields_apply(profile, PROFILE_FIELDS, data)
     for code in [profile.primary_specialty, *(profile.specialties or [])]:
         if code and not is_valid_code(code):
             raise ValidationError(
                 f"{code!r} is not a NUCC taxonomy code we know; pick a specialty from the list.",
                 field="primary_specialty" if code == profile.primary_specialty else "specialties",
             )
-    _full_clean(profile, exclude=["user"])
+    model_validate(profile, exclude=["user"])
     profile.save()
     if changed:
         audit_record(actor=actor, action="profile.update", target=profile, subject_user_id=actor.pk,
@@ -140,11 +111,11 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
 @transaction.atomic
 def licence_create(*, actor: User, data: dict[str, Any]) -> Licence:
     licence = Licence(user=actor)
-    _apply(licence, LICENCE_FIELDS, data)
+    fields_apply(licence, LICENCE_FIELDS, data)
     if Licence.objects.filter(user=actor, state=licence.state, licence_type=licence.licence_type,
                               number=licence.number).exists():
         raise ConflictError("You already recorded this licence.", field="number")
-    _full_clean(licence)
+    model_validate(licence)
     try:
         with transaction.atomic():
             licence.save()
@@ -157,10 +128,10 @@ def licence_create(*, actor: User, data: dict[str, Any]) -> Licence:
 @transaction.atomic
 def licence_update(*, actor: User, licence: Licence, data: dict[str, Any]) -> Licence:
     policies.licences.require(actor, "change", licence)
-    changed = _apply(licence, LICENCE_FIELDS, data)
+    changed = fields_apply(licence, LICENCE_FIELDS, data)
     if changed:
         licence.verified = False  # a changed licence needs a fresh decision
-    _full_clean(licence)
+    model_validate(licence)
     licence.save()
     audit_record(actor=actor, action="licence.update", target=licence, subject_user_id=licence.user_id,
                  detail={"fields": sorted(changed)})
@@ -179,8 +150,8 @@ def licence_delete(*, actor: User, licence: Licence) -> None:
 @transaction.atomic
 def board_cert_create(*, actor: User, data: dict[str, Any]) -> BoardCertification:
     cert = BoardCertification(user=actor)
-    _apply(cert, BOARD_CERT_FIELDS, data)
-    _full_clean(cert)
+    fields_apply(cert, BOARD_CERT_FIELDS, data)
+    model_validate(cert)
     cert.save()
     audit_record(actor=actor, action="boardcert.create", target=cert, subject_user_id=actor.pk)
     return cert
@@ -189,8 +160,8 @@ def board_cert_create(*, actor: User, data: dict[str, Any]) -> BoardCertificatio
 @transaction.atomic
 def board_cert_update(*, actor: User, cert: BoardCertification, data: dict[str, Any]) -> BoardCertification:
     policies.board_certifications.require(actor, "change", cert)
-    _apply(cert, BOARD_CERT_FIELDS, data)
-    _full_clean(cert)
+    fields_apply(cert, BOARD_CERT_FIELDS, data)
+    model_validate(cert)
     cert.save()
     audit_record(actor=actor, action="boardcert.update", target=cert, subject_user_id=cert.user_id)
     return cert
@@ -328,7 +299,3 @@ def user_set_role(*, actor: User, user: User, role: str) -> User:
     audit_record(actor=actor, action="user.role", target=user, subject_user_id=user.pk,
                  detail={"from": old, "to": role})
     return user
-
-
-def today() -> date:
-    return timezone.localdate()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cmepath.core.errors import DomainError
+from cmepath.core.forms import form_add_domain_error
 from cmepath.core.htmx import render_page
 from cmepath.core.policy import is_admin
 from cmepath.core.services import audit_record
@@ -27,17 +28,6 @@ from .forms import (
 )
 
 
-def _form_error(form: Any, exc: DomainError) -> None:
-    """Put a service error next to the field it concerns (or at the top of the form)."""
-    if exc.errors:
-        for field, msgs in exc.errors.items():
-            target = field if field in form.fields else None
-            for msg in msgs:
-                form.add_error(target, msg)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -50,7 +40,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             try:
                 services.profile_update(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Profile saved.")
@@ -72,7 +62,7 @@ def npi_submit(request: HttpRequest) -> HttpResponse:
         try:
             prof = services.npi_submit(actor=request.user, npi=form.cleaned_data["npi"])  # type: ignore[arg-type]
         except DomainError as exc:
-            _form_error(form, exc)
+            form_add_domain_error(form, exc)
             status = exc.status
     else:
         status = 422
@@ -101,7 +91,7 @@ def licences(request: HttpRequest) -> HttpResponse:
             try:
                 services.licence_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Licence added.")
@@ -133,7 +123,7 @@ def board_cert_create(request: HttpRequest) -> HttpResponse:
         try:
             services.board_cert_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
-            _form_error(form, exc)
+            form_add_domain_error(form, exc)
             status = exc.status
         else:
             messages.success(request, "Certification added.")
@@ -168,7 +158,7 @@ def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 services.proof_upload(actor=request.user, licence=licence, data=upload.read(),  # type: ignore[arg-type]
                                       filename=upload.name or "upload")
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Proof uploaded; an administrator will review it.")
@@ -236,7 +226,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             try:
                 _, new_secret = services.token_create(actor=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 form = TokenForm()

@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from cmepath.core.schemas import IsoDate
+from cmepath.core.schemas import StrictSchema as Strict
 
 from . import policies, selectors, services
 from .choices import SEARCH_FACETS
@@ -25,10 +26,6 @@ from .models import Activity
 router = Router(tags=["catalog"])
 
 SortName = Literal["relevance", "score", "cost", "start_date", "credits_per_dollar"]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ActivityListQuery(Schema):

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmepath.core.errors import DomainError
+from cmepath.core.forms import form_add_domain_error
 from cmepath.core.htmx import render_page
 from cmepath.core.vocabulary import COMPETENCIES, CREDIT_TYPES, PROFESSIONS, TOPICS
 
@@ -67,15 +68,6 @@ FACET_SHOWN = 12  # values per facet before "more" (the rest stay in a <details>
 
 def value_label(facet: str, value: str) -> str:
     return _VALUE_LABELS.get(facet, {}).get(value, value)
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    if exc.errors:
-        for name, msgs in exc.errors.items():
-            for msg in msgs:
-                form.add_error(name if name in form.fields else None, msg)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _facet_groups(page: selectors.CatalogPage, query: selectors.CatalogQuery) -> list[dict[str, Any]]:
@@ -201,7 +193,7 @@ def activity_create(request: HttpRequest, provider_pk: int) -> HttpResponse:
             try:
                 activity = services.activity_create(actor=request.user, provider=provider, data=form.service_data())
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Activity added.")
@@ -223,7 +215,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.activity_update(actor=request.user, activity=activity, data=form.service_data())
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Activity saved.")
@@ -245,7 +237,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cohort_outcome_record(actor=request.user, activity=activity, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_add_domain_error(form, exc)
             status = exc.status
         else:
             messages.success(request, "Cohort outcomes recorded; the value score is updated.")

@@ -6,7 +6,8 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -22,3 +23,10 @@ def _iso_date_only(value: Any) -> Any:
 
 #: A calendar date that must be written ``YYYY-MM-DD`` in JSON bodies and query strings.
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+
+class StrictSchema(Schema):
+    """Base of every API input schema: an unknown field is a 422, never silently ignored
+    (so role, verification or ownership fields cannot be smuggled in)."""
+
+    model_config = ConfigDict(extra="forbid")

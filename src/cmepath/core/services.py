@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 
+from .errors import ValidationError
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -68,3 +70,35 @@ def audit_verify() -> tuple[bool, int, str]:
             return False, count, f"event {event.pk}: content altered (hash does not match)"
         prev = event.hash
     return True, count, ""
+
+
+def model_validate(instance: Any, *, exclude: list[str] | None = None) -> None:
+    """Run model validation and raise the domain ``ValidationError`` that pages and API map."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        instance.full_clean(exclude=exclude)
+    except DjangoValidationError as exc:
+        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        first = next(iter(errors.values()))[0] if errors else "Invalid input."
+        name = next(iter(errors)) if errors else None
+        raise ValidationError(first, field=None if name == "__all__" else name, errors=errors) from exc
+
+
+def fields_apply(instance: Any, allowed: frozenset[str], data: Mapping[str, Any]) -> list[str]:
+    """Copy only allowed fields onto ``instance`` (mass-assignment guard, ASVS 15.3.3).
+
+    Refuses unknown or read-only names with a 422 naming them; returns the changed names.
+    """
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError(
+            f"These fields cannot be set: {', '.join(unknown)}.", code="forbidden_fields",
+            errors={name: ["This field is read-only or unknown."] for name in unknown},
+        )
+    changed = []
+    for key, value in data.items():
+        if getattr(instance, key) != value:
+            setattr(instance, key, value)
+            changed.append(key)
+    return changed

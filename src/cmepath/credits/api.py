@@ -16,20 +16,17 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from cmepath.core.errors import ValidationError
 from cmepath.core.schemas import IsoDate
+from cmepath.core.schemas import StrictSchema as Strict
 
 from . import policies, selectors, services
 from .choices import CERTIFICATE_MAX_BYTES
 from .models import Certificate, Completion, ShareLink
 
 router = Router(tags=["credits"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CreditOut(Schema):

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -36,7 +35,7 @@ from cmepath.core.errors import (
     ValidationError,
 )
 from cmepath.core.filecheck import UploadRejected, display_name, extract_pdf_text, inspect_upload
-from cmepath.core.services import audit_record
+from cmepath.core.services import audit_record, fields_apply, model_validate
 from cmepath.core.vocabulary import CREDIT_TYPES, TOPICS
 from cmepath.credits.rules import Evaluation, evaluate, evaluation_to_json
 
@@ -70,33 +69,6 @@ MAX_CREDIT_AMOUNT = Decimal("999")
 
 def today() -> date:
     return timezone.localdate()
-
-
-def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
-    """Run model validation and translate it into the domain error the views map."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except DjangoValidationError as exc:
-        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        first = next(iter(errors.values()))[0] if errors else "Invalid input."
-        name = next(iter(errors)) if errors else None
-        raise ValidationError(first, field=None if name == "__all__" else name, errors=errors) from exc
-
-
-def _apply(instance: Any, allowed: frozenset[str], data: Mapping[str, Any]) -> list[str]:
-    """Copy only allowed fields (mass-assignment guard, ASVS 15.3.3); returns changed names."""
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationError(
-            f"These fields cannot be set: {', '.join(unknown)}.", code="forbidden_fields",
-            errors={name: ["This field is read-only or unknown."] for name in unknown},
-        )
-    changed = []
-    for key, value in data.items():
-        if getattr(instance, key) != value:
-            setattr(instance, key, value)
-            changed.append(key)
-    return changed
 
 
 # -- completions --------------------------------------------------------------------------------
@@ -192,7 +164,7 @@ def _validate_completion(completion: Completion, credits: dict[str, Decimal], ac
     completion.topics = _clean_topics(completion.topics)
     if activity is not None:
         _check_against_activity(activity, credits)
-    _full_clean(completion, exclude=["user", "reported_by"])
+    model_validate(completion, exclude=["user", "reported_by"])
 
 
 def credit_summary(credits: Mapping[str, Any]) -> str:
@@ -233,7 +205,7 @@ def completion_record(*, actor: Any, data: Mapping[str, Any], credits: Mapping[s
         raise ValidationError(f"A record holds at most {MAX_COMPLETIONS_PER_USER} completions.", code="quota")
     clean_credits = _clean_credits(credits)
     completion = Completion(user=owner, reported_by=actor, provenance=provenance)
-    _apply(completion, COMPLETION_FIELDS, data)
+    fields_apply(completion, COMPLETION_FIELDS, data)
     if activity is not None:
         completion.title = completion.title or activity.title
         completion.provider = completion.provider or activity.provider.name
@@ -258,7 +230,7 @@ def completion_update(*, actor: Any, completion: Completion, data: Mapping[str, 
                       credits: Mapping[str, Any] | None = None) -> Completion:
     policies.completions.require(actor, "change", completion)
     completion = Completion.objects.select_for_update().get(pk=completion.pk)
-    changed = _apply(completion, COMPLETION_FIELDS, data)
+    changed = fields_apply(completion, COMPLETION_FIELDS, data)
     activity = _catalog_activity(int(completion.activity_id), actor) if completion.activity_id else None
     clean_credits = (_clean_credits(credits) if credits is not None
                      else {c.credit_type: c.amount for c in completion.credits.all()})

@@ -16,23 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmepath.core.errors import DomainError, ValidationError
+from cmepath.core.forms import form_add_domain_error
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
 
 from . import policies, selectors, services
 from .forms import CertificateForm, CompletionForm, ImportForm, ShareLinkForm
 from .models import Certificate
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    """Put a service error next to the field it concerns (or at the top of the form)."""
-    if exc.errors:
-        for name, msgs in exc.errors.items():
-            target = name if name in form.fields else None
-            for msg in msgs:
-                form.add_error(target, msg if target or name in ("__all__", "file") else f"{name}: {msg}")
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _as_of(request: HttpRequest) -> date:
@@ -76,7 +66,7 @@ def completion_new(request: HttpRequest) -> HttpResponse:
         try:
             services.completion_record(actor=request.user, data=data, credits=credits, certificate=certificate)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_add_domain_error(form, exc)
             return _completion_page(request, form, exc.status, certificate)
         messages.success(request, f"“{data['title']}” added to your record.")
         if getattr(request, "htmx", False):
@@ -106,7 +96,7 @@ def certificate_upload(request: HttpRequest) -> HttpResponse:
                 cert = services.certificate_upload(actor=request.user, data=upload.read(),
                                                    filename=upload.name or "certificate.pdf")
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 found = [k for k, v in (cert.extracted or {}).items() if v]
@@ -169,7 +159,7 @@ def completion_import(request: HttpRequest) -> HttpResponse:
                 raise ValidationError("The CSV must be UTF-8 text.", field="file") from None
             report = services.completion_import_csv(actor=request.user, data=text)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_add_domain_error(form, exc)
             status = exc.status
         else:
             messages.success(request, f"Imported {report.created} completion{'s' if report.created != 1 else ''}.")
@@ -242,7 +232,7 @@ def share_links(request: HttpRequest) -> HttpResponse:
                                                     regime_id=form.cleaned_data["regime_id"] or "",
                                                     days=form.cleaned_data["days"])
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 new_url = request.build_absolute_uri(reverse("credits:shared", args=[raw]))

@@ -11,19 +11,16 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from cmepath.core.errors import NotFoundError, ValidationError
 from cmepath.core.schemas import IsoDate
+from cmepath.core.schemas import StrictSchema as Strict
 
 from . import policies, selectors, services
 from .choices import DatasetFormat, Stage, UnitOfAnalysis
 
 router = Router(tags=["outcomes"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ProjectOut(Schema):

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmepath.core.errors import DomainError, NotFoundError
+from cmepath.core.forms import form_add_domain_error
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
 
@@ -28,15 +29,6 @@ from .forms import (
     StageForm,
     UploadForm,
 )
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    errors: dict[str | None, list[str]] = {None: [exc.message]}
-    if exc.errors:
-        errors = dict(exc.errors.items())
-    for field, msgs in errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 @login_required
@@ -53,7 +45,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                     unit_of_analysis=data["unit_of_analysis"], measure_ids=data["measure_ids"],
                     activity_ids=data["activity_ids"], intervention_date=data["intervention_date"])
             except DomainError as exc:
-                _form_error(form, exc)
+                form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Project created.")
