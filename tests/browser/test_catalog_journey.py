@@ -51,5 +51,8 @@ def test_search_filter_score_and_wishlist(page, live_server, settings, tmp_path)
     page.wait_for_selector("#results-h:has-text('1 activity')")
     page.click("text=Opioid tapering workshop")
     page.click("form[action*='wishlist'] button")
+    # htmx swaps the button once the save has committed; navigating before that would
+    # race the POST (a user sees the swapped button before moving on).
+    page.wait_for_selector("form[action*='wishlist'] button[aria-pressed=true]")
     page.goto(f"{url}/catalog/wishlist/")
     assert "Opioid tapering workshop" in page.content()

@@ -72,13 +72,13 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.fill("input[name=email]", "grace.journey@example.test")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the POST's response, not the page already shown
+        page.click("form button[type=submit]")
     assert "confirm" in page.content().lower() or "verify" in page.content().lower()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the POST's response, not the page already shown
+        page.click("form button[type=submit]")
 
     # Log in.
     page.goto(f"{url}/accounts/login/")
@@ -94,8 +94,8 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.fill("#id_last_name", "Journey")
     page.select_option("#id_profession", "MD")
     page.select_option("#id_primary_specialty", "207R00000X")
-    page.click("text=Save profile")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the POST's response, not the page already shown
+        page.click("text=Save profile")
     assert "Profile saved" in page.content()
     page.fill("#id_npi", "1234567890")
     page.click("text=Check NPI")
@@ -134,8 +134,8 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     request = urllib.request.Request(f"{url}/api/v1/me/profile", headers={"Authorization": f"Bearer {token}"})  # noqa: S310 (our live server)
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our live server)
         assert json.loads(response.read())["last_name"] == "Journey"
-    page.click("form[action='/accounts/logout/'] button")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the POST's response, not the page already shown
+        page.click("form[action='/accounts/logout/'] button")
 
     # The admin signs in with TOTP and approves with a reason.
     page.goto(f"{url}/accounts/login/")
@@ -153,8 +153,8 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.fill("textarea[name=reason]", "Matches the Medical Board of California lookup")
     page.click("text=Record decision")
     page.wait_for_selector("text=The queue is empty")
-    page.click("form[action='/accounts/logout/'] button")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the POST's response, not the page already shown
+        page.click("form[action='/accounts/logout/'] button")
 
     # The clinician now carries the verified badge.
     page.goto(f"{url}/accounts/login/")
