@@ -21,24 +21,65 @@ HEADER = "provider_activity_id,title,format,delivery,start_date,end_date,credits
 
 
 def pars_line(pid: str = "P1", n_fields: int = 43, support: list[tuple[str, str, str]] | None = None,
-              received: str = "N") -> str:
-    fields = [""] * 35
-    fields[0], fields[1], fields[2] = pid, "Sepsis course", "Course"
-    fields[3], fields[4], fields[5] = "03/01/2027", "03/02/2027", "Live"
-    fields[6], fields[7], fields[8] = "Boston", "MA", "US"
-    fields[12], fields[16] = "250", "6.5"
-    fields[18], fields[21] = "Y", "Y"  # designed to change competence; competence evaluated
-    fields[32] = "sepsis"
-    fields[34] = received
-    blocks = []
+              received: str = "No", fields: dict[int, str] | None = None) -> str:
+    """One activity in ACCME's PARS tab-delimited layout (Reporting Year 2010), by field number.
+
+    ``support`` items are (source, "Monetary" or "In-kind", amount); an in-kind supporter
+    answers Yes to "durable equipment" (PARS records no value for in-kind support).
+    """
+    record = dict.fromkeys(range(1, 36), "")
+    record.update({
+        1: "2027", 2: pid, 4: "Sepsis course", 5: "03/01/2027", 6: "Boston", 7: "MA", 8: "USA", 9: "Direct",
+        10: "C", 11: "6.5", 12: "120", 13: "30", 14: received,
+        17: "Yes", 18: "Yes", 19: "No", 20: "No", 21: "No", 22: "No",  # designed to change / evaluated
+        31: "6.5", 32: "Early recognition of sepsis",
+    })
+    record.update(fields or {})
+    blocks: list[str] = []
     for source, kind, amount in support or []:
-        block = [source, kind, amount if kind.lower().startswith("m") else "", "", amount if kind.lower().startswith("i") else "", "", "", ""]
-        blocks.extend(block)
+        monetary = kind.lower().startswith("m")
+        blocks += [source, amount if monetary else "", "No" if monetary else "Yes", "No", "No", "No", "No", ""]
     if not blocks:
         blocks = [""] * 8
-    out = fields + blocks
+    out = [record[i] for i in range(1, 36)] + blocks
     out = out[:n_fields] if n_fields < len(out) else out + [""] * (n_fields - len(out))
     return "\t".join(out)
+
+
+#: A record as a provider's PARS export writes it (jfrux/ccpd-platform,
+#: admin/_com/Report/accmePARS_simple.cfc): fields 1-35, then one supporter in fields 36-43.
+REAL_PARS_RECORD = [
+    "2010",                  # 1 Reporting Year
+    "12345",                 # 2 Provider Activity ID
+    "",                      # 3 ACCME Activity ID
+    "GRAND ROUNDS: SEPSIS",  # 4 Activity Title
+    "03/01/2010",            # 5 Activity Date
+    "Cincinnati",            # 6 City
+    "OH",                    # 7 State
+    "USA",                   # 8 Country
+    "Joint",                 # 9 Sponsorship
+    "RSS",                   # 10 Activity Type
+    "12.00",                 # 11 Hours of Instruction
+    "40",                    # 12 # of Physicians
+    "10",                    # 13 # of non-Physicians
+    "Yes",                   # 14 Commercial Support Received?
+    "2500.00",               # 15 Total Value of Commercial Support Received
+    "1",                     # 16 # of Commercial Supporters
+    "Yes",                   # 17 Designed to change Competence?
+    "No",                    # 18 Changes in Competence evaluated?
+    "Yes",                   # 19 Designed to change Performance?
+    "Yes",                   # 20 Changes in Performance evaluated?
+    "No",                    # 21 Designed to change Patient Outcomes?
+    "No",                    # 22 Changes in Patient Outcomes evaluated?
+    "Yes", "No", "No", "No", "No", "No", "",  # 23-29 Sub-categories
+    "City Hospital",         # 30 Joint Sponsor
+    "12.00",                 # 31 Number of AMA PRA Category 1 Credits Designated
+    "Weekly sepsis rounds",  # 32 Description of Content
+    "", "", "",              # 33-35 Advertising & exhibit income, other income, expenses
+    "Acme Pharma",           # 36 Commercial Support Source
+    "2500.00",               # 37 Monetary Amount Received
+    "No", "No", "No", "No", "No", "No",  # 38-43 In-kind: durable ... other
+]
 
 
 def test_csv_rows_carry_their_starting_line_even_after_a_multiline_field():
@@ -82,18 +123,59 @@ def test_invalid_json_is_unusable_with_its_position():
         list(parse_json("[{]"))
 
 
+def test_pars_record_in_the_real_field_order_imports():
+    assert len(REAL_PARS_RECORD) == 43
+    (row,) = list(parse_pars("\t".join(REAL_PARS_RECORD) + "\r\n"))
+    assert row.error is None and row.data is not None
+    record = activity_record(row.data)
+    assert (record.provider_activity_id, record.title, record.description) == (
+        "12345", "GRAND ROUNDS: SEPSIS", "Weekly sepsis rounds")
+    assert (record.format, record.delivery) == ("rss", "live")
+    assert record.start_date == record.end_date == date(2010, 3, 1)
+    assert (record.city, record.state) == ("Cincinnati", "OH")
+    assert [(c.credit_type, c.amount) for c in record.credits] == [("ama_pra_1", Decimal("12.00"))]
+    assert record.designed_to_change == ("competence", "performance")
+    assert record.outcomes_evaluated and record.moore_level == 5
+    assert [(s.source, s.kind, s.amount) for s in record.commercial_support] == [
+        ("Acme Pharma", "monetary", Decimal("2500.00"))]
+
+
 def test_pars_record_maps_fields_and_supporters():
-    line = pars_line(support=[("Acme", "Monetary", "5000"), ("Beta", "In-kind", "300")], n_fields=51, received="Y")
+    line = pars_line(support=[("Acme", "Monetary", "5000"), ("Beta", "In-kind", "")], n_fields=51, received="Yes")
     (row,) = list(parse_pars(line + "\n"))
     assert row.error is None and row.data is not None
     record = activity_record(row.data)
     assert record.provider_activity_id == "P1"
+    assert (record.format, record.delivery) == ("course", "live")
     assert record.start_date == date(2027, 3, 1)
     assert record.credits[0].credit_type == "ama_pra_1" and record.credits[0].amount == Decimal("6.50")
     assert record.moore_level == 4 and record.outcomes_evaluated
     assert record.designed_to_change == ("competence",)
     assert [(s.source, s.kind, s.amount) for s in record.commercial_support] == [
-        ("Acme", "monetary", Decimal("5000.00")), ("Beta", "in_kind", Decimal("300.00"))]
+        ("Acme", "monetary", Decimal("5000.00")), ("Beta", "in_kind", Decimal("0.00"))]
+
+
+def test_pars_supporter_giving_money_and_in_kind_support_makes_two_entries():
+    line = pars_line(received="Yes", support=[("Acme", "Monetary", "$1,000")])
+    line = line.replace("Acme\t$1,000\tNo\tNo\tNo\tNo\tNo\t", "Acme\t$1,000\tNo\tYes\tNo\tNo\tNo\tcatering")
+    (row,) = list(parse_pars(line))
+    assert row.data is not None
+    assert [(s.kind, s.amount) for s in activity_record(row.data).commercial_support] == [
+        ("monetary", Decimal("1000.00")), ("in_kind", Decimal("0.00"))]
+
+
+@pytest.mark.parametrize(("activity_type", "fmt", "delivery"), [
+    ("IEM", "internet_enduring", "online"),
+    ("Internet Live Course", "course", "online"),
+    ("rss", "rss", "live"),
+    ("EM", "enduring_material", "online"),
+    ("ISL", "internet_point_of_care", "online"),
+])
+def test_pars_activity_type_gives_format_and_delivery(activity_type, fmt, delivery):
+    (row,) = list(parse_pars(pars_line(fields={10: activity_type})))
+    assert row.data is not None
+    record = activity_record(row.data)
+    assert (record.format, record.delivery) == (fmt, delivery)
 
 
 @pytest.mark.parametrize(("n_fields", "reason"), [
@@ -105,14 +187,40 @@ def test_pars_wrong_field_count_is_rejected_with_reason(n_fields, reason):
     assert rows[0].line == 2 and rows[0].data is None and rows[0].error == reason
 
 
+@pytest.mark.parametrize(("change", "reason"), [
+    ({2: ""}, "field 2: the Provider Activity ID is required"),
+    ({1: "FY10"}, "field 1: reporting year 'FY10' is not a year"),
+    ({8: "CAN"}, "field 8: only activities in the United States are listed"),
+    ({10: "Webinar"}, "field 10: unknown PARS activity type 'Webinar'"),
+    ({17: "Maybe"}, "field 17: 'Maybe' is not Yes or No"),
+])
+def test_pars_bad_field_is_a_row_error_naming_the_field(change, reason):
+    (row,) = list(parse_pars(pars_line(fields=change)))
+    assert row.data is None and row.error is not None and row.error.startswith(reason)
+
+
 def test_pars_support_flag_must_agree_with_supporter_blocks():
-    (row,) = list(parse_pars(pars_line(received="Y")))
-    assert row.error is not None and "no supporter is listed" in row.error
+    (row,) = list(parse_pars(pars_line(received="Yes")))
+    assert row.error is not None and row.error.startswith("field 14:") and "no supporter is listed" in row.error
+    (row,) = list(parse_pars(pars_line(received="No", support=[("Acme", "Monetary", "10")])))
+    assert row.error is not None and "supporters are listed" in row.error
+
+
+def test_pars_supporter_without_money_or_in_kind_support_is_rejected():
+    line = pars_line(received="Yes", support=[("Acme", "Monetary", "0")])
+    (row,) = list(parse_pars(line))
+    assert row.error is not None and row.error.startswith("field 36: supporter 'Acme' has no monetary amount (field 37)")
 
 
 def test_pars_header_row_is_skipped():
-    rows = list(parse_pars("Provider Activity ID\tTitle\n" + pars_line()))
-    assert len(rows) == 1 and rows[0].line == 2
+    rows = list(parse_pars("1. Reporting Year\t2. Provider Activity ID\t3. ACCME Activity ID\n" + pars_line()))
+    assert len(rows) == 1 and rows[0].line == 2 and rows[0].data is not None
+
+
+def test_pars_later_template_layout_is_named_in_the_reason():
+    (row,) = list(parse_pars("Template B\t\tP1\t2011" + "\t" * 46))
+    assert row.data is None and row.error is not None
+    assert row.error.startswith("field 1: 'Template B' marks ACCME's template layout for Reporting Year 2011")
 
 
 @pytest.mark.parametrize(("change", "field", "fragment"), [

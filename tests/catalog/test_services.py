@@ -92,13 +92,25 @@ def test_same_id_twice_in_one_file_the_later_row_wins():
 def test_pars_file_with_a_wrong_field_count_row_loads_the_good_rows():
     provider = ProviderFactory(accreditor="ACCME")
     text = "\n".join([pars_line("P1"), pars_line("P2", n_fields=40),
-                      pars_line("P3", n_fields=51, received="Y", support=[("Acme", "M", "100"), ("Beta", "I", "50")])])
+                      pars_line("P3", n_fields=51, received="Yes", support=[("Acme", "M", "100"), ("Beta", "I", "")])])
     report = services.activity_import(source=text.encode(), file_format="pars", provider=provider)
     assert (report.created, report.rejected) == (2, 1)
     assert report.errors[0].line == 2 and "40 fields" in report.errors[0].reason
     p3 = Activity.objects.get(provider_activity_id="P3")
     assert p3.has_commercial_support and p3.commercial_support.count() == 2
     assert p3.score_breakdown["factors"][1]["key"] == "commercial_independence"
+
+
+def test_pars_reimport_updates_on_the_provider_activity_id():
+    provider = ProviderFactory(accreditor="ACCME")
+    first = services.activity_import(source=pars_line("P1").encode(), file_format="pars", provider=provider)
+    pk = Activity.objects.get().pk
+    changed = pars_line("P1", fields={4: "Sepsis course 2027", 10: "IEM", 6: "", 7: ""})
+    second = services.activity_import(source=changed.encode(), file_format="pars", provider=provider)
+    activity = Activity.objects.get()
+    assert (first.created, second.created, second.updated) == (1, 0, 1)
+    assert (activity.pk, activity.title, activity.format, activity.delivery) == (
+        pk, "Sepsis course 2027", "internet_enduring", "online")
 
 
 def test_json_import_with_typed_values():

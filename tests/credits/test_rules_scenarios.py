@@ -208,6 +208,126 @@ def test_completions_after_as_of_are_ignored_by_the_engine() -> None:
     assert req(evaluate(p, [future], AS_OF), "ca-md", "total").hours_counted == 0
 
 
+def test_michigan_r338_2443_topics_and_r338_7004_implicit_bias() -> None:
+    # Mich Admin Code R 338.2441/2443 and R 338.7004: 150 h in 3 years, 75 Category 1, 1 h
+    # ethics, 3 h pain (1 h of it controlled substances prescribing), 1 h implicit bias a year
+    mi = licence("MI", expiry_date=date(2027, 6, 30))
+    met = [
+        done("cat1", date(2025, 1, 10), 143),
+        done("eth", date(2025, 2, 1), 1, "ethics"),
+        done("pain", date(2025, 3, 1), 2, "pain_management"),
+        done("cs", date(2025, 4, 1), 1, "controlled_substances"),
+        done("ib", date(2025, 5, 1), 3, "implicit_bias"),
+    ]
+    evaluation = evaluate(profile(mi), met, AS_OF)
+    assert {r.status for r in regime(evaluation, "mi-md").requirements} == {"met"}
+    assert req(evaluation, "mi-md", "total").hours_counted == 150
+    # 3 h of pain management with none on controlled substances, 2 of 3 h implicit bias
+    short = [
+        done("pain", date(2025, 3, 1), 3, "pain_management"),
+        done("ib", date(2025, 5, 1), 2, "implicit_bias"),
+    ]
+    unmet = evaluate(profile(mi), short, AS_OF)
+    assert req(unmet, "mi-md", "pain").status == "met"
+    assert req(unmet, "mi-md", "controlled_substances").status == "unmet"
+    assert req(unmet, "mi-md", "implicit_bias").hours_counted == 2
+    assert req(unmet, "mi-md", "implicit_bias").status == "unmet"
+
+
+def test_massachusetts_implicit_bias_counts_toward_risk_management_and_no_ehr_hours() -> None:
+    # BORIM Policy 2021-04: 2 credits implicit bias, applicable to the biennial 10 h of risk
+    # management; 243 CMR 2.06(2)(d): EHR proficiency need not be shown through CME hours
+    ma = licence("MA", expiry_date=date(2027, 6, 30))
+    records = [
+        done("ib", date(2026, 1, 5), 2, "implicit_bias"),
+        done("rm", date(2026, 2, 5), 8, "risk_management"),
+    ]
+    evaluation = evaluate(profile(ma), records, AS_OF)
+    assert req(evaluation, "ma-md", "risk_management").hours_counted == 10
+    assert req(evaluation, "ma-md", "risk_management").status == "met"
+    assert req(evaluation, "ma-md", "implicit_bias").status == "met"
+    assert "ehr" not in {r.id for r in regime(evaluation, "ma-md").requirements}
+    without = evaluate(profile(ma), [done("rm", date(2026, 2, 5), 10, "risk_management")], AS_OF)
+    assert req(without, "ma-md", "risk_management").status == "met"
+    assert req(without, "ma-md", "implicit_bias").status == "unmet"
+
+
+def test_wisconsin_two_category_1_hours_for_dea_holders_md_and_do_cycles() -> None:
+    # Med 13.02/13.03: 30 h AMA/AOA Category I per biennium ending Oct 31 of odd years; DEA
+    # holders take 2 of them on controlled substances. DO renewal dates differ (DSPS).
+    cs_cat1 = done("cs", date(2026, 1, 10), 2, "controlled_substances")
+    cs_cat2 = done("cs", date(2026, 1, 10), 2, "controlled_substances", credit="ama_pra_2")
+    dea = profile(licence("WI", dea_registered=True))
+    met = req(evaluate(dea, [cs_cat1], AS_OF), "wi-md", "controlled_substances")
+    assert met.status == "met"
+    assert met.deadline == date(2027, 10, 31)
+    assert req(evaluate(dea, [cs_cat2], AS_OF), "wi-md", "controlled_substances").status == "unmet"
+    no_dea = profile(licence("WI", dea_registered=False))
+    assert req(evaluate(no_dea, [], AS_OF), "wi-md", "controlled_substances").status == "not_applicable"
+    do_cs = done("cs", date(2026, 6, 10), 2, "controlled_substances")  # DO biennium began 2026-03-01
+    do = evaluate(profile(licence("WI", "DO", dea_registered=True), profession="DO"), [do_cs], AS_OF)
+    assert "wi-md" not in {r.regime_id for r in do.regimes}
+    do_req = req(do, "wi-do", "controlled_substances")
+    assert do_req.status == "met"
+    assert do_req.deadline == date(2028, 2, 29)  # DSPS: DOs renew Feb 28/29 of even years
+
+
+def test_minnesota_opioid_hours_are_one_time_for_dea_registrants() -> None:
+    # Minn. Stat. 214.12 subd. 6 (Board of Nursing statement): 2 h completed at least once;
+    # licensees without a DEA registration are exempt
+    mn = licence("MN", dea_registered=True, expiry_date=date(2027, 12, 31))
+    earlier = [done("op", date(2021, 3, 1), 2, "opioid_prescribing")]  # previous 3-year cycle
+    assert req(evaluate(profile(mn), earlier, AS_OF), "mn-md", "opioid").status == "met"
+    assert req(evaluate(profile(mn), [], AS_OF), "mn-md", "opioid").status == "unmet"
+    no_dea = licence("MN", dea_registered=False, expiry_date=date(2027, 12, 31))
+    assert req(evaluate(profile(no_dea), [], AS_OF), "mn-md", "opioid").status == "not_applicable"
+
+
+def test_new_mexico_triennial_75_hours_practice_act_and_pain_hours() -> None:
+    # 16.10.4.8 NMAC: 75 h July 1 to June 30 before the triennial renewal, 1 h on the Medical
+    # Practice Act and rules; 16.10.14.11 NMAC: 5 h pain management for DEA/CSR holders
+    nm = licence("NM", dea_registered=True, expiry_date=date(2027, 6, 30))
+    records = [
+        done("gen", date(2025, 1, 10), 69),
+        done("act", date(2025, 2, 10), 1, "board_regulations"),
+        done("pain", date(2025, 3, 10), 5, "pain_management"),
+        done("old", date(2024, 6, 30), 40),  # before the July 1, 2024 window
+    ]
+    evaluation = evaluate(profile(nm), records, AS_OF)
+    total = req(evaluation, "nm-md", "total")
+    assert total.hours_counted == 75
+    assert total.status == "met"
+    assert req(evaluation, "nm-md", "practice_act").status == "met"
+    assert req(evaluation, "nm-md", "pain_management").status == "met"
+    short = [done("pain", date(2025, 3, 10), 4, "pain_management")]
+    assert req(evaluate(profile(nm), short, AS_OF), "nm-md", "pain_management").status == "unmet"
+    assert req(evaluate(profile(nm), short, AS_OF), "nm-md", "practice_act").status == "unmet"
+    no_dea = licence("NM", dea_registered=False, expiry_date=date(2027, 6, 30))
+    assert req(evaluate(profile(no_dea), [], AS_OF), "nm-md", "pain_management").status == "not_applicable"
+
+
+def test_connecticut_50_hours_in_24_months_and_topics_every_six_years() -> None:
+    # C.G.S. 20-10b(b): 50 contact hours in the 24 months before each (annual) renewal; one
+    # hour in each mandatory topic at least once every six years
+    ct = licence("CT", expiry_date=date(2027, 3, 31))
+    in_window = [done("a", date(2025, 6, 1), 30), done("b", date(2026, 6, 1), 20)]
+    total = req(evaluate(profile(ct), in_window, AS_OF), "ct-md", "total")
+    assert total.hours_counted == 50
+    assert total.status == "met"
+    too_old = [done("a", date(2025, 3, 1), 30), done("b", date(2026, 6, 1), 20)]
+    assert req(evaluate(profile(ct), too_old, AS_OF), "ct-md", "total").hours_counted == 20
+    dv_recent = [done("dv", date(2021, 6, 1), 1, "domestic_violence")]
+    dv_stale = [done("dv", date(2020, 6, 1), 1, "domestic_violence")]
+    assert req(evaluate(profile(ct), dv_recent, AS_OF), "ct-md", "domestic_violence").status == "met"
+    assert req(evaluate(profile(ct), dv_stale, AS_OF), "ct-md", "domestic_violence").status == "unmet"
+    six_topics = [done("s", date(2024, 5, 1), 1, "sexual_assault"), done("h", date(2024, 5, 1), 1, "behavioral_health"),
+                  done("i", date(2024, 5, 1), 1, "hiv_aids")]
+    topical = evaluate(profile(ct), six_topics, AS_OF)
+    for rid in ("sexual_assault", "behavioral_health", "infectious_diseases"):
+        assert req(topical, "ct-md", rid).status == "met"
+    assert req(evaluate(profile(ct), [], AS_OF), "ct-md", "sexual_assault").status == "unmet"
+
+
 def test_every_shipped_rule_has_sources_and_as_of() -> None:
     rules = default_rules()
     assert len(rules) >= 26

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cmepath.core.errors import ValidationError
@@ -24,7 +25,8 @@ from .records import ALIASES, FIELDS, REQUIRED
 
 FORMATS = ("csv", "json", "pars")
 
-#: PARS: fields 1-35 once per activity, then 8 fields (36-43) per commercial supporter.
+#: PARS: fields 1-35 once per activity, then 8 fields (36-43) per commercial supporter
+#: (ACCME: "at least 43 fields", "fields 36-43 are repeated for multiple sources of support").
 PARS_BASE_FIELDS = 35
 PARS_SUPPORT_FIELDS = 8
 PARS_MIN_FIELDS = PARS_BASE_FIELDS + PARS_SUPPORT_FIELDS
@@ -174,54 +176,78 @@ def _json_items(text: str, pos: int) -> Iterator[ParsedRow]:
 
 # ------------------------------------------------------------------------ PARS
 
-#: cmepath's reading of the PARS activity record, by 1-based field number. ``None`` = read
-#: but not stored (see docs/catalog-import.md for every field and its source).
+#: The PARS activity record by 1-based field number: ACCME's tab-delimited layout for
+#: Reporting Year 2010 (35 fields, then fields 36-43 once per commercial supporter), as a
+#: provider's PARS export writes it (docs/catalog-import.md cites the source and maps every
+#: field). ``None`` = read but not stored.
 PARS_FIELDS: dict[int, str | None] = {
-    1: "provider_activity_id",
-    2: "title",
-    3: "format",
-    4: "start_date",
-    5: "end_date",
-    6: "delivery",
-    7: "city",
-    8: "state",
-    9: "_country",
-    10: None,  # providership (direct / joint)
-    11: None,  # joint provider name(s)
-    12: "description",
-    13: "cost",
-    14: "url",
-    15: "_listed",  # CME Finder / CME Passport listing Y/N: N keeps the activity as a draft
-    16: None,  # registration (open / limited)
-    17: "_ama_pra_1",
-    18: None,  # hours of instruction
-    19: "_dtc_competence",
-    20: "_dtc_performance",
+    1: "_reporting_year",
+    2: "provider_activity_id",
+    3: None,  # ACCME Activity ID (PARS's own number; cmepath matches on field 2)
+    4: "title",
+    5: "_activity_date",
+    6: "city",
+    7: "state",
+    8: "_country",
+    9: None,  # sponsorship (Direct / Joint)
+    10: "_activity_type",
+    11: None,  # hours of instruction
+    12: None,  # number of physicians
+    13: None,  # number of non-physicians
+    14: "_support_received",
+    15: None,  # total value of commercial support received (monetary or in-kind)
+    16: None,  # number of commercial supporters
+    17: "_dtc_competence",
+    18: "_eval_competence",
+    19: "_dtc_performance",
+    20: "_eval_performance",
     21: "_dtc_patient_outcomes",
-    22: "_eval_competence",
-    23: "_eval_performance",
-    24: "_eval_patient_outcomes",
-    25: "competencies",
-    26: None,  # physician learners
-    27: None,  # other learners
-    28: "moc_boards",
-    29: "moc_points",
-    30: "rems",
-    31: "_other_credits",
-    32: "professions",
-    33: "topics",
-    34: "interprofessional",
-    35: "_support_received",
+    22: "_eval_patient_outcomes",
+    **dict.fromkeys(range(23, 30)),  # sub-categories: case-based discussion ... other
+    30: None,  # joint sponsor
+    31: "_ama_pra_1",
+    32: "description",
+    33: None,  # advertising & exhibit income
+    34: None,  # other income
+    35: None,  # expenses
 }
-#: Within each 8-field supporter block (fields 36-43, 44-51, ...), by offset 0..7.
-PARS_SUPPORT_BLOCK = ("source", "kind", "monetary_amount", None, "in_kind_value", None, None, None)
+#: Within each 8-field supporter block (fields 36-43, 44-51, ...), by offset 0..7; offsets
+#: 2-7 are the in-kind questions (durable equipment, facilities/space, disposable supplies,
+#: animal parts or tissue, human parts or tissue, other).
+PARS_SUPPORT_BLOCK = ("source", "monetary_amount", "in_kind_durable", "in_kind_space", "in_kind_disposable",
+                      "in_kind_animal", "in_kind_human", "in_kind_other")
+#: PARS activity type (field 10) -> cmepath format and delivery. PARS has no delivery field:
+#: courses and series are live, every other type is taken as online (cmepath's convention).
+PARS_ACTIVITY_TYPES: dict[str, tuple[str, str]] = {
+    "C": ("course", "live"),
+    "RSS": ("rss", "live"),
+    "IL": ("course", "online"),
+    "EM": ("enduring_material", "online"),
+    "IEM": ("internet_enduring", "online"),
+    "JN": ("journal_based", "online"),
+    "MR": ("manuscript_review", "online"),
+    "TIW": ("test_item_writing", "online"),
+    "CML": ("committee_learning", "online"),
+    "PI": ("performance_improvement", "online"),
+    "ISL": ("internet_point_of_care", "online"),
+    "LFT": ("learning_from_teaching", "online"),
+}
+#: The same types spelled out, as the PARS screens name them.
+_PARS_TYPE_NAMES = {
+    "course": "C", "regularly scheduled series": "RSS", "internet live course": "IL",
+    "enduring material": "EM", "internet activity enduring material": "IEM", "internet enduring material": "IEM",
+    "journal-based cme": "JN", "journal based cme": "JN", "manuscript review": "MR", "test item writing": "TIW",
+    "committee learning": "CML", "performance improvement": "PI", "internet searching and learning": "ISL",
+    "learning from teaching": "LFT",
+}
+_HEADER_START = re.compile(r"\A\s*(?:\d+\.\s*)?(reporting year|provider activity id)\s*\Z", re.IGNORECASE)
 _YES = frozenset({"y", "yes", "true", "1", "x"})
 _NO = frozenset({"", "n", "no", "false", "0"})
 _LEVEL_OF = {"competence": 4, "performance": 5, "patient_outcomes": 6}
 
 
 def parse_pars(text: str) -> Iterator[ParsedRow]:
-    """Tab-delimited, no header (a first row starting "Provider Activity ID" is skipped)."""
+    """Tab-delimited, no header (a first row naming "Reporting Year" in field 1 is skipped)."""
     if not text.strip():
         raise ImportFileError("The file is empty; PARS batch files hold one activity per line.")
     return _pars_rows(text)
@@ -232,7 +258,12 @@ def _pars_rows(text: str) -> Iterator[ParsedRow]:
         if not raw_line.strip():
             continue
         fields = raw_line.split("\t")
-        if number == 1 and fields[0].strip().lower() in ("provider activity id", "provider_activity_id"):
+        if number == 1 and any(_HEADER_START.match(f) for f in fields[:2]):
+            continue
+        if fields[0].strip().lower().startswith("template"):
+            yield ParsedRow(number, None, f"field 1: {fields[0].strip()!r} marks ACCME's template layout for "
+                                          "Reporting Year 2011 and later; cmepath reads the Reporting Year 2010 "
+                                          "layout (field 1 Reporting Year, field 2 Provider Activity ID)")
             continue
         n = len(fields)
         if n < PARS_MIN_FIELDS:
@@ -254,26 +285,46 @@ def _yn(value: str, field: int) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"field {field}: {value!r} is not Y or N")
+    raise ValueError(f"field {field}: {value!r} is not Yes or No")
+
+
+def _pars_activity_type(value: str) -> tuple[str, str]:
+    code = _PARS_TYPE_NAMES.get(" ".join(value.lower().split()), value.upper())
+    if code not in PARS_ACTIVITY_TYPES:
+        if not value:
+            raise ValueError("field 10: the activity type is required")
+        raise ValueError(f"field 10: unknown PARS activity type {value!r} (use one of: {', '.join(PARS_ACTIVITY_TYPES)})")
+    return PARS_ACTIVITY_TYPES[code]
+
+
+def _pars_amount(value: str, field: int) -> Decimal:
+    try:
+        number = Decimal(value.replace(",", "").lstrip("$").strip())
+    except InvalidOperation:
+        raise ValueError(f"field {field}: {value!r} is not an amount") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"field {field}: {value!r} is not an amount of 0 or more")
+    return number
 
 
 def _pars_record(fields: list[str]) -> dict[str, Any]:
     raw = {name: fields[i - 1].strip() for i, name in PARS_FIELDS.items() if name}
-    country = raw.pop("_country").upper()
+    year = raw["_reporting_year"]
+    if year and not (len(year) == 4 and year.isdigit()):
+        raise ValueError(f"field 1: reporting year {year!r} is not a year (YYYY)")
+    if not raw["provider_activity_id"]:
+        raise ValueError("field 2: the Provider Activity ID is required (cmepath matches activities on it)")
+    country = raw["_country"].upper()
     if country not in ("", "US", "USA", "UNITED STATES"):
-        raise ValueError(f"field 9: only activities in the United States are listed (country {country!r})")
+        raise ValueError(f"field 8: only activities in the United States are listed (country {country!r})")
     data: dict[str, Any] = {k: v for k, v in raw.items() if not k.startswith("_")}
-    if not _yn(raw["_listed"], 15) and raw["_listed"]:
-        data["status"] = "draft"
-    credits = []
-    if raw["_ama_pra_1"]:
-        credits.append(f"ama_pra_1:{raw['_ama_pra_1']}")
-    if raw["_other_credits"]:
-        credits.append(raw["_other_credits"])
-    data["credits"] = "; ".join(credits)
-    targets = [t for i, t in ((19, "competence"), (20, "performance"), (21, "patient_outcomes"))
+    data["format"], data["delivery"] = _pars_activity_type(raw["_activity_type"])
+    # One activity date in PARS: it is both the start and the end date.
+    data["start_date"] = data["end_date"] = raw["_activity_date"]
+    data["credits"] = f"ama_pra_1:{raw['_ama_pra_1']}" if raw["_ama_pra_1"] else ""
+    targets = [t for i, t in ((17, "competence"), (19, "performance"), (21, "patient_outcomes"))
                if _yn(raw[f"_dtc_{t}"], i)]
-    evaluated = [t for i, t in ((22, "competence"), (23, "performance"), (24, "patient_outcomes"))
+    evaluated = [t for i, t in ((18, "competence"), (20, "performance"), (22, "patient_outcomes"))
                  if _yn(raw[f"_eval_{t}"], i)]
     data["designed_to_change"] = targets
     data["outcomes_evaluated"] = bool(evaluated)
@@ -285,20 +336,26 @@ def _pars_record(fields: list[str]) -> dict[str, Any]:
         block = [f.strip() for f in fields[start:start + PARS_SUPPORT_FIELDS]]
         if not any(block):
             continue
-        field_no = start + 1
-        source, kind, monetary, in_kind = block[0], block[1].lower().replace("-", "_"), block[2], block[4]
-        if kind in ("m", "monetary"):
-            support.append({"source": source, "kind": "monetary", "amount": monetary or "0"})
-        elif kind in ("i", "in_kind", "inkind"):
-            support.append({"source": source, "kind": "in_kind", "amount": in_kind or "0"})
-        else:
-            raise ValueError(f"field {field_no + 1}: support type {block[1]!r} is not Monetary or In-kind")
+        first = start + 1  # field number of the supporter's name
+        source, monetary, other = block[0], block[1], block[7]
         if not source:
-            raise ValueError(f"field {field_no}: a commercial supporter needs a name")
-    received = _yn(raw["_support_received"], 35)
+            raise ValueError(f"field {first}: a commercial supporter needs a name")
+        money = _pars_amount(monetary, first + 1) if monetary else Decimal(0)
+        in_kind = [_yn(v, first + 2 + k) for k, v in enumerate(block[2:7])]
+        in_kind_other = other.lower() not in _NO  # a yes, or a description of the other support
+        if money:
+            support.append({"source": source, "kind": "monetary", "amount": str(money)})
+        if any(in_kind) or in_kind_other:
+            # PARS records the nature of in-kind support, never a value (ACCME: do not estimate it)
+            support.append({"source": source, "kind": "in_kind", "amount": "0"})
+        if not money and not (any(in_kind) or in_kind_other):
+            raise ValueError(f"field {first}: supporter {source!r} has no monetary amount (field {first + 1}) "
+                             f"and no in-kind support (fields {first + 2}-{first + 7})")
+    received = _yn(raw["_support_received"], 14)
     if received and not support:
-        raise ValueError("field 35: commercial support received is Y but no supporter is listed (fields 36-43)")
+        raise ValueError("field 14: commercial support received is Yes but no supporter is listed (fields 36-43); "
+                         "cmepath needs each supporter's name and monetary amount or in-kind support")
     if not received and support:
-        raise ValueError("field 35: commercial support received is N but supporters are listed (fields 36-43)")
+        raise ValueError("field 14: commercial support received is No but supporters are listed (fields 36-43)")
     data["commercial_support"] = support
     return data
