@@ -328,9 +328,142 @@ def test_connecticut_50_hours_in_24_months_and_topics_every_six_years() -> None:
     assert req(evaluate(profile(ct), [], AS_OF), "ct-md", "sexual_assault").status == "unmet"
 
 
+def test_virginia_60_hours_in_two_years_at_least_30_type_1() -> None:
+    # 18VAC85-20-235(A): 60 h of continuing learning in the two years before the biennial
+    # (birth-month) renewal, at least 30 of them Type 1
+    va = licence("VA", expiry_date=date(2027, 3, 31))  # cycle 2025-04-01..2027-03-31
+    met = [done("t1", date(2025, 6, 1), 30), done("t2", date(2026, 1, 10), 30, credit="ama_pra_2")]
+    evaluation = evaluate(profile(va), met, AS_OF)
+    total = req(evaluation, "va-md", "total")
+    assert total.hours_counted == 60
+    assert total.status == "met"
+    assert total.deadline == date(2027, 3, 31)
+    assert req(evaluation, "va-md", "type_1").status == "met"
+    mostly_type_2 = [done("t1", date(2025, 6, 1), 20), done("t2", date(2026, 1, 10), 40, credit="ama_pra_2")]
+    short = evaluate(profile(va), mostly_type_2, AS_OF)
+    assert req(short, "va-md", "total").status == "met"
+    assert req(short, "va-md", "type_1").hours_counted == 20
+    assert req(short, "va-md", "type_1").status == "unmet"
+    before_window = [done("old", date(2025, 3, 31), 60)]
+    assert req(evaluate(profile(va), before_window, AS_OF), "va-md", "total").hours_counted == 0
+
+
+def test_washington_200_hours_over_the_48_months_to_expiry() -> None:
+    # WAC 246-919-460: all two hundred credit hours may be Category I; four-year CME cycle
+    wa = licence("WA", expiry_date=date(2027, 6, 30))  # window 2023-07-01..2027-06-30
+    records = [done("a", date(2023, 8, 1), 120), done("b", date(2026, 2, 1), 80)]
+    total = req(evaluate(profile(wa), records, AS_OF), "wa-md", "total")
+    assert total.hours_counted == 200
+    assert total.status == "met"
+    assert total.deadline == date(2027, 6, 30)
+    early = [done("a", date(2023, 6, 15), 120), done("b", date(2026, 2, 1), 80)]
+    late_total = req(evaluate(profile(wa), early, AS_OF), "wa-md", "total")
+    assert late_total.hours_counted == 80
+    assert late_total.status == "unmet"
+    # WAC 246-919-445 (WSR 23-24-033): 2 h health equity every four years, inside the 200
+    equity = [done("he", date(2025, 5, 1), 2, "health_equity")]
+    assert req(evaluate(profile(wa), equity, AS_OF), "wa-md", "health_equity").status == "met"
+    assert req(evaluate(profile(wa), records, AS_OF), "wa-md", "health_equity").status == "unmet"
+
+
+def test_massachusetts_pilot_50_credits_category_1_or_2_and_one_time_end_of_life() -> None:
+    # BORIM Policy 2017-05: no fewer than 50 credits a biennial period, Category 1 or 2;
+    # 2 credits on end-of-life care once
+    ma = licence("MA", expiry_date=date(2027, 6, 30))
+    records = [
+        done("c1", date(2025, 9, 1), 30),
+        done("c2", date(2026, 3, 1), 20, credit="ama_pra_2"),
+        done("eol", date(2019, 4, 1), 2, "end_of_life_care"),  # an earlier cycle
+    ]
+    evaluation = evaluate(profile(ma), records, AS_OF)
+    assert req(evaluation, "ma-md", "total").hours_counted == 50
+    assert req(evaluation, "ma-md", "total").status == "met"
+    assert req(evaluation, "ma-md", "end_of_life").status == "met"
+    short = evaluate(profile(ma), [done("c1", date(2025, 9, 1), 49)], AS_OF)
+    assert req(short, "ma-md", "total").status == "unmet"
+    assert req(short, "ma-md", "end_of_life").status != "met"
+
+
+def test_south_carolina_40_category_i_hours_two_on_controlled_substances() -> None:
+    # S.C. Code 40-47-40: 40 h Category I each biennial renewal period (renewals end June 30
+    # of odd years, Board renewal page), 2 h on prescribing and monitoring controlled
+    # substances; none at the first renewal
+    sc = licence("SC", issue_date=date(2012, 5, 1))  # cycle 2025-07-01..2027-06-30
+    met = [done("gen", date(2025, 8, 1), 38), done("cs", date(2026, 2, 1), 2, "controlled_substances")]
+    evaluation = evaluate(profile(sc), met, AS_OF)
+    total = req(evaluation, "sc-md", "total")
+    assert total.hours_counted == 40
+    assert total.status == "met"
+    assert total.deadline == date(2027, 6, 30)
+    assert req(evaluation, "sc-md", "controlled_substances").status == "met"
+    category_2 = [done("gen", date(2025, 8, 1), 40, credit="ama_pra_2"),
+                  done("cs", date(2026, 2, 1), 2, "controlled_substances", credit="ama_pra_2")]
+    unmet = evaluate(profile(sc), category_2, AS_OF)
+    assert req(unmet, "sc-md", "total").hours_counted == 0
+    assert req(unmet, "sc-md", "controlled_substances").status == "unmet"
+    previous_cycle = [done("gen", date(2025, 6, 30), 40)]
+    assert req(evaluate(profile(sc), previous_cycle, AS_OF), "sc-md", "total").hours_counted == 0
+    first = licence("SC", issue_date=date(2025, 9, 1))  # first renewal falls on 2027-06-30
+    assert req(evaluate(profile(first), [], AS_OF), "sc-md", "total").status == "not_applicable"
+    do = evaluate(profile(licence("SC", "DO"), profession="DO"), met, AS_OF)
+    assert req(do, "sc-md", "total").status == "met"
+
+
+def test_oregon_30_hours_a_year_pain_every_24_months_cultural_competency_averaged() -> None:
+    # OMB: 30 h a year (counted per calendar year); OAR 847-008-0075: 1 h pain management every
+    # 24 months; cultural competency 1 h a year over the four-year audit period
+    orl = licence("OR")
+    records = [
+        done("gen", date(2026, 2, 1), 29),
+        done("pain", date(2025, 3, 1), 1, "pain_management"),  # last calendar year
+        done("cc", date(2023, 2, 1), 4, "cultural_competency"),
+    ]
+    evaluation = evaluate(profile(orl), records, AS_OF)
+    total = req(evaluation, "or-md", "total")
+    assert total.hours_counted == 29
+    assert total.deadline == date(2026, 12, 31)
+    assert total.status == "at_risk"  # 36 days to the end of the year
+    assert req(evaluation, "or-md", "pain_management").status == "met"
+    assert req(evaluation, "or-md", "cultural_competency").status == "met"
+    more = [*records, done("gen2", date(2026, 3, 1), 1)]
+    assert req(evaluate(profile(orl), more, AS_OF), "or-md", "total").status == "met"
+    stale = [done("pain", date(2024, 12, 15), 1, "pain_management"),
+             done("cc", date(2022, 12, 1), 4, "cultural_competency")]
+    old = evaluate(profile(orl), stale, AS_OF)
+    assert req(old, "or-md", "pain_management").hours_counted == 0
+    assert req(old, "or-md", "cultural_competency").hours_counted == 0
+    three = [done("cc", date(2024, 2, 1), 3, "cultural_competency")]
+    assert req(evaluate(profile(orl), three, AS_OF), "or-md", "cultural_competency").status == "at_risk"
+
+
+def test_oklahoma_do_16_aoa_hours_a_fiscal_year_one_on_controlled_substances() -> None:
+    # OAC 510:10-3-8: annual renewal, 16 AOA Category One hours, one of them on pain management,
+    # opioid use or addiction for CDS/DEA registrants; 59 O.S. 641: fiscal year to June 30
+    ok = licence("OK", "DO", dea_registered=True)
+    records = [
+        done("gen", date(2026, 8, 1), 15, credit="aoa_1a"),
+        done("cds", date(2026, 9, 1), 1, "pain_management", credit="aoa_1a"),
+        done("prev", date(2026, 6, 15), 16, credit="aoa_1a"),  # previous fiscal year
+    ]
+    evaluation = evaluate(profile(ok, profession="DO"), records, AS_OF)
+    total = req(evaluation, "ok-do", "total")
+    assert total.hours_counted == 16
+    assert total.status == "met"
+    assert total.deadline == date(2027, 6, 30)
+    assert req(evaluation, "ok-do", "controlled_substances").status == "met"
+    ama_only = [done("gen", date(2026, 8, 1), 16, "opioid_prescribing")]
+    unmet = evaluate(profile(ok, profession="DO"), ama_only, AS_OF)
+    assert req(unmet, "ok-do", "total").hours_counted == 0
+    assert req(unmet, "ok-do", "controlled_substances").status == "unmet"
+    no_dea = profile(licence("OK", "DO", dea_registered=False), profession="DO")
+    assert req(evaluate(no_dea, [], AS_OF), "ok-do", "controlled_substances").status == "not_applicable"
+    md = evaluate(profile(licence("OK")), [], AS_OF)
+    assert "ok-do" not in {r.regime_id for r in md.regimes}
+
+
 def test_every_shipped_rule_has_sources_and_as_of() -> None:
     rules = default_rules()
-    assert len(rules) >= 26
+    assert len(rules) >= 34
     states = {r.jurisdiction for r in rules if r.kind == "licence" and "MD" in r.applies_to.professions}
     assert len(states - {"CA", "TX", "NY", "FL"}) >= 15
     for r in rules:
