@@ -123,6 +123,13 @@ def load_table(results_dir: Path = RESULTS) -> str:
         steps = ", ".join(f"{_fmt(s['target_rps'])}→p95 {_fmt(s['p95'])} ms" for s in ceiling.get("steps", []))
         out.append(f"**Ceiling** (highest rate with p95 < {ceiling.get('p95_limit_ms')} ms and no errors): "
                    f"**{_fmt(ceiling.get('rps'))} req/s** (steps: {steps}).\n")
+    anchor_ceiling = data.get("anchor_ceiling") or {}
+    if anchor_ceiling:
+        steps = ", ".join(f"{_fmt(s['target_rps'])}→p95 {_fmt(s['p95'])} ms" for s in anchor_ceiling.get("steps", []))
+        out.append(f"**Anchor ceiling** (the minimal templated page, same rule, same run): "
+                   f"**{_fmt(anchor_ceiling.get('rps'))} req/s** (steps: {steps}). cmepath's ceiling is "
+                   f"**{_fmt(data.get('ceiling_ratio_to_anchor'))}x** of it (aim: "
+                   f"{_fmt(data.get('ceiling_ratio_target'))}x).\n")
     skipped = data.get("skipped") or []
     if skipped:
         out.append("Skipped page types: " + "; ".join(skipped) + ".\n")

@@ -12,6 +12,10 @@ from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile
 
 
 def profile_for(*, user: User) -> Profile:
+    """The user's profile; created on first use (the write path only runs once per user)."""
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
     from .services import profile_ensure
 
     return profile_ensure(user=user)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from cmepath.catalog.choices import ActivityFormat, Delivery
 from cmepath.core.vocabulary import CREDIT_TYPES
@@ -47,3 +49,17 @@ def percent(value: Any) -> int:
         return max(0, min(100, int(float(value) * 10) * 10))
     except (TypeError, ValueError):
         return 0
+
+
+_OPTION = ('<label class="check facet-option"><input type="checkbox" name="{}" value="{}"{}> <span>{}</span> '
+           '<span class="facet-count">{}</span></label>')
+
+
+@register.simple_tag
+def facet_options(name: str, options: list[dict[str, Any]]) -> SafeString:
+    """One facet's checkboxes in one pass (a template loop costs about 1 ms per 100 options
+    on the search page, which shows several hundred). Every value is escaped by format_html."""
+    checked = format_html("{}", " checked")
+    return format_html_join("", _OPTION, (
+        (name, o["value"], checked if o["checked"] else "", o["label"], f"{o['count']:,}") for o in options
+    ))
