@@ -96,6 +96,40 @@ def test_fhir_absolute_urls_encoded_identifiers_and_mixed_file(tmp_path):
     assert rows[1][5] == "723" and rows[1][4] is None
 
 
+def test_fhir_line_numbers_hold_on_a_file_read_in_parallel(tmp_path):
+    # ~25 MB, read in several buffers: the reported line numbers come from the scratch
+    # table's insertion order (rowid), so they must still be the file's. The order holds
+    # because the ingest connection preserves insertion order (checked below; without it a
+    # 500 MB file came back with every rowid shuffled).
+    pat = _line({"resourceType": "Patient", "id": "p1", "birthDate": "2015-06-01"})
+    org = _line({"resourceType": "Organization", "id": "o1", "name": "North"})
+    enc = _line({"resourceType": "Encounter", "id": "e1", "serviceProvider": {"reference": "Organization/o1"}})
+    order = {"resourceType": "MedicationRequest", "status": "active", "subject": {"reference": "Patient/p1"},
+             "encounter": {"reference": "Encounter/e1"}, "authoredOn": "2024-03-05", "note": [{"text": "x" * 200}],
+             "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                                                       "code": "2231"}]}}
+    lines, bad, blank = [pat, org, enc], {17_123, 63_456, 99_001}, {49_999, 80_000}
+    for n in range(len(lines) + 1, 100_001):
+        if n in bad:
+            lines.append("{not json\n")
+        elif n in blank:
+            lines.append("  \t \n" if n % 2 else "\n")  # whitespace-only lines are blank too
+        elif n == 70_000:
+            lines.append("   " + _line({**order, "id": f"m{n}"}))  # leading spaces before a resource
+        else:
+            lines.append(_line({**order, "id": f"m{n}"}))
+    path = tmp_path / "big.ndjson"
+    path.write_text("".join(lines))
+    assert path.stat().st_size > 25 * 10**6
+    report = ingest([path], tmp_path / "out", fmt="fhir", salt=SALT)
+    assert report.rows_written == 100_000 - 3 - len(bad) - len(blank)
+    assert [(p.line, p.kind) for p in report.problems] == [(n, "malformed_json") for n in sorted(bad)]
+    from cmepath.outcomes.ingest import duck
+
+    with duck.connect(tmp_path / "scratch") as con:
+        assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0] is True
+
+
 def _csv(tmp_path, text: str, name: str = "orders.csv"):
     path = tmp_path / name
     path.write_text(text)
