@@ -131,6 +131,10 @@ ENTRIES: list[Entry] = [
     E("credits:completion_badge", "object", "GET", builder="completion"),
     E("credits:certificate_download", "object", "GET", builder="certificate"),
     E("credits:share_link_revoke", "object", "POST", builder="share_link"),
+    # reporting a learner's completion is the provider members' alone (admins too are refused)
+    E("credits:provider_completions", "object", "GET", "POST", builder="activity", owner="provider",
+      body={"learner_email": "a@example.test", "completed_on": "2026-01-05", "credit_type": "ama_pra_1",
+            "amount": "1"}),
     E("credits:shared", "token", builder="shared_token"),
     E("credits:shared_pdf", "token", builder="shared_token"),
     E("credits:shared_certificate", "token", builder="shared_certificate"),

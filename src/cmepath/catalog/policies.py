@@ -50,13 +50,17 @@ class ProviderPolicy(Policy[Provider]):
 
 
 class ActivityPolicy(Policy[Activity]):
-    """Published activities are public; the provider's members see and change all of theirs."""
+    """Published activities are public; the provider's members see and change all of theirs.
+    ``report`` (completions for learners) is the members' alone, admins included: a
+    completion reported by the provider must come from the provider."""
 
     model = Activity
-    actions = frozenset({"view", "change", "delete"})
+    actions = frozenset({"view", "change", "delete", "report"})
 
     def visible(self, user: Any, action: str = "view") -> models.QuerySet[Activity]:
         qs = Activity.objects.all()
+        if action == "report":
+            return qs.filter(provider_id__in=_member_provider_ids(user)) if role_of(user) else qs.none()
         if is_admin(user):
             return qs
         published = Q(status=ActivityStatus.PUBLISHED)
@@ -68,7 +72,7 @@ class ActivityPolicy(Policy[Activity]):
     def allows(self, user: Any, action: str, obj: Activity) -> bool:
         if action not in self.actions:
             raise ValueError(f"unknown action {action!r} for {type(self).__name__}")
-        if is_admin(user):
+        if is_admin(user) and action != "report":
             return True
         if action == "view" and obj.status == ActivityStatus.PUBLISHED:
             return True

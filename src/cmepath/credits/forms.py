@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -78,3 +78,18 @@ class ShareLinkForm(forms.Form):
     def __init__(self, *args: Any, regimes: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["regime_id"].choices = [("", "All regimes"), *(regimes or [])]  # type: ignore[attr-defined]
+
+
+class ProviderCompletionForm(forms.Form):
+    """A provider reports that a learner completed one of its activities."""
+
+    learner_email = forms.EmailField(label="Learner's email", max_length=254,
+                                     help_text="The email of the learner's cmepath account.")
+    completed_on = forms.DateField(label="Completion date", widget=DateInput())
+    credit_type = forms.ChoiceField(choices=[], label="Credit type")
+    amount = forms.DecimalField(min_value=0, max_digits=6, decimal_places=2, label="Credits / hours",
+                                help_text="At most the amount designated for the activity.")
+
+    def __init__(self, *args: Any, designations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["credit_type"]).choices = designations

@@ -14,11 +14,25 @@ from django.db import models
 
 from cmepath.core.policy import Policy, role_of
 
+from .choices import Provenance
 from .models import Certificate, Completion, ShareLink
 
 
 class CompletionPolicy(Policy[Completion]):
+    """Owners act on their completions; ``"reported"``: the provider-reported completions of
+    the activities whose provider the user is a member of (what the provider itself entered)."""
+
     model = Completion
+
+    def visible(self, user: Any, action: str = "view") -> models.QuerySet[Completion]:
+        if action != "reported":
+            return super().visible(user, action)
+        if role_of(user) is None:
+            return Completion.objects.none()
+        from cmepath.catalog.models import Activity
+
+        mine = Activity.objects.filter(provider__members=user).values("pk")
+        return Completion.objects.filter(provenance=Provenance.PROVIDER_REPORTED, activity_id__in=mine)
 
 
 class CertificatePolicy(Policy[Certificate]):

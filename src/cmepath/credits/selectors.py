@@ -27,6 +27,12 @@ def completions_for(*, actor: Any) -> QuerySet[Completion]:
                               "certificates"))
 
 
+def provider_reported(*, actor: Any, activity_id: int) -> QuerySet[Completion]:
+    """Completions a provider's members reported for one of its activities, newest first."""
+    return (policies.completions.visible(actor, "reported").filter(activity_id=activity_id)
+            .select_related("user").prefetch_related("credits").order_by("-completed_on", "-pk"))
+
+
 def certificates_for(*, actor: Any) -> QuerySet[Certificate]:
     return policies.certificates.visible(actor).select_related("completion")
 

@@ -163,6 +163,9 @@ def _validate_completion(completion: Completion, credits: dict[str, Decimal], ac
         raise ValidationError("The completion date is too far in the past.", field="completed_on")
     completion.topics = _clean_topics(completion.topics)
     if activity is not None:
+        if completion.completed_on and activity.start_date and completion.completed_on < activity.start_date:
+            raise ValidationError(f"The completion date is before the activity starts ({activity.start_date:%Y-%m-%d}); "
+                                  "enter the day the learner finished it.", field="completed_on", code="before_start")
         _check_against_activity(activity, credits)
     model_validate(completion, exclude=["user", "reported_by"])
 

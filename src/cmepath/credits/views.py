@@ -21,7 +21,13 @@ from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
 
 from . import policies, selectors, services
-from .forms import CertificateForm, CompletionForm, ImportForm, ShareLinkForm
+from .forms import (
+    CertificateForm,
+    CompletionForm,
+    ImportForm,
+    ProviderCompletionForm,
+    ShareLinkForm,
+)
 from .models import Certificate
 
 
@@ -290,3 +296,46 @@ def shared_certificate(request: HttpRequest, token: str, pk: int) -> FileRespons
     response = certificate_response(cert, actor=None)
     _public_headers(response)
     return response
+
+
+# ------------------------------------------------------------------ provider reporting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provider member reports learners' completions of one of its activities (provenance
+    "provider-reported" in the learner's record) and sees those already reported."""
+    from cmepath.catalog import policies as catalog_policies
+    from cmepath.core.vocabulary import CREDIT_TYPES
+
+    activity = catalog_policies.activities.get(request.user, "report", pk=pk)
+    designations = [(d.credit_type, f"{CREDIT_TYPES[d.credit_type].label if d.credit_type in CREDIT_TYPES else d.credit_type}"
+                     f" (up to {d.amount.normalize():f})") for d in activity.designations.all()]
+    status = 200
+    form = ProviderCompletionForm(designations=designations)
+    if request.method == "POST":
+        form = ProviderCompletionForm(request.POST, designations=designations)
+        status = 422
+        if form.is_valid():
+            from django.contrib.auth import get_user_model
+
+            email = form.cleaned_data["learner_email"].strip()
+            learner = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+            try:
+                if learner is None:
+                    raise ValidationError("No cmepath account uses that email; ask the learner which email "
+                                          "they signed up with.", field="learner_email")
+                services.completion_record(
+                    actor=request.user, user=learner,
+                    data={"activity_id": activity.pk, "completed_on": form.cleaned_data["completed_on"]},
+                    credits={form.cleaned_data["credit_type"]: form.cleaned_data["amount"]})
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"Completion reported for {email}.")
+                return redirect("credits:provider_completions", pk=activity.pk)
+    reported = list(selectors.provider_reported(actor=request.user, activity_id=activity.pk)[:200])
+    return render_page(request, "credits/provider_completions.html",
+                       {"activity": activity, "form": form, "reported": reported}, status=status)
