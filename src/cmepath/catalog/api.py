@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from cmepath.core.schemas import IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
@@ -52,12 +52,15 @@ class ActivityListQuery(Schema):
     starts_after: IsoDate | None = None
 
 
-class FacetCountOut(Schema):
+# The list's output models are plain pydantic models: the view hands them dicts, and ninja's
+# Schema (built to read ORM objects) ran its getter for each of several hundred facet
+# counts, a third of the search API's time.
+class FacetCountOut(BaseModel):
     value: str
     count: int
 
 
-class ActivitySummaryOut(Schema):
+class ActivitySummaryOut(BaseModel):
     id: int
     title: str
     provider: str
@@ -74,7 +77,7 @@ class ActivitySummaryOut(Schema):
     url: str
 
 
-class ActivityListOut(Schema):
+class ActivityListOut(BaseModel):
     total: int
     page: int
     page_size: int
