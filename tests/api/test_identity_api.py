@@ -100,6 +100,24 @@ def test_bad_json_and_wrong_types_are_4xx(api):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize(("method", "path", "body", "field"), [
+    ("patch", "/api/v1/me/profile", {"share_patients_65_plus": True}, "share_patients_65_plus"),  # true is not 1
+    ("patch", "/api/v1/me/profile", {"birth_month": "5"}, "birth_month"),  # "5" is not 5
+    ("patch", "/api/v1/me/profile", {"annual_cme_allowance": False}, "annual_cme_allowance"),
+    ("post", "/api/v1/me/licences", {"state": "CA", "licence_type": "MD", "number": "A1", "issue_date": "2020-01-01",
+                                      "expiry_date": "2027-01-01", "dea_registered": 1}, "dea_registered"),
+    ("post", "/api/v1/me/completions", {"title": "x", "completed_on": "2025-01-01", "credits": {"ama_pra_1": True}},
+     "credits"),
+])
+def test_values_of_the_wrong_json_type_are_422_not_coerced(api, method, path, body, field):
+    # found by `make fuzz`: Pydantic's lax mode read true as 1; the JSON schema says integer
+    before = api.get("/api/v1/me/profile").json()
+    response = api.send(method, path, body)
+    assert response.status_code == 422, response.content
+    assert field in response.content.decode()
+    assert api.get("/api/v1/me/profile").json() == before
+
+
 def test_revoked_or_garbage_token_is_401(client):
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer cmp_nonsense").status_code == 401
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer " + "x" * 5000).status_code == 401
