@@ -21,6 +21,11 @@ def profile_for(*, user: User) -> Profile:
     return profile_ensure(user=user)
 
 
+def active_user_by_email(email: str) -> User | None:
+    """The active account with this email (case-insensitive), or None."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
 def licences_for(*, actor: Any) -> QuerySet[Licence]:
     return policies.licences.visible(actor).filter(user=actor).prefetch_related("proofs")
 

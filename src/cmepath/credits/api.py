@@ -212,11 +212,10 @@ class ProviderCompletionOut(Schema):
              summary="Provider members: report that a learner completed one of your activities")
 def provider_completion_create(request: HttpRequest, activity_id: int,
                                payload: ProviderCompletionIn) -> Status[dict[str, Any]]:
-    from django.contrib.auth import get_user_model
-
+    from cmepath.accounts.selectors import active_user_by_email
     from cmepath.core.errors import NotFoundError
 
-    learner = get_user_model().objects.filter(email__iexact=payload.learner_email.strip(), is_active=True).first()
+    learner = active_user_by_email(payload.learner_email)
     if learner is None:  # same answer as "not your activity": no account probing
         raise NotFoundError("No such learner for this activity.")
     completion = services.completion_record(actor=_user(request), user=learner,

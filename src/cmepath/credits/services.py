@@ -140,10 +140,11 @@ def _check_against_activity(activity: Any, credits: Mapping[str, Decimal]) -> No
                 field="credits", code="credits_above_maximum")
 
 
-def _is_provider_member(actor: Any, activity: Any) -> bool:
-    if activity is None:
-        return False
-    return bool(activity.provider.members.filter(pk=actor.pk).exists())
+def _may_report(actor: Any, activity: Any) -> bool:
+    """A provider member may report completions of its activities (catalog's policy)."""
+    from cmepath.catalog import policies as catalog_policies
+
+    return catalog_policies.activities.allows(actor, "report", activity)
 
 
 def _enqueue_refresh(user_id: int) -> None:
@@ -198,7 +199,7 @@ def completion_record(*, actor: Any, data: Mapping[str, Any], credits: Mapping[s
     activity = _catalog_activity(int(data["activity_id"]), actor) if data.get("activity_id") else None
     if owner.pk == actor.pk:
         provenance = Provenance.SELF_REPORTED
-    elif _is_provider_member(actor, activity):
+    elif activity is not None and _may_report(actor, activity):
         provenance = Provenance.PROVIDER_REPORTED
     else:
         # 404, not 403: a stranger learns nothing about who has an account.

@@ -318,10 +318,10 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProviderCompletionForm(request.POST, designations=designations)
         status = 422
         if form.is_valid():
-            from django.contrib.auth import get_user_model
+            from cmepath.accounts.selectors import active_user_by_email
 
             email = form.cleaned_data["learner_email"].strip()
-            learner = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+            learner = active_user_by_email(email)
             try:
                 if learner is None:
                     raise ValidationError("No cmepath account uses that email; ask the learner which email "

@@ -139,17 +139,24 @@ def _hidden_periods(pooled: list[dict[str, Any]]) -> set[str]:
     return {row["period"] for row in pooled if row["denominator"] is None or row["rate"] is None}
 
 
+def _n_hidden(point: dict[str, Any], rows: dict[str, dict[str, Any]]) -> bool:
+    """A p-chart point whose denominator the table suppresses: its n, and its limits (which
+    with the centre line give n back), must not be shown."""
+    return point.get("n") is not None and rows.get(point["period"], {}).get("denominator") is None
+
+
 def _spc_shown(chart: dict[str, Any], pooled: list[dict[str, Any]]) -> dict[str, Any]:
     """The control chart's numbers as the API may return them: a suppressed period keeps its
     centre line only (its value, its n and, when they depend on n, its limits are hidden)."""
     hidden = _hidden_periods(pooled)
     if not hidden:
         return chart
+    rows = {row["period"]: row for row in pooled}
     points = []
     for p in chart["points"]:
         if p["period"] in hidden:
             p = {**p, "value": None, "signals": []}
-            if p.get("n") is not None:
+            if _n_hidden(p, rows):
                 p.update(n=None, lcl=None, ucl=None)
         points.append(p)
     signals = [i for i in chart["signals"] if chart["points"][i - 1]["period"] not in hidden]
@@ -255,8 +262,7 @@ def _spc_data(chart: dict[str, Any], pooled: list[dict[str, Any]], title: str) -
     observed = [rows[p]["rate"] if p in rows else None for p in periods]
 
     def limit(p: dict[str, Any], key: str) -> float | None:
-        hidden = p.get("n") is not None and rows.get(p["period"], {}).get("denominator") is None
-        return None if hidden else p[key]
+        return None if _n_hidden(p, rows) else p[key]
 
     return {
         "title": f"{title}: {chart['chart']} chart",
