@@ -84,11 +84,11 @@ def probe_pages(host: str, credentials: dict[str, Any]) -> tuple[list[str], list
     """GET each page type once; keep those that answer (drop 404s: not built yet)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("LOAD_CREDENTIALS", credentials["path"])
-    import locustfile
+    import load_mix
 
     account = credentials["accounts"][0]
     keep, skipped = [], []
-    for name, (_, method, path) in locustfile.PAGES.items():
+    for name, (_, method, path) in load_mix.PAGES.items():
         if method != "GET":
             keep.append(name)
             continue
@@ -124,7 +124,7 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
     with tempfile.TemporaryDirectory(prefix="locust-") as tmp:
         prefix = Path(tmp) / "run"
         env = {**os.environ, "LOAD_CREDENTIALS": credentials_path, "LOAD_PAGES": ",".join(pages)}
-        spawn = max(1, min(rps, 50))
+        spawn = max(1, min(rps, 100))
         cmd = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / locustfile), "--headless",
                "--host", host, "-u", str(rps), "-r", str(spawn), "-t", f"{seconds}s", "--csv", str(prefix),
                "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"]
@@ -185,6 +185,10 @@ def ceiling_search(host: str, pid: int, pages: list[str], credentials: str, step
         print(f"{label} {rps}: achieved {run['achieved_rps']} p95 {run['p95']} p99 {run['p99']} ms, "
               f"{run['failures']} errors, {run['cpu_ms_per_request']} CPU ms/req")
         if not passes(run):
+            steps[-1]["stopped_by"] = (
+                "errors" if run["failures"] else
+                f"p95 >= {P95_LIMIT_MS} ms" if (run["p95"] or 0) >= P95_LIMIT_MS else
+                "rate not reached (server or load generator saturated)")
             break
         ceiling = run["achieved_rps"]
     return ceiling, steps
@@ -198,8 +202,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (for the record)")
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOAD_SECONDS", "60")))
     parser.add_argument("--step-seconds", type=int, default=int(os.environ.get("LOAD_STEP_SECONDS", "30")))
-    parser.add_argument("--steps", default=os.environ.get("LOAD_STEPS", "40,60,80,100,120,150,180,220"))
-    parser.add_argument("--anchor-steps", default=os.environ.get("LOAD_ANCHOR_STEPS", "60,100,150,200,250,300,360"))
+    parser.add_argument("--steps", default=os.environ.get("LOAD_STEPS", "40,60,80,100,120,150,180,220,260"))
+    parser.add_argument("--anchor-steps", default=os.environ.get("LOAD_ANCHOR_STEPS", "100,200,300,400,500,600"))
     parser.add_argument("--postgres", default="")
     parser.add_argument("--anchor-host", help="the minimal Django page under gunicorn (bench/anchor_app.py)")
     parser.add_argument("--anchor-pid", type=int, help="its gunicorn master pid")
@@ -259,7 +263,9 @@ def main() -> None:
         "workers": args.workers,
         "postgres": args.postgres,
         "machine": machine_facts(),
-        "note": "locust runs on the same 2-core machine as gunicorn and PostgreSQL and takes CPU from them.",
+        "note": ("locust (FastHttpUser, Poisson arrivals: bench/load_mix.py) runs on the same 2-core machine "
+                 "as gunicorn and PostgreSQL and takes CPU from them. Runs before 2026-11-25 13:00 used "
+                 "HttpUser with constant_throughput, whose users arrive in one burst each second."),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

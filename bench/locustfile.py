@@ -1,7 +1,10 @@
 """The `make load` traffic mix (security-checks row 30), for locust 2.x headless.
 
-Each simulated user makes one request per second (``constant_throughput(1)``), so the
-number of users is the target rate in requests per second. The mix, by weight (writes are
+Each simulated user starts requests as a Poisson process of one a second
+(``load_mix.poisson_pacing``, a random first start), so the number of users is the target
+rate in requests per second and arrivals are independent, not one burst a second. The
+client is locust's ``FastHttpUser`` (geventhttpclient), the lighter of its two, because it
+shares the two cores with the server it measures. The mix, by weight (writes are
 5 %): signed-in home/dashboard pages, the anonymous landing and login pages, catalog
 search (page and API), the credits dashboard, API reads (``/me``, licences, profile,
 activities) and PATCH ``/api/v1/me/profile``. Every request is grouped by page type
@@ -19,53 +22,39 @@ import json
 import os
 import random
 
-from locust import HttpUser, constant_throughput, task
+from load_mix import PAGES, QUERIES, first_wait, poisson_pacing
+from locust import FastHttpUser, task
 
 CREDENTIALS = json.loads(open(os.environ["LOAD_CREDENTIALS"], encoding="utf-8").read())  # noqa: SIM115
 AVAILABLE = set(os.environ.get("LOAD_PAGES", "").split(",")) - {""}
-QUERIES = ["opioid", "diabetes", "sepsis", "leadership", "implicit bias", "heart failure", "ethics",
-           "pain management", "quality improvement", "pediatric"]
 _accounts = itertools.cycle(CREDENTIALS["accounts"])
-
-# page type -> (weight, method, path); the driver probes these once before the run
-PAGES: dict[str, tuple[int, str, str]] = {
-    "home (signed in)": (12, "GET", "/"),
-    "landing (anonymous)": (5, "GET", "/"),
-    "login page": (5, "GET", "/accounts/login/"),
-    "catalog search page": (12, "GET", "/catalog/?q={q}"),
-    "licences page": (6, "GET", "/me/licences/"),
-    "credits dashboard": (8, "GET", "/credits/"),
-    "job board": (0, "GET", "/jobs/"),
-    "api me": (12, "GET", "/api/v1/me"),
-    "api licences": (10, "GET", "/api/v1/me/licences"),
-    "api profile": (10, "GET", "/api/v1/me/profile"),
-    "api activities search": (10, "GET", "/api/v1/activities?q={q}"),
-    "api profile PATCH (write)": (5, "PATCH", "/api/v1/me/profile"),
-}
 
 
 def enabled(name: str) -> bool:
     return not AVAILABLE or name in AVAILABLE
 
 
-class Clinician(HttpUser):
+class Clinician(FastHttpUser):
     """A signed-in clinician browsing pages and an integration reading the API with a token."""
 
-    wait_time = constant_throughput(1)
+    wait_time = poisson_pacing(1.0)
 
     def on_start(self) -> None:
         account = next(_accounts)
         self.token = account["token"]
-        self.client.cookies.set(CREDENTIALS["session_cookie"], account["session"])
-        self.anonymous_headers = {"Cookie": ""}
-        self.api = {"Authorization": f"Bearer {self.token}", "Cookie": ""}
+        self.signed_in = {"Cookie": f"{CREDENTIALS['session_cookie']}={account['session']}"}
+        self.anonymous_headers: dict[str, str] = {}
+        self.api = {"Authorization": f"Bearer {self.token}"}
         self.rng = random.Random()
+        first_wait(self, 1.0)
 
     def _get(self, name: str, headers: dict[str, str] | None = None) -> None:
         if not enabled(name):
             return
         path = PAGES[name][2].format(q=self.rng.choice(QUERIES))
-        with self.client.get(path, name=name, headers=headers, catch_response=True, allow_redirects=False) as r:
+        self.client.cookiejar.clear()  # the headers say who asks: a signed-in session, a token or nobody
+        with self.client.get(path, name=name, headers=self.signed_in if headers is None else headers,
+                             catch_response=True, allow_redirects=False) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}")
 
@@ -116,6 +105,7 @@ class Clinician(HttpUser):
             return
         body = {"career_goal": self.rng.choice(["Department chief", "Quality improvement lead", "CMO"]),
                 "paid_cme_days": str(self.rng.randint(1, 9))}
+        self.client.cookiejar.clear()
         with self.client.patch("/api/v1/me/profile", json=body, name=name, headers=self.api,
                                catch_response=True) as r:
             if r.status_code != 200:
