@@ -261,6 +261,8 @@ def main() -> None:
         "pages": pages,
         "skipped": skipped,
         "workers": args.workers,
+        "cache": "Redis (REDIS_URL): cached sessions" if os.environ.get("REDIS_URL") else
+                 "per-process memory: sessions read from PostgreSQL",
         "postgres": args.postgres,
         "machine": machine_facts(),
         "note": ("locust (FastHttpUser, Poisson arrivals: bench/load_mix.py) runs on the same 2-core machine "

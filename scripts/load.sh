@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make load` (security-checks row 30): gunicorn + PostgreSQL with the demo data on 127.0.0.1,
 # locust headless at 22 req/s for LOAD_SECONDS (default 60), then stepped rates to find the
-# ceiling (p95 < 300 ms, no errors). Writes bench/results/load.json and the table in
+# ceiling (p95 < 300 ms, no errors). Uses Redis on 127.0.0.1:6379 as the shared cache when
+# one answers (as production does with REDIS_URL). Writes bench/results/load.json and the table in
 # docs/performance.md. Everything is thrown away afterwards (database, data dir).
 #
 #   LOAD_SECONDS=600 make load        the 10-minute run of the security checklist
@@ -39,6 +40,12 @@ psql -q -d postgres -c "CREATE DATABASE $DB" >/dev/null
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB"
 export DJANGO_SETTINGS_MODULE=cmepath.settings.load
 export CMEPATH_DATA_DIR="$DATA"
+# Production shares a Redis cache between web processes (REDIS_URL: sessions, TOTP replay
+# protection, rate limits); use the local one when it answers, under a prefix of this run.
+if [ -z "${REDIS_URL:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  export REDIS_URL="redis://127.0.0.1:6379/14" CMEPATH_CACHE_PREFIX="cmepath-load-$$"
+fi
+echo "== cache: ${REDIS_URL:-per-process memory (no Redis on 127.0.0.1:6379; sessions read from PostgreSQL)}"
 
 echo "== set-up: migrate, static files, demo data, search index ($DB)"
 $BIN/cmepath migrate --noinput -v0

@@ -23,6 +23,23 @@ def test_profile_update_saves_allowed_fields_and_audits(clinician):
     assert AuditEvent.objects.filter(action="profile.update", subject_user_id=clinician.pk).count() == 1
 
 
+def test_profile_update_without_a_change_writes_and_audits_nothing(clinician):
+    services.profile_update(actor=clinician, data={"first_name": "Rosa"})
+    stamp = Profile.objects.get(user=clinician).updated_at
+    services.profile_update(actor=clinician, data={"first_name": "Rosa"})
+    assert Profile.objects.get(user=clinician).updated_at == stamp
+    assert AuditEvent.objects.filter(action="profile.update", subject_user_id=clinician.pk).count() == 1
+
+
+@pytest.mark.parametrize(("field", "value"), [("share_patients_65_plus", 150), ("birth_month", 13),
+                                              ("paid_cme_days", -1)])
+def test_profile_update_checks_the_database_constraints_of_what_changed(clinician, field, value):
+    with pytest.raises(ValidationError) as err:
+        services.profile_update(actor=clinician, data={field: value, "first_name": "Rosa"})
+    assert err.value.errors
+    assert Profile.objects.get(user=clinician).first_name == ""
+
+
 @pytest.mark.parametrize("field", ["admin_verified", "npi_status", "user", "role", "is_staff"])
 def test_profile_update_refuses_privileged_fields(clinician, field):
     with pytest.raises(ValidationError) as err:

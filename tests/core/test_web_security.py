@@ -17,6 +17,7 @@ PROD_ENV = {
     "DJANGO_SECRET_KEY": "x9" * 10 + "prod-test-secret-key-with-enough-entropy-0123456789",
     "DJANGO_ALLOWED_HOSTS": "cmepath.example",
     "DATABASE_URL": "sqlite:///:memory:",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",  # a setting only: check --deploy does not connect
 }
 
 
@@ -32,6 +33,26 @@ def test_check_deploy_is_clean_under_production_settings():
             "call_command('check', deploy=True, fail_level='WARNING')")
     result = _run(code, PROD_ENV)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_check_deploy_warns_without_a_shared_cache():
+    code = ("import django; django.setup(); from django.core.management import call_command; "
+            "call_command('check', deploy=True, fail_level='WARNING')")
+    result = _run(code, {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"})
+    assert result.returncode != 0
+    assert "cmepath.W001" in result.stderr and "REDIS_URL" in result.stderr
+
+
+def test_redis_url_gives_a_shared_cache_and_cached_sessions():
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.SESSION_ENGINE)")
+    assert _run(code, PROD_ENV).stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/15",
+        "django.contrib.sessions.backends.cached_db"]
+    without = _run(code.replace("s.CACHES['default']['LOCATION'], ", ""),
+                   {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"})
+    assert without.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache",
+                                      "django.contrib.sessions.backends.db"]
 
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])

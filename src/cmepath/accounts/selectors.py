@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from . import policies
 from .choices import ProofStatus
@@ -46,6 +46,8 @@ def tokens_for(*, actor: Any) -> QuerySet[ApiToken]:
 def verification_summary(*, user: User) -> dict[str, Any]:
     """What the clinician home shows: badge, NPI state, licences and their proofs."""
     profile = profile_for(user=user)
-    licences = list(Licence.objects.filter(user=user).prefetch_related("proofs"))
-    pending = sum(1 for lic in licences for p in lic.proofs.all() if p.status == ProofStatus.PENDING)
+    # the proofs are only counted: one query with the count, not a second one for the proofs
+    licences = list(Licence.objects.filter(user=user).annotate(
+        pending=Count("proofs", filter=Q(proofs__status=ProofStatus.PENDING))))
+    pending = sum(lic.pending for lic in licences)
     return {"profile": profile, "licences": licences, "pending_proofs": pending, "verified": profile.is_verified}

@@ -52,7 +52,8 @@ def profile_ensure(*, user: User) -> Profile:
 @transaction.atomic
 def profile_update(*, actor: User, data: dict[str, Any]) -> Profile:
     """Update the actor's own profile; verification fields are never writable here."""
-    profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=actor).pk)
+    profile = (Profile.objects.select_for_update().filter(user=actor).first()
+               or Profile.objects.select_for_update().get(pk=profile_ensure(user=actor).pk))
     changed = fields_apply(profile, PROFILE_FIELDS, data)
     for code in [profile.primary_specialty, *(profile.specialties or [])]:
         if code and not is_valid_code(code):
@@ -60,11 +61,14 @@ def profile_update(*, actor: User, data: dict[str, Any]) -> Profile:
                 f"{code!r} is not a NUCC taxonomy code we know; pick a specialty from the list.",
                 field="primary_specialty" if code == profile.primary_specialty else "specialties",
             )
-    model_validate(profile, exclude=["user"])
+    if not changed:
+        return profile
+    # validate what changed: the other fields passed when they were written, and each
+    # database check constraint costs a query (and a savepoint) to validate
+    model_validate(profile, exclude=[f.name for f in Profile._meta.fields if f.name not in changed])
     profile.save()
-    if changed:
-        audit_record(actor=actor, action="profile.update", target=profile, subject_user_id=actor.pk,
-                     detail={"fields": sorted(changed)})
+    audit_record(actor=actor, action="profile.update", target=profile, subject_user_id=actor.pk,
+                 detail={"fields": sorted(changed)})
     return profile
 
 

@@ -120,6 +120,12 @@ def catalog_query(params: Mapping[str, Any], getlist: Any = None) -> tuple[Catal
     return query, notes
 
 
+# What a result shows (search page cards and the API's summaries): a page loads these and no
+# more (descriptions, disclosures and the score breakdown are the detail page's).
+SUMMARY_FIELDS = ("id", "title", "provider__name", "format", "delivery", "start_date", "end_date", "city",
+                  "state", "cost", "credits", "credit_types", "value_score", "url", "status")
+
+
 def activity_search(*, actor: Any, query: CatalogQuery, facets: Iterable[str] = SEARCH_FACETS,
                     notes: Sequence[str] = ()) -> CatalogPage:
     """One page of published activities matching ``query``, with facet counts.
@@ -151,7 +157,7 @@ def activity_search(*, actor: Any, query: CatalogQuery, facets: Iterable[str] = 
         # order_by(): no ORDER BY, so the database looks rows up by primary key instead of
         # walking the value_score index of the default ordering
         rows = {a.pk: a for a in policies.activities.visible(actor, "view").filter(pk__in=ids)
-                .select_related("provider").order_by()}
+                .select_related("provider").only(*SUMMARY_FIELDS).order_by()}
     message = " ".join([*notes, result.message or ""]).strip() or None
     return CatalogPage(
         total=result.total,

@@ -167,6 +167,17 @@ AXES_USERNAME_CALLABLE = "cmepath.accounts.validators.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cmepath.core.views.lockout"
 
+# Cache: Redis when REDIS_URL is set (production: TOTP replay protection, allauth's rate
+# limits and sessions must be shared by every web process); otherwise Django's per-process
+# memory cache, which is right for one process (make run, tests). With Redis, sessions are
+# read from the cache and written through to the database (cached_db): a signed-in page
+# skips one query, and a lost cache loses no session.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env("CMEPATH_CACHE_PREFIX") or "cmepath"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Sessions: clinicians 14 days; privileged roles 30 min idle / 12 h absolute (row 10).
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
