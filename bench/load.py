@@ -266,7 +266,7 @@ def main() -> None:
         "postgres": args.postgres,
         "machine": machine_facts(),
         "note": ("locust (FastHttpUser, Poisson arrivals: bench/load_mix.py) runs on the same 2-core machine "
-                 "as gunicorn and PostgreSQL and takes CPU from them. Runs before 2026-11-25 13:00 used "
+                 "as gunicorn and PostgreSQL and takes CPU from them. Earlier runs (to 2026-11-25 11:29 UTC) used "
                  "HttpUser with constant_throughput, whose users arrive in one burst each second."),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)

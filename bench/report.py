@@ -133,8 +133,11 @@ def load_table(results_dir: Path = RESULTS) -> str:
     skipped = data.get("skipped") or []
     if skipped:
         out.append("Skipped page types: " + "; ".join(skipped) + ".\n")
-    out.append(f"Measured {str(data.get('created_at', ''))[:19]} on {_machine(data.get('machine'))}, "
+    if data.get("note"):
+        out.append(f"How: {data['note']}\n")
+    out.append(f"Measured {str(data.get('created_at', ''))[:19]} UTC on {_machine(data.get('machine'))}, "
                f"{data.get('workers')} gunicorn workers, PostgreSQL {data.get('postgres', '?')}, "
+               f"cache: {data.get('cache', 'per-process memory')}, "
                f"load average {((data.get('machine') or {}).get('loadavg') or ['?'])[0]} when written "
                "(locust and anything else running share the two cores).")
     return "\n".join(out)
