@@ -207,3 +207,12 @@ def test_audit_tampering_is_detected(clinician):
             cursor.execute("SET LOCAL session_replication_role = origin")
     ok, _, problem = audit_verify()
     assert not ok and str(first.pk) in problem
+
+
+def test_clinician_home_lists_licences_by_state_and_counts_pending_proofs(clinician, client_for, pdf_bytes):
+    texas = LicenceFactory(user=clinician, state="TX", number="TX-9")
+    LicenceFactory(user=clinician, state="CA", number="CA-1")
+    services.proof_upload(actor=clinician, licence=texas, data=pdf_bytes, filename="proof.pdf")
+    html = client_for(clinician).get("/").content.decode()
+    assert html.index("CA-1") < html.index("TX-9")  # the licence ordering (state, type), as before
+    assert "1 proof waiting for review" in html
