@@ -13,6 +13,7 @@ checks they agree before timing. Writes ``bench/results/outcomes_measure.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -32,23 +33,35 @@ import pandas as pd  # noqa: E402
 import polars as pl  # noqa: E402
 
 from cmepath.outcomes.measures import measure_by_id, run_measure  # noqa: E402
+from cmepath.outcomes.measures.spec import load_valueset, shipped_dir  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
 UNITS = 27
-FIRST = ["10180", "10829", "2176", "2231", "7454"]
-ANTIBIOTICS = FIRST + ["25037", "25033", "20489", "2194", "2193", "723", "48203", "2551", "82122"]
+
+
+def _valueset(vs_id: str) -> Any:
+    return load_valueset(shipped_dir() / "valuesets" / f"{vs_id}.yaml")
+
+
+# The hand-written contenders re-implement the measure's logic but take its code lists from
+# the shipped value sets (facts live in the data files): a value set fixed there cannot leave
+# a stale copy here, which is how 2176 -> 2177 made this benchmark refuse to run.
+FIRST = _valueset("uti-first-line-antibiotics").codes("rxnorm")
+ANTIBIOTICS = sorted(set(FIRST) | set(_valueset("uti-antibiotics").codes("rxnorm")))
 DRUGS = ANTIBIOTICS + ["83367", "36567", "197361", "310965", "860975", "6809"]  # + non-antibiotics
 DX = [("icd10cm", "N39.0"), ("icd10cm", "N30.00"), ("icd10cm", "N10"), ("snomed", "68566005"),
       ("icd10cm", "H66.90"), ("icd10cm", "J02.9"), ("icd10cm", "E11.9"), ("icd10cm", "I10"),
       ("snomed", "44054006"), ("icd10cm", "J06.9")]
-UTI_ICD = ["N39.0", "N10"]
-UTI_ICD_PREFIX = "N30"
-UTI_SCT = ["38822007", "45816000", "68566005"]
+_UTI = _valueset("uti-diagnoses")
+UTI_ICD = _UTI.codes("icd10cm")
+(UTI_ICD_PREFIX,) = _UTI.prefixes("icd10cm")  # one category (N30): the contenders test one prefix
+UTI_SCT = _UTI.codes("snomed")
 
 
 def generate(rows: int) -> Path:
-    path = DATA / f"orders_{rows}.parquet"
+    # named by the drug codes it draws from, so a changed value set makes new data
+    path = DATA / f"orders_{rows}_{hashlib.sha256(','.join(DRUGS).encode()).hexdigest()[:8]}.parquet"
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
