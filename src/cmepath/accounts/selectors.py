@@ -47,8 +47,8 @@ def verification_summary(*, user: User) -> dict[str, Any]:
     """What the clinician home shows: badge, NPI state, licences and their proofs."""
     profile = profile_for(user=user)
     # the proofs are only counted: one query with the count, not a second one for the proofs
-    # (Meta.ordering does not apply to an aggregating query: the order is restated)
-    licences = list(Licence.objects.filter(user=user).order_by(*Licence._meta.ordering).annotate(
+    # (Meta.ordering does not apply to an aggregating query: it is restated here)
+    licences = list(Licence.objects.filter(user=user).order_by("state", "licence_type").annotate(
         pending=Count("proofs", filter=Q(proofs__status=ProofStatus.PENDING))))
     pending = sum(lic.pending for lic in licences)
     return {"profile": profile, "licences": licences, "pending_proofs": pending, "verified": profile.is_verified}
