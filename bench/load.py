@@ -93,9 +93,9 @@ def probe_pages(host: str, credentials: dict[str, Any]) -> tuple[list[str], list
             keep.append(name)
             continue
         headers = {}
-        if name.startswith("api"):
+        if load_mix.auth_kind(name) == "token":
             headers["Authorization"] = f"Bearer {account['token']}"
-        elif "anonymous" not in name and name != "login page":
+        elif load_mix.auth_kind(name) == "session":
             headers["Cookie"] = f"{credentials['session_cookie']}={account['session']}"
         req = urllib.request.Request(host + path.format(q="diabetes"), headers=headers)  # noqa: S310 - 127.0.0.1
         try:

@@ -33,6 +33,14 @@ PAGES: dict[str, tuple[int, str, str]] = {
 }
 
 
+def auth_kind(name: str) -> str:
+    """How a page type asks: "token" (API, personal token), "session" (a signed-in clinician's
+    cookie) or "none" (the anonymous landing and login pages)."""
+    if name.startswith("api"):
+        return "token"
+    return "none" if "anonymous" in name or name == "login page" else "session"
+
+
 def poisson_pacing(rate: float) -> Callable[[Any], float]:
     """A locust ``wait_time``: each user's requests start as a Poisson process of ``rate`` per second.
 

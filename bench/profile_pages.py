@@ -48,17 +48,19 @@ def main() -> None:
     accounts = itertools.cycle(creds["accounts"])
     queries = itertools.cycle(load_mix.QUERIES)
 
-    clients = [Client(HTTP_HOST="127.0.0.1")]
+    client = Client(HTTP_HOST="127.0.0.1")  # one handler: a new Client builds the middleware chain again
+    # the load mix, plus baselines: the same middleware stack around a view that does nothing
+    pages = {**load_mix.PAGES, "baseline: /healthz signed in": (0, "GET", "/healthz"),
+             "baseline: /healthz anonymous": (0, "GET", "/healthz")}
 
     def request(name: str) -> int:
-        _, method, path = load_mix.PAGES[name]
+        _, method, path = pages[name]
         account = next(accounts)
-        client = clients[0]  # one handler (a new Client builds the middleware chain again)
         client.cookies.clear()
         extra: dict[str, str] = {}
-        if name.startswith("api"):
+        if load_mix.auth_kind(name) == "token":
             extra["HTTP_AUTHORIZATION"] = f"Bearer {account['token']}"
-        elif "anonymous" not in name and name != "login page":
+        elif load_mix.auth_kind(name) == "session":
             client.cookies[creds["session_cookie"]] = account["session"]
         url = path.format(q=next(queries))
         if method == "PATCH":
@@ -69,14 +71,11 @@ def main() -> None:
         return response.status_code
 
     names = [n for n, (weight, _, _) in load_mix.PAGES.items() if weight]
-    # baselines: the same middleware stack around a view that does nothing
-    load_mix.PAGES["baseline: /healthz signed in"] = (0, "GET", "/healthz")
-    load_mix.PAGES["baseline: /healthz anonymous"] = (0, "GET", "/healthz")
-    names += ["baseline: /healthz signed in", "baseline: /healthz anonymous"]
+    names += [n for n in pages if n.startswith("baseline:")]
     if args.only:
         names = [n for n in names if n in args.only.split(",")]
     if args.profile:
-        if args.profile not in load_mix.PAGES:
+        if args.profile not in pages:
             raise SystemExit(f"unknown page type {args.profile!r}; choose from: {', '.join(names)}")
         names = [args.profile]
     print(f"{'page type':32} {'status':>6} {'cpu ms':>8} {'queries':>8}")

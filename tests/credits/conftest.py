@@ -1,4 +1,5 @@
-"""Fixtures for the credits tests: a per-test badge key, records with completions."""
+"""Fixtures for the credits tests: a per-test badge key, records with completions, a provider's
+designated activity."""
 
 from __future__ import annotations
 
@@ -35,3 +36,19 @@ def make_completions(today):
                                   topics=list(topics)) for i in range(n)]
 
     return make
+
+
+@pytest.fixture
+def provider_activity(db):
+    """A provider member and one of the provider's activities, designated 2 AMA PRA Category 1."""
+    from cmepath.catalog.models import Activity, CreditDesignation, Provider
+    from tests.factories import UserFactory
+
+    member = UserFactory(role="provider")
+    provider = Provider.objects.create(name="Example Provider", accreditor="accme")
+    provider.members.add(member)
+    activity = Activity.objects.create(provider=provider, provider_activity_id="X1", title="Sepsis bundle",
+                                       format="course", delivery="online", start_date="2025-01-01",
+                                       end_date="2025-12-31")
+    CreditDesignation.objects.create(activity=activity, credit_type="ama_pra_1", amount=2)
+    return member, activity

@@ -158,17 +158,8 @@ def test_csv_import_endpoint(api_a):
     assert response.status_code == 201 and response.json()["created"] == 2
 
 
-def test_provider_reports_a_learner_completion(clinician, clinician_b, token_for, today):
-    from cmepath.catalog.models import Activity, CreditDesignation, Provider
-    from tests.factories import UserFactory
-
-    provider_user = UserFactory(role="provider")
-    provider = Provider.objects.create(name="Example Provider", accreditor="accme")
-    provider.members.add(provider_user)
-    activity = Activity.objects.create(provider=provider, provider_activity_id="X1", title="Sepsis bundle",
-                                       format="course", delivery="online", start_date="2025-01-01",
-                                       end_date="2025-12-31")
-    CreditDesignation.objects.create(activity=activity, credit_type="ama_pra_1", amount=2)
+def test_provider_reports_a_learner_completion(clinician, clinician_b, token_for, today, provider_activity):
+    provider_user, activity = provider_activity
     api_provider = Client(headers={"Authorization": f"Bearer {token_for(provider_user)}"})
     url = f"/api/v1/activities/{activity.pk}/completions"
     body = {"learner_email": clinician.email, "completed_on": today.isoformat(), "credits": {"ama_pra_1": 2}}

@@ -11,17 +11,8 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def setup(db):
-    from cmepath.catalog.models import Activity, CreditDesignation, Provider
-    from tests.factories import UserFactory
-
-    member = UserFactory(role="provider")
-    provider = Provider.objects.create(name="Example Provider", accreditor="accme")
-    provider.members.add(member)
-    activity = Activity.objects.create(provider=provider, provider_activity_id="X1", title="Sepsis bundle",
-                                       format="course", delivery="online", start_date="2025-01-01",
-                                       end_date="2025-12-31")
-    CreditDesignation.objects.create(activity=activity, credit_type="ama_pra_1", amount=2)
+def setup(provider_activity):
+    member, activity = provider_activity
     client = Client()
     client.force_login(member)
     return member, activity, client

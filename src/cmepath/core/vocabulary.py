@@ -97,6 +97,12 @@ def choices(mapping: Mapping[str, Term]) -> list[tuple[str, str]]:
     return [(code, term.label) for code, term in mapping.items()]
 
 
+def credit_label(code: str) -> str:
+    """A credit type's label, or the code itself when the vocabulary does not know it."""
+    term = CREDIT_TYPES.get(code)
+    return term.label if term else code
+
+
 def _check(code: str, mapping: Mapping[str, Term], what: str) -> str:
     if code in mapping:
         return code

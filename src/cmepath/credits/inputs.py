@@ -111,6 +111,7 @@ def _profile_for(user: Any) -> ClinicianProfile:
     licences = [Licence(state=state, profession=kind, number=number, issue_date=issued, expiry_date=expires,
                         dea_registered=dea, direct_patient_care=direct)
                 for state, kind, number, issued, expires, dea, direct, _ in licence_rows]
+    dea_dates = [registered for *_, dea, _, registered in licence_rows if dea]
     certs = [BoardCert(board=board, specialty=slug(specialty), cycle_start=start, cycle_end=end)
              for board, specialty, start, end in BoardCertification.objects.filter(user=user).values_list(
                  "board", "specialty", "cycle_start", "cycle_end")]
@@ -124,7 +125,7 @@ def _profile_for(user: Any) -> ClinicianProfile:
         share_65=share_65,
         specialty_codes=[primary, *(specialties or [])] if profile else [],
         licences=licences, certs=certs,
-        dea_dates=[row[7] for row in licence_rows if row[5]],
+        dea_dates=dea_dates,
     )
 
 

@@ -27,11 +27,9 @@ class CompletionPolicy(Policy[Completion]):
     def visible(self, user: Any, action: str = "view") -> models.QuerySet[Completion]:
         if action != "reported":
             return super().visible(user, action)
-        if role_of(user) is None:
-            return Completion.objects.none()
-        from cmepath.catalog.models import Activity
+        from cmepath.catalog import policies as catalog_policies
 
-        mine = Activity.objects.filter(provider__members=user).values("pk")
+        mine = catalog_policies.activities.visible(user, "report").values("pk")  # the catalog's rule
         return Completion.objects.filter(provenance=Provenance.PROVIDER_REPORTED, activity_id__in=mine)
 
 

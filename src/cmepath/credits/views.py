@@ -307,11 +307,11 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
     """A provider member reports learners' completions of one of its activities (provenance
     "provider-reported" in the learner's record) and sees those already reported."""
     from cmepath.catalog import policies as catalog_policies
-    from cmepath.core.vocabulary import CREDIT_TYPES
+    from cmepath.core.vocabulary import credit_label
 
     activity = catalog_policies.activities.get(request.user, "report", pk=pk)
-    designations = [(d.credit_type, f"{CREDIT_TYPES[d.credit_type].label if d.credit_type in CREDIT_TYPES else d.credit_type}"
-                     f" (up to {d.amount.normalize():f})") for d in activity.designations.all()]
+    designations = [(d.credit_type, f"{credit_label(d.credit_type)} (up to {d.amount.normalize():f})")
+                    for d in activity.designations.all()]
     status = 200
     form = ProviderCompletionForm(designations=designations)
     if request.method == "POST":
@@ -320,7 +320,7 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             from cmepath.accounts.selectors import active_user_by_email
 
-            email = form.cleaned_data["learner_email"].strip()
+            email = form.cleaned_data["learner_email"]
             learner = active_user_by_email(email)
             try:
                 if learner is None:

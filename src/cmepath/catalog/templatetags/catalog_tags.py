@@ -15,17 +15,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from cmepath.catalog.choices import ActivityFormat, Delivery
-from cmepath.core.vocabulary import CREDIT_TYPES
+from cmepath.core.vocabulary import credit_label
 
 register = template.Library()
 _FORMATS = dict(ActivityFormat.choices)
 _DELIVERY = dict(Delivery.choices)
 
 
-@register.filter
-def credit_label(code: str) -> str:
-    term = CREDIT_TYPES.get(code)
-    return term.label if term else code
+register.filter("credit_label", credit_label)
 
 
 @register.filter
