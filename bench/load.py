@@ -18,12 +18,14 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,15 @@ from harness import RESULTS, machine_facts  # noqa: E402
 P95_LIMIT_MS = 300
 P99_LIMIT_MS = 800
 BASE_RPS = 22
+STEP_GROWTH = 1.25  # after the listed steps
+STEP_LIMIT_RPS = 3000
+DRIVER_SATURATED = 0.9  # locust's share of one core above which it, not the server, sets the pace
+
+
+def _children_cpu_seconds() -> float:
+    """CPU seconds used by this process's finished children (the locust runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _clock_ticks() -> int:
@@ -130,9 +141,11 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
                "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"]
         ramp = rps / spawn
         cpu_before = workers_cpu_seconds(master_pid)
+        driver_before = _children_cpu_seconds()
         started = time.monotonic()
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
         wall = time.monotonic() - started
+        driver_cpu = _children_cpu_seconds() - driver_before
         cpu_after = workers_cpu_seconds(master_pid)
         if not Path(f"{prefix}_stats.csv").exists():
             raise SystemExit(f"locust failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -161,6 +174,8 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
         "max": total["max"], "cpu_seconds_workers": round(cpu, 2),
         "cpu_ms_per_request": round(cpu / total["requests"] * 1000, 2) if total["requests"] else None,
         "wall_seconds": round(wall, 1),
+        # locust's own CPU (one process): near 1.0 the load generator, not the server, sets the pace
+        "driver_cpu_share": round(driver_cpu / wall, 2) if wall else None,
         "pages": sorted(pages_out, key=lambda r: -r["requests"]),
         "failure_samples": [{k: r.get(k) for k in ("Method", "Name", "Error", "Occurrences")} for r in failure_rows[:10]],
     }
@@ -171,24 +186,41 @@ def passes(run: dict[str, Any], p99: bool = False) -> bool:
     return ok and (not p99 or (run["p99"] or 0) < P99_LIMIT_MS)
 
 
+def step_rates(steps_arg: str, growth: float = STEP_GROWTH, limit: int = STEP_LIMIT_RPS) -> Iterator[int]:
+    """The listed rates, then on by ``growth`` each step up to ``limit``: a faster machine
+    than the list foresaw still finds its ceiling instead of reporting the last listed step."""
+    rates = [int(x) for x in steps_arg.split(",") if x.strip()]
+    yield from rates
+    rps = rates[-1] if rates else 20
+    while True:
+        rps = int(round(rps * growth / 10.0)) * 10
+        if rps > limit:
+            return
+        yield rps
+
+
 def ceiling_search(host: str, pid: int, pages: list[str], credentials: str, steps_arg: str, seconds: int,
                    locustfile: str, first: dict[str, Any], label: str = "step") -> tuple[float | None, list[dict[str, Any]]]:
-    """Step the rate up until p95 reaches the limit (or errors appear); the ceiling is the
-    last rate that passed."""
+    """Step the rate up until p95 reaches the limit (or errors appear, or the rate is not
+    reached); the ceiling is the last rate that passed."""
     steps: list[dict[str, Any]] = []
     ceiling = first["achieved_rps"] if passes(first) else None
-    for rps in [int(x) for x in steps_arg.split(",") if x.strip()]:
+    for rps in step_rates(steps_arg):
         run = run_locust(host, rps, seconds, pages, credentials, pid, f"{label} {rps} req/s", locustfile=locustfile)
         steps.append({"target_rps": rps, "achieved_rps": run["achieved_rps"], "p50": run["p50"],
                       "p95": run["p95"], "p99": run["p99"], "failures": run["failures"],
-                      "cpu_ms_per_request": run["cpu_ms_per_request"]})
+                      "cpu_ms_per_request": run["cpu_ms_per_request"],
+                      "driver_cpu_share": run["driver_cpu_share"]})
         print(f"{label} {rps}: achieved {run['achieved_rps']} p95 {run['p95']} p99 {run['p99']} ms, "
-              f"{run['failures']} errors, {run['cpu_ms_per_request']} CPU ms/req")
+              f"{run['failures']} errors, {run['cpu_ms_per_request']} CPU ms/req, "
+              f"locust at {run['driver_cpu_share']} of a core")
         if not passes(run):
             steps[-1]["stopped_by"] = (
                 "errors" if run["failures"] else
                 f"p95 >= {P95_LIMIT_MS} ms" if (run["p95"] or 0) >= P95_LIMIT_MS else
                 "rate not reached (server or load generator saturated)")
+            if (run["driver_cpu_share"] or 0) >= DRIVER_SATURATED:
+                steps[-1]["stopped_by"] += "; locust used a whole core: the load generator was saturated"
             break
         ceiling = run["achieved_rps"]
     return ceiling, steps

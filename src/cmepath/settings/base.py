@@ -102,8 +102,9 @@ TEMPLATES = [
     },
 ]
 # Form widgets through Django's own Jinja2 widget templates: the same HTML at about half the
-# CPU of the Django-template widgets (a 56-option state select is 56 template includes there).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# CPU of the Django-template widgets (a 56-option state select is 56 template includes there);
+# `{{ field.as_field_group }}` renders our field row (core/jinja2/cmepath/field.html) the same way.
+FORM_RENDERER = "cmepath.core.forms_renderer.FormRenderer"
 
 # Database: SQLite (WAL) by default, PostgreSQL >= 15 through DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'cmepath.sqlite3'}"
