@@ -95,6 +95,19 @@ def results_table(results_dir: Path = RESULTS) -> str:
     return "\n".join(lines)
 
 
+def _steps(steps: list[dict[str, Any]]) -> str:
+    """``rate→p95 N ms`` per step; the last names what stopped the search and, when measured,
+    locust's share of a core (near 1: the load generator set the pace)."""
+    parts = []
+    for s in steps:
+        part = f"{_fmt(s['target_rps'])}→p95 {_fmt(s['p95'])} ms"
+        if s.get("stopped_by"):
+            share = s.get("driver_cpu_share")
+            part += f" (stopped: {s['stopped_by']}" + (f"; locust at {_fmt(share)} of a core)" if share else ")")
+        parts.append(part)
+    return ", ".join(parts)
+
+
 def load_table(results_dir: Path = RESULTS) -> str:
     path = results_dir / "load.json"
     if not path.exists():
@@ -120,14 +133,13 @@ def load_table(results_dir: Path = RESULTS) -> str:
                    f"CPU per request {_fmt(ratio.get('cpu_ms_per_request'))}x.\n")
     ceiling = data.get("ceiling") or {}
     if ceiling:
-        steps = ", ".join(f"{_fmt(s['target_rps'])}→p95 {_fmt(s['p95'])} ms" for s in ceiling.get("steps", []))
         out.append(f"**Ceiling** (highest rate with p95 < {ceiling.get('p95_limit_ms')} ms and no errors): "
-                   f"**{_fmt(ceiling.get('rps'))} req/s** (steps: {steps}).\n")
+                   f"**{_fmt(ceiling.get('rps'))} req/s** (steps: {_steps(ceiling.get('steps', []))}).\n")
     anchor_ceiling = data.get("anchor_ceiling") or {}
     if anchor_ceiling:
-        steps = ", ".join(f"{_fmt(s['target_rps'])}→p95 {_fmt(s['p95'])} ms" for s in anchor_ceiling.get("steps", []))
         out.append(f"**Anchor ceiling** (the minimal templated page, same rule, same run): "
-                   f"**{_fmt(anchor_ceiling.get('rps'))} req/s** (steps: {steps}). cmepath's ceiling is "
+                   f"**{_fmt(anchor_ceiling.get('rps'))} req/s** (steps: {_steps(anchor_ceiling.get('steps', []))}). "
+                   "cmepath's ceiling is "
                    f"**{_fmt(data.get('ceiling_ratio_to_anchor'))}x** of it (aim: "
                    f"{_fmt(data.get('ceiling_ratio_target'))}x).\n")
     skipped = data.get("skipped") or []
