@@ -8,7 +8,8 @@ thread), so the figure is the framework's own cost per request:
 * anchor: a bare Django project, one view rendering a small template (a title and a
   20-item loop), the same Django version, SecurityMiddleware + CommonMiddleware;
 * cmepath: the anonymous landing page ``/`` and ``/healthz`` with the full middleware
-  stack (sessions, CSRF, CSP, allauth, axes, ...), dev settings on a temporary SQLite.
+  stack (sessions, CSRF, CSP, allauth, axes, ...), dev settings on a temporary SQLite,
+  and ``/healthz`` signed in (session and user loaded: the floor of every signed-in page).
 
 Writes ``bench/results/django_page.json`` (landing page vs anchor; ratio = how many
 times the anchor's time per request) with CPU ms per request and requests per second
@@ -86,7 +87,14 @@ def child_app(n: int) -> dict:
 
     call_command("migrate", verbosity=0)
     client = Client()
-    return {"landing": _measure(client, "/", n), "healthz": _measure(client, "/healthz", n)}
+    out = {"landing": _measure(client, "/", n), "healthz": _measure(client, "/healthz", n)}
+    # the floor of every signed-in page: session, user and the middleware around a view that does nothing
+    from cmepath.accounts.models import User
+
+    signed_in = Client()
+    signed_in.force_login(User.objects.create_user(email="bench@example.invalid", password=None))
+    out["healthz_signed_in"] = _measure(signed_in, "/healthz", n)
+    return out
 
 
 def run_child(kind: str, n: int) -> dict:
@@ -121,6 +129,7 @@ def main() -> None:
         "anchor_rps": round(anchor["rps"]), "anchor_cpu_ms_per_request": round(anchor["cpu_ms"], 3),
         "landing_rps": round(app["landing"]["rps"]), "landing_cpu_ms_per_request": round(app["landing"]["cpu_ms"], 3),
         "healthz_rps": round(app["healthz"]["rps"]), "healthz_cpu_ms_per_request": round(app["healthz"]["cpu_ms"], 3),
+        "healthz_signed_in_cpu_ms_per_request": round(app["healthz_signed_in"]["cpu_ms"], 3),
         "note": "Django test client, one process, no network; gunicorn adds HTTP parsing and WSGI overhead.",
     }
     out = write_result("django_page", size=args.requests, samples=ms, anchor_samples=anchor_ms, unit="ms",
@@ -130,6 +139,7 @@ def main() -> None:
     print(f"{'anchor':10}{anchor['rps']:8.0f}{anchor['cpu_ms']:12.3f}")
     print(f"{'landing':10}{app['landing']['rps']:8.0f}{app['landing']['cpu_ms']:12.3f}")
     print(f"{'healthz':10}{app['healthz']['rps']:8.0f}{app['healthz']['cpu_ms']:12.3f}")
+    print(f"{'healthz, signed in':10}{app['healthz_signed_in']['rps']:8.0f}{app['healthz_signed_in']['cpu_ms']:12.3f}")
     print(f"wrote {out.relative_to(ROOT.parent)}")
 
 
