@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -92,8 +93,10 @@ def workers_cpu_seconds(master_pid: int) -> dict[int, float]:
     return out
 
 
-def probe_pages(host: str, credentials: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """GET each page type once; keep those that answer (drop 404s: not built yet)."""
+def probe_pages(host: str, credentials: dict[str, Any], warm: int = 1) -> tuple[list[str], list[str]]:
+    """GET each page type; keep those that answer (drop 404s: not built yet). ``warm`` GETs of
+    each kept page type follow, so every worker has compiled its templates and filled its
+    caches before the measured runs (the first request of a page in a worker costs 10-50x)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("LOAD_CREDENTIALS", credentials["path"])
     import load_mix
@@ -121,6 +124,11 @@ def probe_pages(host: str, credentials: dict[str, Any]) -> tuple[list[str], list
             raise SystemExit(f"probe: {name} {path} answered {status}; fix the set-up first")
         else:
             keep.append(name)
+            for i in range(warm - 1):
+                query = urllib.parse.quote(load_mix.QUERIES[i % len(load_mix.QUERIES)])
+                warm_req = urllib.request.Request(host + path.format(q=query), headers=headers)  # noqa: S310
+                with urllib.request.urlopen(warm_req, timeout=30):  # noqa: S310 - our own server on 127.0.0.1
+                    pass
     return keep, skipped
 
 
@@ -135,7 +143,9 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
                master_pid: int, label: str, locustfile: str = "locustfile.py") -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="locust-") as tmp:
         prefix = Path(tmp) / "run"
-        env = {**os.environ, "LOAD_CREDENTIALS": credentials_path, "LOAD_PAGES": ",".join(pages)}
+        cpu_out = Path(tmp) / "cpu.json"
+        env = {**os.environ, "LOAD_CREDENTIALS": credentials_path, "LOAD_PAGES": ",".join(pages),
+               "LOAD_CPU_OUT": str(cpu_out)}
         # Every user starts at once; each sleeps an exponential first gap (mean 1 s,
         # load_mix.first_wait) before its first request, so the rate rises smoothly to `rps`
         # within a few seconds. Spawning at 100 users/s instead took 15 s to reach 1,500 users
@@ -157,6 +167,7 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
         rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))  # noqa: SIM115
         failures_csv = Path(f"{prefix}_failures.csv")
         failure_rows = list(csv.DictReader(open(failures_csv, encoding="utf-8"))) if failures_csv.exists() else []  # noqa: SIM115
+        page_cpu = json.loads(cpu_out.read_text(encoding="utf-8")) if cpu_out.exists() else {}
     cpu = sum(cpu_after.get(pid, 0) - cpu_before.get(pid, 0) for pid in cpu_after)
     pages_out, total = [], None
     for row in rows:
@@ -165,6 +176,8 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
             "rps": _num(row["Requests/s"]), "p50": _num(row["50%"]), "p95": _num(row["95%"]),
             "p99": _num(row["99%"]), "max": _num(row["Max Response Time"]),
             "mean": _num(row["Average Response Time"]),
+            # CPU inside Django (Server-Timing, load settings), mean over the page type's requests
+            "app_cpu_ms": round(page_cpu[row["Name"]]["cpu_ms"], 2) if row["Name"] in page_cpu else None,
         }
         if row["Name"] == "Aggregated":
             total = entry
@@ -172,12 +185,16 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
             pages_out.append(entry)
     assert total is not None
     measured = max(seconds - ramp, 1)
+    timed = sum(v["requests"] for v in page_cpu.values())
+    app_cpu = sum(v["requests"] * v["cpu_ms"] for v in page_cpu.values()) / timed if timed else None
     return {
         "label": label, "target_rps": rps, "seconds": seconds, "users": rps,
         "achieved_rps": round(total["requests"] / measured, 1), "requests": total["requests"],
         "failures": total["failures"], "p50": total["p50"], "p95": total["p95"], "p99": total["p99"],
         "max": total["max"], "cpu_seconds_workers": round(cpu, 2),
         "cpu_ms_per_request": round(cpu / total["requests"] * 1000, 2) if total["requests"] else None,
+        # of which inside Django (middleware, view, template); the rest is gunicorn, WSGI, the OS
+        "app_cpu_ms_per_request": round(app_cpu, 2) if app_cpu is not None else None,
         "wall_seconds": round(wall, 1),
         # locust's own CPU (one process): near 1.0 the load generator, not the server, sets the pace
         "driver_cpu_share": round(driver_cpu / wall, 2) if wall else None,
@@ -205,12 +222,13 @@ def step_rates(steps_arg: str, growth: float = STEP_GROWTH, limit: int = STEP_LI
 
 
 def ceiling_search(host: str, pid: int, pages: list[str], credentials: str, steps_arg: str, seconds: int,
-                   locustfile: str, first: dict[str, Any], label: str = "step") -> tuple[float | None, list[dict[str, Any]]]:
+                   locustfile: str, first: dict[str, Any], label: str = "step",
+                   limit: int = STEP_LIMIT_RPS) -> tuple[float | None, list[dict[str, Any]]]:
     """Step the rate up until p95 reaches the limit (or errors appear, or the rate is not
     reached); the ceiling is the last rate that passed."""
     steps: list[dict[str, Any]] = []
     ceiling = first["achieved_rps"] if passes(first) else None
-    for rps in step_rates(steps_arg):
+    for rps in step_rates(steps_arg, limit=limit):
         run = run_locust(host, rps, seconds, pages, credentials, pid, f"{label} {rps} req/s", locustfile=locustfile)
         steps.append({"target_rps": rps, "achieved_rps": run["achieved_rps"], "p50": run["p50"],
                       "p95": run["p95"], "p99": run["p99"], "failures": run["failures"],
@@ -241,6 +259,8 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=int, default=int(os.environ.get("LOAD_STEP_SECONDS", "30")))
     parser.add_argument("--steps", default=os.environ.get("LOAD_STEPS", "40,60,80,100,120,150,180,220,260"))
     parser.add_argument("--anchor-steps", default=os.environ.get("LOAD_ANCHOR_STEPS", "100,200,300,400,500,600"))
+    parser.add_argument("--step-limit", type=int, default=int(os.environ.get("LOAD_STEP_LIMIT", STEP_LIMIT_RPS)),
+                        help="highest rate to try after the listed steps")
     parser.add_argument("--postgres", default="")
     parser.add_argument("--anchor-host", help="the minimal Django page under gunicorn (bench/anchor_app.py)")
     parser.add_argument("--anchor-pid", type=int, help="its gunicorn master pid")
@@ -248,7 +268,7 @@ def main() -> None:
 
     credentials = json.loads(Path(args.credentials).read_text())
     credentials["path"] = args.credentials
-    pages, skipped = probe_pages(args.host, credentials)
+    pages, skipped = probe_pages(args.host, credentials, warm=5 * (args.workers or 3))
     skipped.append("job board: not built yet (no jobs app)") if not any("job" in s for s in skipped) else None
     print(f"page types: {', '.join(pages)}")
     for s in skipped:
@@ -258,7 +278,8 @@ def main() -> None:
                       f"{BASE_RPS} req/s (1k-user profile)")
     verdict = "PASS" if passes(base, p99=True) else "FAIL"
     print(f"{BASE_RPS} req/s: p50 {base['p50']} p95 {base['p95']} p99 {base['p99']} ms, "
-          f"{base['failures']} errors, {base['cpu_ms_per_request']} CPU ms/req -> {verdict}")
+          f"{base['failures']} errors, {base['cpu_ms_per_request']} CPU ms/req "
+          f"({base['app_cpu_ms_per_request']} inside Django) -> {verdict}")
 
     anchor = None
     if args.anchor_host and args.anchor_pid:
@@ -269,14 +290,14 @@ def main() -> None:
               f"{anchor['cpu_ms_per_request']} CPU ms/req")
 
     ceiling, steps = ceiling_search(args.host, args.gunicorn_pid, pages, args.credentials, args.steps,
-                                    args.step_seconds, "locustfile.py", base)
+                                    args.step_seconds, "locustfile.py", base, limit=args.step_limit)
     anchor_ceiling, anchor_steps = None, []
     if anchor is not None:
         # The issue's aim (150 req/s) is half of what a minimal templated page reaches on this
         # machine; measure that page's ceiling the same way, in the same run, and report the ratio.
         anchor_ceiling, anchor_steps = ceiling_search(
             args.anchor_host, args.anchor_pid, [], args.credentials, args.anchor_steps, args.step_seconds,
-            "locustfile_anchor.py", anchor, label="anchor")
+            "locustfile_anchor.py", anchor, label="anchor", limit=args.step_limit)
 
     result = {
         "name": "load",

@@ -7,6 +7,7 @@ Kept apart from ``locustfile.py`` because importing locust monkey-patches the pr
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -66,3 +67,13 @@ def first_wait(user: Any, rate: float) -> None:
     gap = _rng.expovariate(rate)
     user._poisson_due = time.perf_counter() + gap
     time.sleep(gap)  # gevent-patched under locust: only this user waits
+
+
+_DUR = re.compile(r"(?:^|,)\s*app\b[^,]*?;\s*dur=([0-9.]+)")
+
+
+def server_cpu_ms(header: str | None) -> float | None:
+    """The ``app`` metric's duration from a ``Server-Timing`` header (cmepath's load settings
+    send the request's CPU ms there), or None."""
+    match = _DUR.search(header or "")
+    return float(match.group(1)) if match else None

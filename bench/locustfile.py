@@ -8,7 +8,8 @@ shares the two cores with the server it measures. The mix, by weight (writes are
 5 %): signed-in home/dashboard pages, the anonymous landing and login pages, catalog
 search (page and API), the credits dashboard, API reads (``/me``, licences, profile,
 activities) and PATCH ``/api/v1/me/profile``. Every request is grouped by page type
-(``name=``), which is how the report breaks figures down.
+(``name=``), which is how the report breaks figures down; the server's ``Server-Timing``
+header (load settings only) gives each page type's CPU inside Django (``LOAD_CPU_OUT``).
 
 Sessions and tokens are made ahead by ``bench/load.py`` (``LOAD_CREDENTIALS``: a JSON file),
 so no Argon2 login runs inside the measured window. Page types whose route answers 404
@@ -21,13 +22,33 @@ import itertools
 import json
 import os
 import random
+from typing import Any
 
-from load_mix import PAGES, QUERIES, first_wait, poisson_pacing
-from locust import FastHttpUser, task
+from load_mix import PAGES, QUERIES, first_wait, poisson_pacing, server_cpu_ms
+from locust import FastHttpUser, events, task
 
 CREDENTIALS = json.loads(open(os.environ["LOAD_CREDENTIALS"], encoding="utf-8").read())  # noqa: SIM115
 AVAILABLE = set(os.environ.get("LOAD_PAGES", "").split(",")) - {""}
 _accounts = itertools.cycle(CREDENTIALS["accounts"])
+# page type -> [requests with a Server-Timing header, sum of the server's CPU ms]
+_cpu: dict[str, list[float]] = {}
+
+
+def _record_cpu(name: str, response: Any) -> None:
+    ms = server_cpu_ms(response.headers.get("Server-Timing"))
+    if ms is not None:
+        entry = _cpu.setdefault(name, [0, 0.0])
+        entry[0] += 1
+        entry[1] += ms
+
+
+@events.test_stop.add_listener
+def _write_cpu(**_: Any) -> None:
+    """Each page type's mean CPU per request inside Django, for ``load.py`` (``LOAD_CPU_OUT``)."""
+    out = os.environ.get("LOAD_CPU_OUT")
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
+            json.dump({name: {"requests": int(n), "cpu_ms": total / n} for name, (n, total) in _cpu.items() if n}, f)
 
 
 def enabled(name: str) -> bool:
@@ -55,6 +76,7 @@ class Clinician(FastHttpUser):
         self.client.cookiejar.clear()  # the headers say who asks: a signed-in session, a token or nobody
         with self.client.get(path, name=name, headers=self.signed_in if headers is None else headers,
                              catch_response=True, allow_redirects=False) as r:
+            _record_cpu(name, r)
             if r.status_code != 200:
                 r.failure(f"{r.status_code}")
 
@@ -108,6 +130,7 @@ class Clinician(FastHttpUser):
         self.client.cookiejar.clear()
         with self.client.patch("/api/v1/me/profile", json=body, name=name, headers=self.api,
                                catch_response=True) as r:
+            _record_cpu(name, r)
             if r.status_code != 200:
                 r.failure(f"{r.status_code}: {r.text[:200]}")
 

@@ -115,16 +115,18 @@ def load_table(results_dir: Path = RESULTS) -> str:
     data = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for run in data.get("runs", []):
+        inside = (f" ({_fmt(run['app_cpu_ms_per_request'])} ms of it inside Django)"
+                  if run.get("app_cpu_ms_per_request") is not None else "")
         out.append(f"**{run['label']}**: target {run['target_rps']} req/s for {run['seconds']} s, "
                    f"achieved {_fmt(run.get('achieved_rps'))} req/s, "
-                   f"{_fmt(run.get('cpu_ms_per_request'))} ms CPU per request (gunicorn workers), "
+                   f"{_fmt(run.get('cpu_ms_per_request'))} ms CPU per request (gunicorn workers){inside}, "
                    f"{run.get('failures', 0)} errors.\n")
-        out.append("| page type | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |\n"
-                   "|---|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| page type | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | CPU ms in Django |\n"
+                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for row in run.get("pages", []):
             out.append("| " + " | ".join(_fmt(v) for v in (
                 row["name"], row["requests"], row["failures"], row["rps"], row["p50"], row["p95"],
-                row["p99"], row["max"])) + " |")
+                row["p99"], row["max"], row.get("app_cpu_ms"))) + " |")
         out.append("")
     ratio = data.get("ratio_to_anchor") or {}
     if ratio:

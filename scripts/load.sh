@@ -6,7 +6,8 @@
 # docs/performance.md. Everything is thrown away afterwards (database, data dir).
 #
 #   LOAD_SECONDS=600 make load        the 10-minute run of the security checklist
-#   LOAD_STEPS=40,80,150 LOAD_STEP_SECONDS=30 LOAD_WORKERS=3 LOAD_PORT=8765
+#   LOAD_STEPS=40,80,150 LOAD_ANCHOR_STEPS=100,200 LOAD_STEP_LIMIT=3000 (then x1.25 a step up to it)
+#   LOAD_STEP_SECONDS=30 LOAD_WORKERS=3 LOAD_PORT=8765
 #   PGHOST/PGPORT/PGUSER (default 127.0.0.1:5432, postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -140,3 +140,21 @@ class RejectNulMiddleware:
                                                 "errors": {"request": [message]}}),
                                     status=422, content_type="application/json")
         return self.get_response(request)
+
+
+class ServerTimingMiddleware:
+    """`Server-Timing: app;dur=<ms>`: the CPU this thread spent on the request inside Django.
+
+    Only the load-test settings install it (first, so every other middleware is inside the
+    measurement): `make load` reads the header to report CPU per page type. Production does
+    not send it; timings of individual requests help an attacker more than an operator.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.thread_time()
+        response = self.get_response(request)
+        response["Server-Timing"] = f'app;desc="CPU";dur={(time.thread_time() - started) * 1000:.3f}'
+        return response

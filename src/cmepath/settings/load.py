@@ -17,3 +17,6 @@ LOGGING = {
     # 4xx are part of the mix (e.g. 404 probes); only errors are worth a line
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "ERROR"}},
 }
+# CPU per request in a `Server-Timing` header, read by `make load` for each page type (outermost:
+# every middleware counts).
+MIDDLEWARE = ["cmepath.core.middleware.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
