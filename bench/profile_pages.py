@@ -9,7 +9,7 @@ load`` builds one; ``LOAD_KEEP=1`` is not needed: any migrated database with ``c
 and ``cmepath search reindex`` does). Each page type is requested through Django's test
 client (full middleware stack, no network): warm-up, then ``--requests`` requests timed
 with ``time.process_time`` (the least of three rounds); a second pass counts the SQL queries. ``--profile NAME`` prints
-the top functions of one page type by cumulative time (cProfile). Nothing is written.
+the top functions of one page type by cumulative CPU time (cProfile on thread time). Nothing is written.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def main() -> None:
         if args.profile:
             for sql in seen:
                 print("   ", sql[:160])
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.thread_time)  # CPU, not waiting on PostgreSQL
             profiler.enable()
             for _ in range(args.requests):
                 request(name)
