@@ -325,7 +325,9 @@ def main() -> None:
         "machine": machine_facts(),
         "note": ("locust (FastHttpUser, Poisson arrivals: bench/load_mix.py) runs on the same 2-core machine "
                  "as gunicorn and PostgreSQL and takes CPU from them. Earlier runs (to 2026-11-25 11:29 UTC) used "
-                 "HttpUser with constant_throughput, whose users arrive in one burst each second."),
+                 "HttpUser with constant_throughput, whose users arrive in one burst each second; runs to "
+                 "2026-11-25 15:00 UTC spawned 100 users a second and counted the ramp as full rate. "
+                 "CPU in Django comes from the Server-Timing header of the load settings."),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
