@@ -215,7 +215,7 @@ def step_rates(steps_arg: str, growth: float = STEP_GROWTH, limit: int = STEP_LI
     yield from rates
     rps = rates[-1] if rates else 20
     while True:
-        rps = int(round(rps * growth / 10.0)) * 10
+        rps = max(rps + 10, int(round(rps * growth / 10.0)) * 10)  # always up, in tens
         if rps > limit:
             return
         yield rps
