@@ -2,7 +2,7 @@
 
 ``{{ field.as_field_group }}`` renders ``core/jinja2/cmepath/field.html`` (label, widget, help
 and errors with their ids for ``aria-describedby``) through Jinja2. It replaced a Django-template
-``{{ field.as_field_group }}`` per field, which cost about a third of a form page's CPU.
+``{% include "_field.html" %}`` per field (the licences page now takes about a tenth less CPU).
 """
 
 from __future__ import annotations
