@@ -154,7 +154,6 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
         cmd = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / locustfile), "--headless",
                "--host", host, "-u", str(rps), "-r", str(spawn), "-t", f"{seconds}s", "--csv", str(prefix),
                "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"]
-        ramp = FIRST_START_MEAN_S  # expected requests: rps x (seconds - 1 + e^-seconds)
         cpu_before = workers_cpu_seconds(master_pid)
         driver_before = _children_cpu_seconds()
         started = time.monotonic()
@@ -184,7 +183,7 @@ def run_locust(host: str, rps: int, seconds: int, pages: list[str], credentials_
         else:
             pages_out.append(entry)
     assert total is not None
-    measured = max(seconds - ramp, 1)
+    measured = max(seconds - FIRST_START_MEAN_S, 1)  # expected requests: rps x (seconds - 1 + e^-seconds)
     timed = sum(v["requests"] for v in page_cpu.values())
     app_cpu = sum(v["requests"] * v["cpu_ms"] for v in page_cpu.values()) / timed if timed else None
     return {

@@ -105,13 +105,14 @@ def _profile_for(user: Any) -> ClinicianProfile:
     profile = Profile.objects.filter(user=user).order_by().values_list(
         "profession", "birth_month", "date_of_first_licensure", "share_patients_65_plus", "primary_specialty",
         "specialties").first()
-    licence_rows = list(LicenceRow.objects.filter(user=user).values_list(
-        "state", "licence_type", "number", "issue_date", "expiry_date", "dea_registered", "direct_patient_care",
-        "dea_registration_date"))
-    licences = [Licence(state=state, profession=kind, number=number, issue_date=issued, expiry_date=expires,
-                        dea_registered=dea, direct_patient_care=direct)
-                for state, kind, number, issued, expires, dea, direct, _ in licence_rows]
-    dea_dates = [registered for *_, dea, _, registered in licence_rows if dea]
+    licences, dea_dates = [], []
+    for state, kind, number, issued, expires, dea, direct, dea_date in LicenceRow.objects.filter(
+            user=user).values_list("state", "licence_type", "number", "issue_date", "expiry_date",
+                                   "dea_registered", "direct_patient_care", "dea_registration_date"):
+        licences.append(Licence(state=state, profession=kind, number=number, issue_date=issued,
+                                expiry_date=expires, dea_registered=dea, direct_patient_care=direct))
+        if dea:
+            dea_dates.append(dea_date)
     certs = [BoardCert(board=board, specialty=slug(specialty), cycle_start=start, cycle_end=end)
              for board, specialty, start, end in BoardCertification.objects.filter(user=user).values_list(
                  "board", "specialty", "cycle_start", "cycle_end")]
