@@ -57,26 +57,6 @@ def test_matrix_covers_every_api_operation(client):
     assert operations - covered == set(), f"API operations missing from the matrix: {sorted(operations - covered)}"
 
 
-@pytest.fixture
-def users(db):
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    from tests.factories import UserFactory
-
-    made = {
-        "clinician_a": UserFactory(role="clinician"),
-        "clinician_b": UserFactory(role="clinician"),
-        "employer": UserFactory(role="employer"),
-        "provider": UserFactory(role="provider"),
-        "provider_b": UserFactory(role="provider"),
-        "editor": UserFactory(role="editor"),
-        "admin": UserFactory(role="admin", is_staff=True, is_superuser=True),
-    }
-    for key in ("editor", "admin"):
-        TOTP.activate(made[key], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return made
-
-
 def _body(entry: Entry, users: dict[str, Any]) -> dict[str, Any] | None:
     """Entry bodies may name a user as "<role>": replaced by that user's email."""
     if entry.body is None:
