@@ -37,6 +37,7 @@ test: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy src/cmepath

@@ -16,11 +16,22 @@ TEMPLATE = """<!doctype html><html><head><title>{{ title }}</title></head><body>
 
 if not settings.configured:
     settings.configure(
-        DEBUG=False, SECRET_KEY="anchor-only-" + "x" * 40, ROOT_URLCONF=__name__,
+        DEBUG=False,
+        SECRET_KEY="anchor-only-" + "x" * 40,
+        ROOT_URLCONF=__name__,
         ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        MIDDLEWARE=["django.middleware.security.SecurityMiddleware", "django.middleware.common.CommonMiddleware"],
-        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
-                    "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {"page.html": TEMPLATE})]}}],
+        MIDDLEWARE=[
+            "django.middleware.security.SecurityMiddleware",
+            "django.middleware.common.CommonMiddleware",
+        ],
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "OPTIONS": {
+                    "loaders": [("django.template.loaders.locmem.Loader", {"page.html": TEMPLATE})]
+                },
+            }
+        ],
         INSTALLED_APPS=[],
     )
     django.setup()

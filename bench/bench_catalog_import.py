@@ -51,10 +51,35 @@ settings.CMEPATH_SEARCH_DIR = TMP / "search"
 from cmepath.catalog import demo, services  # noqa: E402
 from cmepath.catalog.models import Activity, CommercialSupport, CreditDesignation, Provider  # noqa: E402
 
-FIELDS = ["provider_activity_id", "title", "description", "format", "delivery", "start_date", "end_date", "city",
-          "state", "cost", "url", "credits", "professions", "specialties", "topics", "competencies",
-          "commercial_support", "disclosure_summary", "designed_to_change", "outcomes_evaluated", "moore_level",
-          "outcomes_summary", "moc_boards", "moc_points", "rems", "interprofessional", "pi_component"]
+FIELDS = [
+    "provider_activity_id",
+    "title",
+    "description",
+    "format",
+    "delivery",
+    "start_date",
+    "end_date",
+    "city",
+    "state",
+    "cost",
+    "url",
+    "credits",
+    "professions",
+    "specialties",
+    "topics",
+    "competencies",
+    "commercial_support",
+    "disclosure_summary",
+    "designed_to_change",
+    "outcomes_evaluated",
+    "moore_level",
+    "outcomes_summary",
+    "moc_boards",
+    "moc_points",
+    "rems",
+    "interprofessional",
+    "pi_component",
+]
 
 
 def write_csv(path: Path, size: int, seed: int = 7) -> None:
@@ -75,19 +100,32 @@ def empty() -> None:
 
 def run_service(raw: bytes, provider: Provider) -> tuple[float, services.ImportReport]:
     t0 = time.perf_counter()
-    report = services.activity_import(source=raw, file_format="csv", provider=provider, filename="bench.csv",
-                                      record_run=False)
+    report = services.activity_import(
+        source=raw, file_format="csv", provider=provider, filename="bench.csv", record_run=False
+    )
     return time.perf_counter() - t0, report
 
 
 def run_anchor(path: Path, provider: Provider) -> float:
     t0 = time.perf_counter()
     with path.open(newline="", encoding="utf-8") as fh:
-        objs = [Activity(provider=provider, provider_activity_id=r["provider_activity_id"], title=r["title"],
-                         description=r["description"], format=r["format"], delivery=r["delivery"],
-                         start_date=date.fromisoformat(r["start_date"]), end_date=date.fromisoformat(r["end_date"]),
-                         city=r["city"], state=r["state"], cost=Decimal(r["cost"]), url=r["url"])
-                for r in csv.DictReader(fh)]
+        objs = [
+            Activity(
+                provider=provider,
+                provider_activity_id=r["provider_activity_id"],
+                title=r["title"],
+                description=r["description"],
+                format=r["format"],
+                delivery=r["delivery"],
+                start_date=date.fromisoformat(r["start_date"]),
+                end_date=date.fromisoformat(r["end_date"]),
+                city=r["city"],
+                state=r["state"],
+                cost=Decimal(r["cost"]),
+                url=r["url"],
+            )
+            for r in csv.DictReader(fh)
+        ]
     Activity.objects.bulk_create(objs, batch_size=1000)
     return time.perf_counter() - t0
 
@@ -98,7 +136,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    provider = services.provider_create(actor=None, name="Bench provider (synthetic)", accreditor="ACCME")
+    provider = services.provider_create(
+        actor=None, name="Bench provider (synthetic)", accreditor="ACCME"
+    )
     path = TMP / "bench.csv"
     write_csv(path, args.size)
     raw = path.read_bytes()
@@ -134,21 +174,32 @@ def main() -> None:
         "reimport_seconds": round(update_seconds, 3),
         "reimport_rows_per_second": round(args.size / update_seconds),
         "index_seconds": round(index_seconds, 3),
-        "anchor": {"name": "csv.DictReader + plain Activity.bulk_create (no validation, scoring, designations)",
-                   "median": round(anchor_median, 3), "min": round(min(anchor_times), 3),
-                   "max": round(max(anchor_times), 3), "rows_per_second": round(args.size / anchor_median)},
+        "anchor": {
+            "name": "csv.DictReader + plain Activity.bulk_create (no validation, scoring, designations)",
+            "median": round(anchor_median, 3),
+            "min": round(min(anchor_times), 3),
+            "max": round(max(anchor_times), 3),
+            "rows_per_second": round(args.size / anchor_median),
+        },
         "ratio": round(median / anchor_median, 3),
         "target_rows_per_second": 5000,
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "sqlite": sqlite3.sqlite_version, "django": django.__version__},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "sqlite": sqlite3.sqlite_version,
+            "django": django.__version__,
+        },
     }
     out = ROOT / "results" / "catalog_import.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"import {args.size} rows: median {median:.2f}s = {result['rows_per_second']} rows/s "
-          f"(target >= 5000); re-import {result['reimport_rows_per_second']} rows/s; "
-          f"anchor {result['anchor']['rows_per_second']} rows/s; ratio {result['ratio']}; "
-          f"index {index_seconds:.2f}s; wrote {out.relative_to(ROOT.parent)}")
+    print(
+        f"import {args.size} rows: median {median:.2f}s = {result['rows_per_second']} rows/s "
+        f"(target >= 5000); re-import {result['reimport_rows_per_second']} rows/s; "
+        f"anchor {result['anchor']['rows_per_second']} rows/s; ratio {result['ratio']}; "
+        f"index {index_seconds:.2f}s; wrote {out.relative_to(ROOT.parent)}"
+    )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,13 @@ for extra in (ROOT / "src", ROOT / "bench"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-SPECIALTY_CODES = {"internal_medicine": "207R00000X", "family_medicine": "207Q00000X", "radiology": "2085R0202X",
-                   "pediatrics": "208000000X", "emergency_medicine": "207P00000X"}
+SPECIALTY_CODES = {
+    "internal_medicine": "207R00000X",
+    "family_medicine": "207Q00000X",
+    "radiology": "2085R0202X",
+    "pediatrics": "208000000X",
+    "emergency_medicine": "207P00000X",
+}
 
 
 def _setup_django(db_path: Path) -> None:
@@ -55,7 +60,10 @@ def _load(population: list, as_of_text: str) -> None:
 
     now = datetime.now(UTC)
     unusable = "!"  # Django's marker for an unusable password
-    users = [User(email=f"bench{k}@example.test", role="clinician", password=unusable) for k in range(len(population))]
+    users = [
+        User(email=f"bench{k}@example.test", role="clinician", password=unusable)
+        for k in range(len(population))
+    ]
     with transaction.atomic():
         User.objects.bulk_create(users, batch_size=5000)
     ids = dict(User.objects.filter(email__startswith="bench").values_list("email", "id"))
@@ -64,24 +72,58 @@ def _load(population: list, as_of_text: str) -> None:
     next_completion = 1
     for k, (profile, completions) in enumerate(population):
         uid = ids[f"bench{k}@example.test"]
-        profiles.append(Profile(user_id=uid, profession=profile.profession,
-                                primary_specialty=SPECIALTY_CODES[next(iter(profile.specialties))],
-                                share_patients_65_plus=round((profile.patients_65_plus_share or 0) * 100)))
+        profiles.append(
+            Profile(
+                user_id=uid,
+                profession=profile.profession,
+                primary_specialty=SPECIALTY_CODES[next(iter(profile.specialties))],
+                share_patients_65_plus=round((profile.patients_65_plus_share or 0) * 100),
+            )
+        )
         for lic in profile.licences:
-            licences.append(Licence(user_id=uid, state=lic.state, licence_type=lic.profession, number=lic.number,
-                                    issue_date=lic.issue_date, expiry_date=lic.expiry_date,
-                                    dea_registered=lic.dea_registered,
-                                    dea_registration_date=profile.dea_registration_date if lic.dea_registered else None,
-                                    direct_patient_care=lic.direct_patient_care))
+            licences.append(
+                Licence(
+                    user_id=uid,
+                    state=lic.state,
+                    licence_type=lic.profession,
+                    number=lic.number,
+                    issue_date=lic.issue_date,
+                    expiry_date=lic.expiry_date,
+                    dea_registered=lic.dea_registered,
+                    dea_registration_date=profile.dea_registration_date
+                    if lic.dea_registered
+                    else None,
+                    direct_patient_care=lic.direct_patient_care,
+                )
+            )
         for cert in profile.board_certifications:
-            certs.append(BoardCertification(user_id=uid, board=cert.board, specialty=cert.specialty or "general",
-                                            cycle_start=cert.cycle_start, cycle_end=cert.cycle_end))
+            certs.append(
+                BoardCertification(
+                    user_id=uid,
+                    board=cert.board,
+                    specialty=cert.specialty or "general",
+                    cycle_start=cert.cycle_start,
+                    cycle_end=cert.cycle_end,
+                )
+            )
         for c in completions:
             cid = next_completion
             next_completion += 1
-            completion_rows.append((cid, uid, c.title, c.completed_on.isoformat(), json.dumps(sorted(c.topics)),
-                                    "sa_cme" in c.kinds, "pi_cme" in c.kinds, "self_reported", now.isoformat(),
-                                    now.isoformat(), credit_summary(c.credits)))
+            completion_rows.append(
+                (
+                    cid,
+                    uid,
+                    c.title,
+                    c.completed_on.isoformat(),
+                    json.dumps(sorted(c.topics)),
+                    "sa_cme" in c.kinds,
+                    "pi_cme" in c.kinds,
+                    "self_reported",
+                    now.isoformat(),
+                    now.isoformat(),
+                    credit_summary(c.credits),
+                )
+            )
             for code, amount in c.credits.items():
                 credit_rows.append((cid, code, amount))
     with transaction.atomic():
@@ -92,13 +134,20 @@ def _load(population: list, as_of_text: str) -> None:
             cur.executemany(
                 "INSERT INTO credits_completion (id, user_id, title, provider, accreditor, completed_on, topics, sa_cme,"
                 " pi_cme, provenance, import_batch, created_at, updated_at, credit_summary) VALUES (%s, %s, %s, '', '',"
-                " %s, %s, %s, %s, %s, '', %s, %s, %s)", completion_rows)
-            cur.executemany("INSERT INTO credits_completioncredit (completion_id, credit_type, amount) VALUES (%s, %s, %s)",
-                            credit_rows)
+                " %s, %s, %s, %s, %s, '', %s, %s, %s)",
+                completion_rows,
+            )
+            cur.executemany(
+                "INSERT INTO credits_completioncredit (completion_id, credit_type, amount) VALUES (%s, %s, %s)",
+                credit_rows,
+            )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    print(f"loaded {len(population)} clinicians, {len(licences)} licences, {len(certs)} certifications, "
-          f"{len(completion_rows)} completions, {len(credit_rows)} credit rows", file=sys.stderr)
+    print(
+        f"loaded {len(population)} clinicians, {len(licences)} licences, {len(certs)} certifications, "
+        f"{len(completion_rows)} completions, {len(credit_rows)} credit rows",
+        file=sys.stderr,
+    )
 
 
 def main() -> None:
@@ -158,7 +207,7 @@ def main() -> None:
         "ratio": round(per_clinician_us / anchor_us, 3),
         "target_rate_per_s": 5000,
         "machine": f"{platform.machine()} {os.cpu_count()} CPU, {platform.python_implementation()} "
-                   f"{platform.python_version()} ({platform.system()}), SQLite file in a temp dir",
+        f"{platform.python_version()} ({platform.system()}), SQLite file in a temp dir",
     }
     out = ROOT / "bench" / "results" / "check_all.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -33,12 +33,48 @@ from cmepath.credits.rules import (  # noqa: E402
 )
 
 AS_OF = date(2026, 11, 25)
-MD_STATES = ["CA", "TX", "NY", "FL", "IL", "PA", "GA", "NC", "MI", "NJ", "VA", "MA", "TN",
-             "KY", "MD", "WI", "AZ", "WA", "IA", "MN"]
-TOPICS = ["pain_management", "end_of_life_care", "geriatrics", "ethics", "opioid_prescribing",
-          "substance_use_disorder", "domestic_violence", "human_trafficking", "medical_errors",
-          "implicit_bias", "infection_control", "cardiology", "diabetes", "oncology",
-          "patient_safety", "risk_management", "controlled_substances", "pharmacology"]
+MD_STATES = [
+    "CA",
+    "TX",
+    "NY",
+    "FL",
+    "IL",
+    "PA",
+    "GA",
+    "NC",
+    "MI",
+    "NJ",
+    "VA",
+    "MA",
+    "TN",
+    "KY",
+    "MD",
+    "WI",
+    "AZ",
+    "WA",
+    "IA",
+    "MN",
+]
+TOPICS = [
+    "pain_management",
+    "end_of_life_care",
+    "geriatrics",
+    "ethics",
+    "opioid_prescribing",
+    "substance_use_disorder",
+    "domestic_violence",
+    "human_trafficking",
+    "medical_errors",
+    "implicit_bias",
+    "infection_control",
+    "cardiology",
+    "diabetes",
+    "oncology",
+    "patient_safety",
+    "risk_management",
+    "controlled_substances",
+    "pharmacology",
+]
 CREDIT_BY_PROFESSION = {
     "MD": ["ama_pra_1", "ama_pra_1", "ama_pra_2"],
     "DO": ["aoa_1a", "ama_pra_1", "aoa_1b"],
@@ -52,9 +88,15 @@ CREDIT_BY_PROFESSION = {
 def _licence(rng: random.Random, state: str, profession: str, dea: bool) -> Licence:
     issue = date(rng.randint(1995, 2024), rng.randint(1, 12), 1)
     expiry = AS_OF + timedelta(days=rng.randint(-20, 900))
-    return Licence(state=state, profession=profession, number=f"{state}{rng.randint(1, 10**6)}",
-                   issue_date=issue, expiry_date=expiry, dea_registered=dea,
-                   direct_patient_care=rng.random() < 0.9)
+    return Licence(
+        state=state,
+        profession=profession,
+        number=f"{state}{rng.randint(1, 10**6)}",
+        issue_date=issue,
+        expiry_date=expiry,
+        dea_registered=dea,
+        direct_patient_care=rng.random() < 0.9,
+    )
 
 
 def _completions(rng: random.Random, profession: str, count: int) -> tuple[Completion, ...]:
@@ -66,11 +108,16 @@ def _completions(rng: random.Random, profession: str, count: int) -> tuple[Compl
         if profession in ("MD", "DO") and rng.random() < 0.3:
             credits["abim_moc"] = float(hours)
         kinds = frozenset({"pi_cme"}) if profession == "PA" and rng.random() < 0.1 else frozenset()
-        out.append(Completion(
-            id=f"c{i}", title=f"activity {i}",
-            completed_on=AS_OF - timedelta(days=rng.randint(0, 5 * 365)),
-            credits=credits, topics=frozenset(rng.sample(TOPICS, rng.randint(0, 2))), kinds=kinds,
-        ))
+        out.append(
+            Completion(
+                id=f"c{i}",
+                title=f"activity {i}",
+                completed_on=AS_OF - timedelta(days=rng.randint(0, 5 * 365)),
+                credits=credits,
+                topics=frozenset(rng.sample(TOPICS, rng.randint(0, 2))),
+                kinds=kinds,
+            )
+        )
     return tuple(out)
 
 
@@ -79,7 +126,9 @@ def make_population(n: int, seed: int = 7) -> list[tuple[ClinicianProfile, tuple
     rng = random.Random(seed)
     people = []
     for k in range(n):
-        profession = rng.choices(["MD", "DO", "PA", "NP", "RN", "PharmD"], [45, 10, 15, 12, 10, 8])[0]
+        profession = rng.choices(["MD", "DO", "PA", "NP", "RN", "PharmD"], [45, 10, 15, 12, 10, 8])[
+            0
+        ]
         dea = profession in ("MD", "DO", "PA", "NP") and rng.random() < 0.8
         licences: list[Licence] = []
         certs: list[BoardCert] = []
@@ -87,7 +136,9 @@ def make_population(n: int, seed: int = 7) -> list[tuple[ClinicianProfile, tuple
             for state in rng.sample(MD_STATES, rng.choice([1, 1, 1, 2, 3])):
                 licences.append(_licence(rng, state, profession, dea))
             if rng.random() < 0.4:
-                certs.append(BoardCert("ABIM", "internal_medicine", date(2023, 1, 1), date(2027, 12, 31)))
+                certs.append(
+                    BoardCert("ABIM", "internal_medicine", date(2023, 1, 1), date(2027, 12, 31))
+                )
         elif profession == "PA":
             licences.append(_licence(rng, "KY", "PA", dea))
             certs.append(BoardCert("NCCPA", "", date(2025, 1, 1), date(2026, 12, 31)))
@@ -99,12 +150,27 @@ def make_population(n: int, seed: int = 7) -> list[tuple[ClinicianProfile, tuple
         else:
             licences.append(_licence(rng, "CA", "PharmD", False))
         profile = ClinicianProfile(
-            id=f"p{k}", profession=profession, licences=tuple(licences),
+            id=f"p{k}",
+            profession=profession,
+            licences=tuple(licences),
             board_certifications=tuple(certs),
-            dea_registration_date=date(rng.randint(2015, 2025), rng.randint(1, 12), 1) if dea else None,
+            dea_registration_date=date(rng.randint(2015, 2025), rng.randint(1, 12), 1)
+            if dea
+            else None,
             patients_65_plus_share=round(rng.random(), 2),
-            specialties=frozenset({rng.choice(["internal_medicine", "family_medicine", "radiology",
-                                               "pediatrics", "emergency_medicine"])}),
+            specialties=frozenset(
+                {
+                    rng.choice(
+                        [
+                            "internal_medicine",
+                            "family_medicine",
+                            "radiology",
+                            "pediatrics",
+                            "emergency_medicine",
+                        ]
+                    )
+                }
+            ),
         )
         people.append((profile, _completions(rng, profession, rng.randint(10, 60))))
     return people

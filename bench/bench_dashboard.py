@@ -51,21 +51,55 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         user = User.objects.create_user("bench@example.test", "x" * 16)
-        Profile.objects.create(user=user, profession="MD", first_name="Bench", primary_specialty="207R00000X")
+        Profile.objects.create(
+            user=user, profession="MD", first_name="Bench", primary_specialty="207R00000X"
+        )
         now = today()
-        Licence.objects.create(user=user, state="CA", licence_type="MD", number="A1", issue_date=now - timedelta(days=3000),
-                               expiry_date=now + timedelta(days=300), dea_registered=True,
-                               dea_registration_date=now - timedelta(days=400))
-        Licence.objects.create(user=user, state="TX", licence_type="MD", number="T1", issue_date=now - timedelta(days=3000),
-                               expiry_date=now + timedelta(days=60))
-        BoardCertification.objects.create(user=user, board="ABIM", specialty="Internal Medicine",
-                                          cycle_start=now - timedelta(days=700), cycle_end=now + timedelta(days=1000))
-        topics = [[], ["pain_management"], ["opioid_prescribing"], ["ethics"], ["implicit_bias"], []]
+        Licence.objects.create(
+            user=user,
+            state="CA",
+            licence_type="MD",
+            number="A1",
+            issue_date=now - timedelta(days=3000),
+            expiry_date=now + timedelta(days=300),
+            dea_registered=True,
+            dea_registration_date=now - timedelta(days=400),
+        )
+        Licence.objects.create(
+            user=user,
+            state="TX",
+            licence_type="MD",
+            number="T1",
+            issue_date=now - timedelta(days=3000),
+            expiry_date=now + timedelta(days=60),
+        )
+        BoardCertification.objects.create(
+            user=user,
+            board="ABIM",
+            specialty="Internal Medicine",
+            cycle_start=now - timedelta(days=700),
+            cycle_end=now + timedelta(days=1000),
+        )
+        topics = [
+            [],
+            ["pain_management"],
+            ["opioid_prescribing"],
+            ["ethics"],
+            ["implicit_bias"],
+            [],
+        ]
         for i in range(args.completions):
-            credits = {"ama_pra_1": Decimal(1 + i % 3)} | ({"abim_moc": Decimal(2)} if i % 4 == 0 else {})
-            c = Completion.objects.create(user=user, title=f"Activity {i}", provider="Example CME",
-                                          completed_on=now - timedelta(days=7 * i), topics=topics[i % len(topics)],
-                                          credit_summary=credit_summary(credits))
+            credits = {"ama_pra_1": Decimal(1 + i % 3)} | (
+                {"abim_moc": Decimal(2)} if i % 4 == 0 else {}
+            )
+            c = Completion.objects.create(
+                user=user,
+                title=f"Activity {i}",
+                provider="Example CME",
+                completed_on=now - timedelta(days=7 * i),
+                topics=topics[i % len(topics)],
+                credit_summary=credit_summary(credits),
+            )
             for code, amount in credits.items():
                 CompletionCredit.objects.create(completion=c, credit_type=code, amount=amount)
 
@@ -87,7 +121,9 @@ def main() -> None:
             import pstats
 
             profile_path = str(Path(tmp) / "dashboard.prof")
-            cProfile.runctx("for _ in range(10): client.get(url)", globals(), locals(), profile_path)
+            cProfile.runctx(
+                "for _ in range(10): client.get(url)", globals(), locals(), profile_path
+            )
             pstats.Stats(profile_path).sort_stats("cumtime").print_stats(70)
         runs = []
         for _ in range(args.runs):
@@ -107,7 +143,7 @@ def main() -> None:
         "target_ms": 50,
         "target_queries": 10,
         "machine": f"{platform.machine()} {os.cpu_count()} CPU, {platform.python_implementation()} "
-                   f"{platform.python_version()} ({platform.system()})",
+        f"{platform.python_version()} ({platform.system()})",
     }
     out = ROOT / "bench" / "results" / "dashboard.json"
     out.parent.mkdir(parents=True, exist_ok=True)

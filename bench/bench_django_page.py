@@ -58,10 +58,22 @@ def child_anchor(n: int) -> dict:
     from django.conf import settings
 
     settings.configure(
-        DEBUG=False, SECRET_KEY="bench-only-" + "x" * 40, ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"],
-        MIDDLEWARE=["django.middleware.security.SecurityMiddleware", "django.middleware.common.CommonMiddleware"],
-        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
-                    "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {"page.html": TEMPLATE})]}}],
+        DEBUG=False,
+        SECRET_KEY="bench-only-" + "x" * 40,
+        ROOT_URLCONF=__name__,
+        ALLOWED_HOSTS=["testserver"],
+        MIDDLEWARE=[
+            "django.middleware.security.SecurityMiddleware",
+            "django.middleware.common.CommonMiddleware",
+        ],
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "OPTIONS": {
+                    "loaders": [("django.template.loaders.locmem.Loader", {"page.html": TEMPLATE})]
+                },
+            }
+        ],
         INSTALLED_APPS=[],
     )
     django.setup()
@@ -101,15 +113,23 @@ def run_child(kind: str, n: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-page-") as tmp:
         env = {**os.environ, "CMEPATH_DATA_DIR": tmp, "CMEPATH_LOG_LEVEL": "ERROR"}
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT.parent / "src"), env.get("PYTHONPATH", "")])
-        proc = subprocess.run([sys.executable, __file__, "--child", kind, "--requests", str(n)],  # noqa: S603
-                              capture_output=True, text=True, env=env, cwd=tmp, check=False)
+        proc = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, __file__, "--child", kind, "--requests", str(n)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp,
+            check=False,
+        )
     if proc.returncode != 0:
         raise SystemExit(f"{kind} child failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--child", choices=["anchor", "app"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -126,20 +146,32 @@ def main() -> None:
     anchor_ms = [t * 1000 for t in anchor["times"]]
     extra = {
         "requests_per_side": args.requests,
-        "anchor_rps": round(anchor["rps"]), "anchor_cpu_ms_per_request": round(anchor["cpu_ms"], 3),
-        "landing_rps": round(app["landing"]["rps"]), "landing_cpu_ms_per_request": round(app["landing"]["cpu_ms"], 3),
-        "healthz_rps": round(app["healthz"]["rps"]), "healthz_cpu_ms_per_request": round(app["healthz"]["cpu_ms"], 3),
+        "anchor_rps": round(anchor["rps"]),
+        "anchor_cpu_ms_per_request": round(anchor["cpu_ms"], 3),
+        "landing_rps": round(app["landing"]["rps"]),
+        "landing_cpu_ms_per_request": round(app["landing"]["cpu_ms"], 3),
+        "healthz_rps": round(app["healthz"]["rps"]),
+        "healthz_cpu_ms_per_request": round(app["healthz"]["cpu_ms"], 3),
         "healthz_signed_in_cpu_ms_per_request": round(app["healthz_signed_in"]["cpu_ms"], 3),
         "note": "Django test client, one process, no network; gunicorn adds HTTP parsing and WSGI overhead.",
     }
-    out = write_result("django_page", size=args.requests, samples=ms, anchor_samples=anchor_ms, unit="ms",
-                       anchor_name="minimal templated Django page", extra=extra,
-                       target="landing page <= 5x the minimal page's time per request")
+    out = write_result(
+        "django_page",
+        size=args.requests,
+        samples=ms,
+        anchor_samples=anchor_ms,
+        unit="ms",
+        anchor_name="minimal templated Django page",
+        extra=extra,
+        target="landing page <= 5x the minimal page's time per request",
+    )
     print(f"{'':10}{'req/s':>8}{'CPU ms/req':>12}")
     print(f"{'anchor':10}{anchor['rps']:8.0f}{anchor['cpu_ms']:12.3f}")
     print(f"{'landing':10}{app['landing']['rps']:8.0f}{app['landing']['cpu_ms']:12.3f}")
     print(f"{'healthz':10}{app['healthz']['rps']:8.0f}{app['healthz']['cpu_ms']:12.3f}")
-    print(f"{'healthz, signed in':10}{app['healthz_signed_in']['rps']:8.0f}{app['healthz_signed_in']['cpu_ms']:12.3f}")
+    print(
+        f"{'healthz, signed in':10}{app['healthz_signed_in']['rps']:8.0f}{app['healthz_signed_in']['cpu_ms']:12.3f}"
+    )
     print(f"wrote {out.relative_to(ROOT.parent)}")
 
 

@@ -71,8 +71,12 @@ def run(mode: str, folder: Path) -> dict[str, float]:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     args = [sys.executable, "-c", _CHILD, mode, str(folder), str(out), str(ROOT / "src")]
-    proc = subprocess.run(args,  # noqa: S603 - our own interpreter and script
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(  # noqa: S603 - our own interpreter and script
+        args,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     shutil.rmtree(out, ignore_errors=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -93,8 +97,12 @@ def main() -> None:
 
     def summary(runs: list[dict[str, float]]) -> dict[str, float]:
         med = statistics.median(r["seconds"] for r in runs)
-        return {"median": round(med, 3), "min": round(min(r["seconds"] for r in runs), 3),
-                "mb_per_s": round(size_mb / med, 1), "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1)}
+        return {
+            "median": round(med, 3),
+            "min": round(min(r["seconds"] for r in runs), 3),
+            "mb_per_s": round(size_mb / med, 1),
+            "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
+        }
 
     ours, anchor = summary(results["ours"]), summary(results["anchor"])
     result = {
@@ -106,18 +114,29 @@ def main() -> None:
         "mb_per_s": ours["mb_per_s"],
         "peak_rss_mb": ours["peak_rss_mb"],
         "orders_written": int(results["ours"][0]["rows"]),
-        "anchor": {"name": "DuckDB read_json -> Parquet of the same files (no resolution)", **anchor},
+        "anchor": {
+            "name": "DuckDB read_json -> Parquet of the same files (no resolution)",
+            **anchor,
+        },
         "ratio": round(ours["mb_per_s"] / anchor["mb_per_s"], 3),
         "target_ratio_min": 0.5,
         "target_peak_rss_mb_max": 2048,
         "load_average": os.getloadavg(),
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.mb == 200 else f"_{args.mb}mb"
     (RESULTS / f"fhir_ingest{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(f"ours   {ours['median']:.2f} s  {ours['mb_per_s']:.0f} MB/s  peak {ours['peak_rss_mb']:.0f} MB")
-    print(f"anchor {anchor['median']:.2f} s  {anchor['mb_per_s']:.0f} MB/s  peak {anchor['peak_rss_mb']:.0f} MB")
+    print(
+        f"ours   {ours['median']:.2f} s  {ours['mb_per_s']:.0f} MB/s  peak {ours['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"anchor {anchor['median']:.2f} s  {anchor['mb_per_s']:.0f} MB/s  peak {anchor['peak_rss_mb']:.0f} MB"
+    )
     print(f"throughput ratio {result['ratio']} (target >= 0.5)")
 
 

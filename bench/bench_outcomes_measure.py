@@ -50,9 +50,18 @@ def _valueset(vs_id: str) -> Any:
 FIRST = _valueset("uti-first-line-antibiotics").codes("rxnorm")
 ANTIBIOTICS = sorted(set(FIRST) | set(_valueset("uti-antibiotics").codes("rxnorm")))
 DRUGS = ANTIBIOTICS + ["83367", "36567", "197361", "310965", "860975", "6809"]  # + non-antibiotics
-DX = [("icd10cm", "N39.0"), ("icd10cm", "N30.00"), ("icd10cm", "N10"), ("snomed", "68566005"),
-      ("icd10cm", "H66.90"), ("icd10cm", "J02.9"), ("icd10cm", "E11.9"), ("icd10cm", "I10"),
-      ("snomed", "44054006"), ("icd10cm", "J06.9")]
+DX = [
+    ("icd10cm", "N39.0"),
+    ("icd10cm", "N30.00"),
+    ("icd10cm", "N10"),
+    ("snomed", "68566005"),
+    ("icd10cm", "H66.90"),
+    ("icd10cm", "J02.9"),
+    ("icd10cm", "E11.9"),
+    ("icd10cm", "I10"),
+    ("snomed", "44054006"),
+    ("icd10cm", "J06.9"),
+]
 _UTI = _valueset("uti-diagnoses")
 UTI_ICD = _UTI.codes("icd10cm")
 (UTI_ICD_PREFIX,) = _UTI.prefixes("icd10cm")  # one category (N30): the contenders test one prefix
@@ -61,7 +70,9 @@ UTI_SCT = _UTI.codes("snomed")
 
 def generate(rows: int) -> Path:
     # named by the drug codes it draws from, so a changed value set makes new data
-    path = DATA / f"orders_{rows}_{hashlib.sha256(','.join(DRUGS).encode()).hexdigest()[:8]}.parquet"
+    path = (
+        DATA / f"orders_{rows}_{hashlib.sha256(','.join(DRUGS).encode()).hexdigest()[:8]}.parquet"
+    )
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
@@ -116,10 +127,16 @@ def duckdb_sql(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
 
 
 def _polars_filter() -> pl.Expr:
-    dx = ((pl.col("dx_system") == "icd10cm") & (pl.col("dx_code").is_in(UTI_ICD) | pl.col("dx_code").str.starts_with(UTI_ICD_PREFIX))) | (
-        (pl.col("dx_system") == "snomed") & pl.col("dx_code").is_in(UTI_SCT)
+    dx = (
+        (pl.col("dx_system") == "icd10cm")
+        & (pl.col("dx_code").is_in(UTI_ICD) | pl.col("dx_code").str.starts_with(UTI_ICD_PREFIX))
+    ) | ((pl.col("dx_system") == "snomed") & pl.col("dx_code").is_in(UTI_SCT))
+    return (
+        dx
+        & pl.col("drug_code").is_in(ANTIBIOTICS)
+        & pl.col("age").is_between(0, 17)
+        & pl.col("setting").is_in(["ambulatory", "emergency"])
     )
-    return dx & pl.col("drug_code").is_in(ANTIBIOTICS) & pl.col("age").is_between(0, 17) & pl.col("setting").is_in(["ambulatory", "emergency"])
 
 
 def polars_lazy(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
@@ -127,7 +144,9 @@ def polars_lazy(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
         pl.scan_parquet(path)
         .filter(_polars_filter())
         .group_by("unit", pl.col("order_date").dt.truncate("1mo").alias("period"))
-        .agg(pl.col("drug_code").is_in(FIRST).sum().alias("numerator"), pl.len().alias("denominator"))
+        .agg(
+            pl.col("drug_code").is_in(FIRST).sum().alias("numerator"), pl.len().alias("denominator")
+        )
         .collect()
     )
     return {(u, p.strftime("%Y-%m")): (int(n), int(d)) for u, p, n, d in out.iter_rows()}
@@ -136,10 +155,16 @@ def polars_lazy(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
 def pandas_eager(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
     cols = ["order_date", "unit", "age", "setting", "dx_system", "dx_code", "drug_code"]
     df = pd.read_parquet(path, columns=cols)
-    dx = ((df.dx_system == "icd10cm") & (df.dx_code.isin(UTI_ICD) | df.dx_code.str.startswith(UTI_ICD_PREFIX, na=False))) | (
-        (df.dx_system == "snomed") & df.dx_code.isin(UTI_SCT)
+    dx = (
+        (df.dx_system == "icd10cm")
+        & (df.dx_code.isin(UTI_ICD) | df.dx_code.str.startswith(UTI_ICD_PREFIX, na=False))
+    ) | ((df.dx_system == "snomed") & df.dx_code.isin(UTI_SCT))
+    mask = (
+        dx
+        & df.drug_code.isin(ANTIBIOTICS)
+        & df.age.between(0, 17)
+        & df.setting.isin(["ambulatory", "emergency"])
     )
-    mask = dx & df.drug_code.isin(ANTIBIOTICS) & df.age.between(0, 17) & df.setting.isin(["ambulatory", "emergency"])
     sub = df.loc[mask, ["unit", "order_date", "drug_code"]]
     period = pd.to_datetime(sub.order_date).dt.strftime("%Y-%m")
     g = sub.assign(period=period, hit=sub.drug_code.isin(FIRST)).groupby(["unit", "period"])
@@ -149,14 +174,19 @@ def pandas_eager(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
 
 def ours(path: Path, engine: str = "duckdb") -> dict[tuple[str, str], tuple[int, int]]:
     spec = measure_by_id("uti-first-line")
-    return {(r.unit, r.period): (int(r.numerator), r.denominator) for r in run_measure(spec, path, engine=engine)}
+    return {
+        (r.unit, r.period): (int(r.numerator), r.denominator)
+        for r in run_measure(spec, path, engine=engine)
+    }
 
 
 def ours_polars(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
     return ours(path, "polars")
 
 
-def _time(contenders: dict[str, Callable[[Path], Any]], path: Path, repeat: int) -> dict[str, dict[str, float]]:
+def _time(
+    contenders: dict[str, Callable[[Path], Any]], path: Path, repeat: int
+) -> dict[str, dict[str, float]]:
     """Run the contenders in turn, ``repeat`` rounds (pandas once), so that load from other
     processes on the machine falls on all of them alike."""
     times: dict[str, list[float]] = {name: [] for name in contenders}
@@ -167,22 +197,34 @@ def _time(contenders: dict[str, Callable[[Path], Any]], path: Path, repeat: int)
             t = time.perf_counter()
             fn(path)
             times[name].append(time.perf_counter() - t)
-    return {name: {"median": round(statistics.median(v), 4), "min": round(min(v), 4), "max": round(max(v), 4)}
-            for name, v in times.items()}
+    return {
+        name: {
+            "median": round(statistics.median(v), 4),
+            "min": round(min(v), 4),
+            "max": round(max(v), 4),
+        }
+        for name, v in times.items()
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--skip-pandas", action="store_true", help="pandas needs ~10 GB at 50M rows")
+    parser.add_argument(
+        "--skip-pandas", action="store_true", help="pandas needs ~10 GB at 50M rows"
+    )
     args = parser.parse_args()
     t = time.perf_counter()
     path = generate(args.rows)
-    print(f"data: {path.name} ({path.stat().st_size / 1e6:.0f} MB, {time.perf_counter() - t:.1f} s)")
+    print(
+        f"data: {path.name} ({path.stat().st_size / 1e6:.0f} MB, {time.perf_counter() - t:.1f} s)"
+    )
     contenders: dict[str, Callable[[Path], Any]] = {
-        "cmepath_measure": ours, "cmepath_measure_polars": ours_polars,
-        "duckdb_sql": duckdb_sql, "polars_lazy": polars_lazy,
+        "cmepath_measure": ours,
+        "cmepath_measure_polars": ours_polars,
+        "duckdb_sql": duckdb_sql,
+        "polars_lazy": polars_lazy,
     }
     if not args.skip_pandas:
         contenders["pandas"] = pandas_eager
@@ -204,28 +246,43 @@ def main() -> None:
         "ratio": round(ours_t / best, 3),
         "ratio_duckdb_sql": round(ours_t / timings["duckdb_sql"]["median"], 3),
         "ratio_polars": round(ours_t / timings["polars_lazy"]["median"], 3),
-        "ratio_pandas": round(ours_t / timings["pandas"]["median"], 3) if "pandas" in timings else None,
+        "ratio_pandas": round(ours_t / timings["pandas"]["median"], 3)
+        if "pandas" in timings
+        else None,
         "engine_polars": {
             "median": timings["cmepath_measure_polars"]["median"],
             "ratio": round(timings["cmepath_measure_polars"]["median"] / best, 3),
-            "ratio_pandas": round(timings["cmepath_measure_polars"]["median"] / timings["pandas"]["median"], 3)
-            if "pandas" in timings else None,
+            "ratio_pandas": round(
+                timings["cmepath_measure_polars"]["median"] / timings["pandas"]["median"], 3
+            )
+            if "pandas" in timings
+            else None,
         },
         "target_ratio": 1.2,
         "cells": len(reference),
         "load_average": os.getloadavg(),
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "duckdb": duckdb.__version__, "polars": pl.__version__, "pandas": pd.__version__},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "duckdb": duckdb.__version__,
+            "polars": pl.__version__,
+            "pandas": pd.__version__,
+        },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.rows == 5_000_000 else f"_{args.rows}"
     (RESULTS / f"outcomes_measure{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
     for name, tm in timings.items():
         print(f"{name:16s} median {tm['median']:.3f} s")
-    print(f"measure --engine duckdb: ratio to the faster of DuckDB SQL / Polars {result['ratio']} "
-          f"(target <= 1.2); to pandas {result['ratio_pandas']}")
-    print(f"measure --engine polars: ratio {result['engine_polars']['ratio']}; to pandas "
-          f"{result['engine_polars']['ratio_pandas']}")
+    print(
+        f"measure --engine duckdb: ratio to the faster of DuckDB SQL / Polars {result['ratio']} "
+        f"(target <= 1.2); to pandas {result['ratio_pandas']}"
+    )
+    print(
+        f"measure --engine polars: ratio {result['engine_polars']['ratio']}; to pandas "
+        f"{result['engine_polars']['ratio_pandas']}"
+    )
 
 
 if __name__ == "__main__":

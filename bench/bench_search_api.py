@@ -57,12 +57,27 @@ def load_rows(size: int) -> float:
     batch: list[Activity] = []
     for doc in gen.generate(size):
         start = doc["start_date"]
-        day = date(start // 10000, min(12, max(1, start // 100 % 100)), min(28, max(1, start % 100)))  # gen dates may be loose
-        batch.append(Activity(
-            id=int(doc["id"]), provider=provider, provider_activity_id=doc["id"], title=doc["title"],
-            description="", format="course", delivery="online", start_date=day, end_date=day,
-            cost=doc["cost"], value_score=doc["value_score"], credits=doc["credits"],
-            credit_types=doc["credit_type"], state=doc["state"]))
+        day = date(
+            start // 10000, min(12, max(1, start // 100 % 100)), min(28, max(1, start % 100))
+        )  # gen dates may be loose
+        batch.append(
+            Activity(
+                id=int(doc["id"]),
+                provider=provider,
+                provider_activity_id=doc["id"],
+                title=doc["title"],
+                description="",
+                format="course",
+                delivery="online",
+                start_date=day,
+                end_date=day,
+                cost=doc["cost"],
+                value_score=doc["value_score"],
+                credits=doc["credits"],
+                credit_types=doc["credit_type"],
+                state=doc["state"],
+            )
+        )
         if len(batch) == 5000:
             Activity.objects.bulk_create(batch)
             batch = []
@@ -100,7 +115,9 @@ def main() -> None:
         r = client.get("/api/v1/activities", as_params(q))
         assert r.status_code == 200, r.content[:300]
         body = r.json()
-        alone = backend.search(SearchQuery(text=q.text, filters=q.filters, sort=q.sort, facets=facets))
+        alone = backend.search(
+            SearchQuery(text=q.text, filters=q.filters, sort=q.sort, facets=facets)
+        )
         assert body["total"] == alone.total, (q, body["total"], alone.total)
         assert [x["id"] for x in body["results"]] == [int(h.id) for h in alone.hits]
     api_times: list[float] = []
@@ -110,8 +127,10 @@ def main() -> None:
         for i, q in enumerate(queries):
             params = as_params(q)
             sq = SearchQuery(text=q.text, filters=q.filters, sort=q.sort, facets=facets)
-            pair = [("api", lambda p=params: client.get("/api/v1/activities", p)),
-                    ("layer", lambda s=sq: backend.search(s))]
+            pair = [
+                ("api", lambda p=params: client.get("/api/v1/activities", p)),
+                ("layer", lambda s=sq: backend.search(s)),
+            ]
             if (i + round_no) % 2:
                 pair.reverse()
             for side, fn in pair:
@@ -128,14 +147,22 @@ def main() -> None:
         "queries": len(queries),
         "rounds": args.rounds,
         **api,
-        "anchor": {"name": "search layer alone (TantivyBackend.search, same queries and facets)", **layer},
+        "anchor": {
+            "name": "search layer alone (TantivyBackend.search, same queries and facets)",
+            **layer,
+        },
         "ratio_p95": round(api["p95"] / layer["p95"], 3),
         "target_p95_ms": 50,
         "load_rows_seconds": round(load_seconds, 1),
         "build_seconds": round(build_seconds, 1) if build_seconds else None,
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "sqlite": sqlite3.sqlite_version,
-                    "tantivy": tantivy.__version__, "django": django.__version__},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "sqlite": sqlite3.sqlite_version,
+            "tantivy": tantivy.__version__,
+            "django": django.__version__,
+        },
     }
     out = ROOT / "results" / f"search_api_{args.size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -111,7 +111,11 @@ def write_result(
     if anchor_samples:
         anchor = {"name": anchor_name or "anchor", **summarize(anchor_samples)}
         if anchor["median"] and stats["median"]:
-            ratio = (anchor["median"] / stats["median"]) if higher_is_better else (stats["median"] / anchor["median"])
+            ratio = (
+                (anchor["median"] / stats["median"])
+                if higher_is_better
+                else (stats["median"] / anchor["median"])
+            )
             ratio = round(ratio, 3)
     result = {
         "name": name,

@@ -25,7 +25,9 @@ def main() -> None:
     from cmepath.accounts.services import token_create
 
     accounts = []
-    for user in User.objects.filter(email__endswith="@demo.cmepath.invalid", role="clinician").order_by("pk"):
+    for user in User.objects.filter(
+        email__endswith="@demo.cmepath.invalid", role="clinician"
+    ).order_by("pk"):
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -14,8 +14,18 @@ from typing import Any
 
 _rng = random.Random()
 
-QUERIES = ["opioid", "diabetes", "sepsis", "leadership", "implicit bias", "heart failure", "ethics",
-           "pain management", "quality improvement", "pediatric"]
+QUERIES = [
+    "opioid",
+    "diabetes",
+    "sepsis",
+    "leadership",
+    "implicit bias",
+    "heart failure",
+    "ethics",
+    "pain management",
+    "quality improvement",
+    "pediatric",
+]
 
 # page type -> (weight, method, path); the driver probes these once before the run
 PAGES: dict[str, tuple[int, str, str]] = {

@@ -48,7 +48,14 @@ def _write_cpu(**_: Any) -> None:
     out = os.environ.get("LOAD_CPU_OUT")
     if out:
         with open(out, "w", encoding="utf-8") as f:
-            json.dump({name: {"requests": int(n), "cpu_ms": total / n} for name, (n, total) in _cpu.items() if n}, f)
+            json.dump(
+                {
+                    name: {"requests": int(n), "cpu_ms": total / n}
+                    for name, (n, total) in _cpu.items()
+                    if n
+                },
+                f,
+            )
 
 
 def enabled(name: str) -> bool:
@@ -74,8 +81,13 @@ class Clinician(FastHttpUser):
             return
         path = PAGES[name][2].format(q=self.rng.choice(QUERIES))
         self.client.cookiejar.clear()  # the headers say who asks: a signed-in session, a token or nobody
-        with self.client.get(path, name=name, headers=self.signed_in if headers is None else headers,
-                             catch_response=True, allow_redirects=False) as r:
+        with self.client.get(
+            path,
+            name=name,
+            headers=self.signed_in if headers is None else headers,
+            catch_response=True,
+            allow_redirects=False,
+        ) as r:
             _record_cpu(name, r)
             if r.status_code != 200:
                 r.failure(f"{r.status_code}")
@@ -125,12 +137,14 @@ class Clinician(FastHttpUser):
         name = "api profile PATCH (write)"
         if not enabled(name):
             return
-        body = {"career_goal": self.rng.choice(["Department chief", "Quality improvement lead", "CMO"]),
-                "paid_cme_days": str(self.rng.randint(1, 9))}
+        body = {
+            "career_goal": self.rng.choice(["Department chief", "Quality improvement lead", "CMO"]),
+            "paid_cme_days": str(self.rng.randint(1, 9)),
+        }
         self.client.cookiejar.clear()
-        with self.client.patch("/api/v1/me/profile", json=body, name=name, headers=self.api,
-                               catch_response=True) as r:
+        with self.client.patch(
+            "/api/v1/me/profile", json=body, name=name, headers=self.api, catch_response=True
+        ) as r:
             _record_cpu(name, r)
             if r.status_code != 200:
                 r.failure(f"{r.status_code}: {r.text[:200]}")
-

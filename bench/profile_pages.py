@@ -29,10 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("credentials")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--profile", metavar="PAGE", help="page type to profile (a name from load_mix.PAGES)")
+    parser.add_argument(
+        "--profile", metavar="PAGE", help="page type to profile (a name from load_mix.PAGES)"
+    )
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--only", metavar="PAGE[,PAGE...]", help="measure only these page types")
     args = parser.parse_args()
@@ -48,10 +52,15 @@ def main() -> None:
     accounts = itertools.cycle(creds["accounts"])
     queries = itertools.cycle(load_mix.QUERIES)
 
-    client = Client(HTTP_HOST="127.0.0.1")  # one handler: a new Client builds the middleware chain again
+    client = Client(
+        HTTP_HOST="127.0.0.1"
+    )  # one handler: a new Client builds the middleware chain again
     # the load mix, plus baselines: the same middleware stack around a view that does nothing
-    pages = {**load_mix.PAGES, "baseline: /healthz signed in": (0, "GET", "/healthz"),
-             "baseline: /healthz anonymous": (0, "GET", "/healthz")}
+    pages = {
+        **load_mix.PAGES,
+        "baseline: /healthz signed in": (0, "GET", "/healthz"),
+        "baseline: /healthz anonymous": (0, "GET", "/healthz"),
+    }
 
     def request(name: str) -> int:
         _, method, path = pages[name]

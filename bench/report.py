@@ -32,7 +32,11 @@ def _fmt(value: Any, digits: int = 3) -> str:
     if isinstance(value, float):
         if abs(value) >= 1000:
             return f"{value:,.0f}"
-        return f"{value:.{digits}g}" if abs(value) < 1 else f"{value:.{digits}f}".rstrip("0").rstrip(".")
+        return (
+            f"{value:.{digits}g}"
+            if abs(value) < 1
+            else f"{value:.{digits}f}".rstrip("0").rstrip(".")
+        )
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
@@ -46,14 +50,28 @@ def _machine(m: Any) -> str:
 
 def _rows_from(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
     if "benchmarks" in data and isinstance(data["benchmarks"], list):  # pytest-benchmark
-        return [{
-            "name": b.get("fullname") or b.get("name"), "size": (b.get("extra_info") or {}).get("size"),
-            "unit": "s", "median": b["stats"]["median"], "min": b["stats"]["min"], "max": b["stats"]["max"],
-            "p95": None, "anchor": None, "ratio": None, "target": None,
-            "machine": _machine({"cpu_count": (data.get("machine_info") or {}).get("cpu", {}).get("count"),
-                                 "python": (data.get("machine_info") or {}).get("python_version")}),
-            "created_at": data.get("datetime"),
-        } for b in data["benchmarks"]]
+        return [
+            {
+                "name": b.get("fullname") or b.get("name"),
+                "size": (b.get("extra_info") or {}).get("size"),
+                "unit": "s",
+                "median": b["stats"]["median"],
+                "min": b["stats"]["min"],
+                "max": b["stats"]["max"],
+                "p95": None,
+                "anchor": None,
+                "ratio": None,
+                "target": None,
+                "machine": _machine(
+                    {
+                        "cpu_count": (data.get("machine_info") or {}).get("cpu", {}).get("count"),
+                        "python": (data.get("machine_info") or {}).get("python_version"),
+                    }
+                ),
+                "created_at": data.get("datetime"),
+            }
+            for b in data["benchmarks"]
+        ]
     anchor = data.get("anchor") if isinstance(data.get("anchor"), dict) else None
     ratio = data.get("ratio")
     ratio_label = ""
@@ -61,15 +79,25 @@ def _rows_from(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
         ratio, ratio_label = data["ratio_p95"], " (p95)"
     if ratio is None and anchor and anchor.get("median") and data.get("median"):
         ratio = round(data["median"] / anchor["median"], 3)
-    return [{
-        "name": data.get("name", path.stem) + ("" if path.stem == data.get("name") else f" ({path.stem})"),
-        "size": data.get("size"), "unit": data.get("unit", "s"), "median": data.get("median"),
-        "min": data.get("min"), "max": data.get("max"), "p95": data.get("p95"),
-        "anchor": (f"{anchor.get('name', 'anchor')}: {_fmt(anchor.get('median'))}" if anchor else None),
-        "ratio": f"{_fmt(ratio)}{ratio_label}" if ratio is not None else None,
-        "target": data.get("target"), "machine": _machine(data.get("machine")),
-        "created_at": (data.get("created_at") or "")[:10] or None,
-    }]
+    return [
+        {
+            "name": data.get("name", path.stem)
+            + ("" if path.stem == data.get("name") else f" ({path.stem})"),
+            "size": data.get("size"),
+            "unit": data.get("unit", "s"),
+            "median": data.get("median"),
+            "min": data.get("min"),
+            "max": data.get("max"),
+            "p95": data.get("p95"),
+            "anchor": (
+                f"{anchor.get('name', 'anchor')}: {_fmt(anchor.get('median'))}" if anchor else None
+            ),
+            "ratio": f"{_fmt(ratio)}{ratio_label}" if ratio is not None else None,
+            "target": data.get("target"),
+            "machine": _machine(data.get("machine")),
+            "created_at": (data.get("created_at") or "")[:10] or None,
+        }
+    ]
 
 
 def results_table(results_dir: Path = RESULTS) -> str:
@@ -85,13 +113,33 @@ def results_table(results_dir: Path = RESULTS) -> str:
             rows += _rows_from(path, data)
     if not rows:
         return "_No results yet: run `make bench`._"
-    head = ("| benchmark | size | unit | median | min | max | p95 | anchor (median) | ratio | target | measured | machine |\n"
-            "|---|---:|---|---:|---:|---:|---:|---|---:|---|---|---|")
+    head = (
+        "| benchmark | size | unit | median | min | max | p95 | anchor (median) | ratio | target | measured | machine |\n"
+        "|---|---:|---|---:|---:|---:|---:|---|---:|---|---|---|"
+    )
     lines = [head]
     for r in rows:
-        lines.append("| " + " | ".join(_fmt(v) for v in (
-            r["name"], r["size"], r["unit"], r["median"], r["min"], r["max"], r["p95"], r["anchor"],
-            r["ratio"], r["target"], r["created_at"], r["machine"])) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _fmt(v)
+                for v in (
+                    r["name"],
+                    r["size"],
+                    r["unit"],
+                    r["median"],
+                    r["min"],
+                    r["max"],
+                    r["p95"],
+                    r["anchor"],
+                    r["ratio"],
+                    r["target"],
+                    r["created_at"],
+                    r["machine"],
+                )
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -103,7 +151,9 @@ def _steps(steps: list[dict[str, Any]]) -> str:
         part = f"{_fmt(s['target_rps'])}→p95 {_fmt(s['p95'])} ms"
         if s.get("stopped_by"):
             share = s.get("driver_cpu_share")
-            part += f" (stopped: {s['stopped_by']}" + (f"; locust at {_fmt(share)} of a core)" if share else ")")
+            part += f" (stopped: {s['stopped_by']}" + (
+                f"; locust at {_fmt(share)} of a core)" if share else ")"
+            )
         parts.append(part)
     return ", ".join(parts)
 
@@ -115,45 +165,75 @@ def load_table(results_dir: Path = RESULTS) -> str:
     data = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for run in data.get("runs", []):
-        inside = (f" ({_fmt(run['app_cpu_ms_per_request'])} ms of it inside Django)"
-                  if run.get("app_cpu_ms_per_request") is not None else "")
-        out.append(f"**{run['label']}**: target {run['target_rps']} req/s for {run['seconds']} s, "
-                   f"achieved {_fmt(run.get('achieved_rps'))} req/s, "
-                   f"{_fmt(run.get('cpu_ms_per_request'))} ms CPU per request (gunicorn workers){inside}, "
-                   f"{run.get('failures', 0)} errors.\n")
-        out.append("| page type | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | CPU ms in Django |\n"
-                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        inside = (
+            f" ({_fmt(run['app_cpu_ms_per_request'])} ms of it inside Django)"
+            if run.get("app_cpu_ms_per_request") is not None
+            else ""
+        )
+        out.append(
+            f"**{run['label']}**: target {run['target_rps']} req/s for {run['seconds']} s, "
+            f"achieved {_fmt(run.get('achieved_rps'))} req/s, "
+            f"{_fmt(run.get('cpu_ms_per_request'))} ms CPU per request (gunicorn workers){inside}, "
+            f"{run.get('failures', 0)} errors.\n"
+        )
+        out.append(
+            "| page type | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | CPU ms in Django |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        )
         for row in run.get("pages", []):
-            out.append("| " + " | ".join(_fmt(v) for v in (
-                row["name"], row["requests"], row["failures"], row["rps"], row["p50"], row["p95"],
-                row["p99"], row["max"], row.get("app_cpu_ms"))) + " |")
+            out.append(
+                "| "
+                + " | ".join(
+                    _fmt(v)
+                    for v in (
+                        row["name"],
+                        row["requests"],
+                        row["failures"],
+                        row["rps"],
+                        row["p50"],
+                        row["p95"],
+                        row["p99"],
+                        row["max"],
+                        row.get("app_cpu_ms"),
+                    )
+                )
+                + " |"
+            )
         out.append("")
     ratio = data.get("ratio_to_anchor") or {}
     if ratio:
-        out.append(f"**Ratio to the anchor** (cmepath mix / minimal Django page, same gunicorn, same rate): "
-                   f"p50 {_fmt(ratio.get('p50'))}x, p95 {_fmt(ratio.get('p95'))}x, "
-                   f"CPU per request {_fmt(ratio.get('cpu_ms_per_request'))}x.\n")
+        out.append(
+            f"**Ratio to the anchor** (cmepath mix / minimal Django page, same gunicorn, same rate): "
+            f"p50 {_fmt(ratio.get('p50'))}x, p95 {_fmt(ratio.get('p95'))}x, "
+            f"CPU per request {_fmt(ratio.get('cpu_ms_per_request'))}x.\n"
+        )
     ceiling = data.get("ceiling") or {}
     if ceiling:
-        out.append(f"**Ceiling** (highest rate with p95 < {ceiling.get('p95_limit_ms')} ms and no errors): "
-                   f"**{_fmt(ceiling.get('rps'))} req/s** (steps: {_steps(ceiling.get('steps', []))}).\n")
+        out.append(
+            f"**Ceiling** (highest rate with p95 < {ceiling.get('p95_limit_ms')} ms and no errors): "
+            f"**{_fmt(ceiling.get('rps'))} req/s** (steps: {_steps(ceiling.get('steps', []))}).\n"
+        )
     anchor_ceiling = data.get("anchor_ceiling") or {}
     if anchor_ceiling:
-        out.append(f"**Anchor ceiling** (the minimal templated page, same rule, same run): "
-                   f"**{_fmt(anchor_ceiling.get('rps'))} req/s** (steps: {_steps(anchor_ceiling.get('steps', []))}). "
-                   "cmepath's ceiling is "
-                   f"**{_fmt(data.get('ceiling_ratio_to_anchor'))}x** of it (aim: "
-                   f"{_fmt(data.get('ceiling_ratio_target'))}x).\n")
+        out.append(
+            f"**Anchor ceiling** (the minimal templated page, same rule, same run): "
+            f"**{_fmt(anchor_ceiling.get('rps'))} req/s** (steps: {_steps(anchor_ceiling.get('steps', []))}). "
+            "cmepath's ceiling is "
+            f"**{_fmt(data.get('ceiling_ratio_to_anchor'))}x** of it (aim: "
+            f"{_fmt(data.get('ceiling_ratio_target'))}x).\n"
+        )
     skipped = data.get("skipped") or []
     if skipped:
         out.append("Skipped page types: " + "; ".join(skipped) + ".\n")
     if data.get("note"):
         out.append(f"How: {data['note']}\n")
-    out.append(f"Measured {str(data.get('created_at', ''))[:19]} UTC on {_machine(data.get('machine'))}, "
-               f"{data.get('workers')} gunicorn workers, PostgreSQL {data.get('postgres', '?')}, "
-               f"cache: {data.get('cache', 'per-process memory')}, "
-               f"load average {((data.get('machine') or {}).get('loadavg') or ['?'])[0]} when written "
-               "(locust and anything else running share the two cores).")
+    out.append(
+        f"Measured {str(data.get('created_at', ''))[:19]} UTC on {_machine(data.get('machine'))}, "
+        f"{data.get('workers')} gunicorn workers, PostgreSQL {data.get('postgres', '?')}, "
+        f"cache: {data.get('cache', 'per-process memory')}, "
+        f"load average {((data.get('machine') or {}).get('loadavg') or ['?'])[0]} when written "
+        "(locust and anything else running share the two cores)."
+    )
     return "\n".join(out)
 
 
@@ -173,7 +253,9 @@ def rewrite(doc: Path = DOC) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--print", action="store_true", help="print the tables, change nothing")
     args = parser.parse_args()
     if args.print:

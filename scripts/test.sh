@@ -10,6 +10,7 @@ unset DATABASE_URL || true
 
 echo "== ruff"
 $BIN/ruff check src tests bench
+$BIN/ruff format --check src tests bench
 echo "== mypy"
 $BIN/mypy src/cmepath
 

@@ -20,8 +20,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker("django_db")
-    return ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-            or bool(marker and marker.kwargs.get("transaction")))
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +36,9 @@ def _audit_guard(request: pytest.FixtureRequest):
     the database fixture) and every database test puts them back first.
     """
     marker = request.node.get_closest_marker("django_db")
-    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
     if not uses_db:
         yield
         return

@@ -25,7 +25,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             Profile.objects.get_or_create(user=obj)
             from allauth.account.models import EmailAddress
 
-            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class LicenceFactory(factory.django.DjangoModelFactory):

@@ -53,8 +53,11 @@ ERROR_SCHEMA: dict[str, Any] = {
     "properties": {
         "code": {"type": "string", "description": "machine-readable error code"},
         "message": {"type": "string", "description": "what was wrong and how to fix it"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                   "description": "messages per field"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "messages per field",
+        },
     },
 }
 ERROR_RESPONSES = {
@@ -70,8 +73,9 @@ ERROR_RESPONSES = {
 class CmepathAPI(NinjaAPI):
     """NinjaAPI whose schema documents the one error shape every operation can answer."""
 
-    def get_openapi_schema(self, *, path_prefix: str | None = None,
-                           path_params: dict[str, Any] | None = None) -> Any:
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Error"] = ERROR_SCHEMA
@@ -116,8 +120,11 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # django-ninja raises HttpError(400) for a body that is not JSON; keep the one error shape.
     if exc.status_code == 400:
-        body = {"code": "invalid_json", "message": "The request body is not valid JSON; send a JSON object.",
-                "errors": {}}
+        body = {
+            "code": "invalid_json",
+            "message": "The request body is not valid JSON; send a JSON object.",
+            "errors": {},
+        }
     else:
         body = {"code": "http_error", "message": str(exc), "errors": {}}
     return api.create_response(request, body, status=exc.status_code)
@@ -126,15 +133,20 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(OverflowError)
 def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # An id too large for the database cannot name a row: answer like any unknown id.
-    return api.create_response(request, {"code": "not_found", "message": "Not found.", "errors": {}}, status=404)
+    return api.create_response(
+        request, {"code": "not_found", "message": "Not found.", "errors": {}}, status=404
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"code": "unauthorized", "message": "Sign in, or send a personal access token as 'Authorization: Bearer <token>'.",
-         "errors": {}},
+        {
+            "code": "unauthorized",
+            "message": "Sign in, or send a personal access token as 'Authorization: Bearer <token>'.",
+            "errors": {},
+        },
         status=401,
     )
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def owned(clinician, pdf_bytes):
     licence = LicenceFactory(user=clinician, number="A-OWNED-1")
     cert = BoardCertificationFactory(user=clinician)
-    proof = services.proof_upload(actor=clinician, licence=licence, data=pdf_bytes, filename="p.pdf")
+    proof = services.proof_upload(
+        actor=clinician, licence=licence, data=pdf_bytes, filename="p.pdf"
+    )
     token, _ = services.token_create(actor=clinician, name="mine")
     return {"licence": licence, "cert": cert, "proof": proof, "token": token}
 
@@ -28,8 +30,13 @@ def test_pages_hide_and_protect_other_users_rows(client_for, clinician_b, owned)
     assert c.post(reverse("accounts:board_cert_delete", args=[owned["cert"].pk])).status_code == 404
     assert c.post(reverse("accounts:proof_upload", args=[owned["licence"].pk])).status_code == 404
     assert c.post(reverse("accounts:token_revoke", args=[owned["token"].pk])).status_code == 404
-    assert c.post(reverse("accounts:proof_decide", args=[owned["proof"].pk]),
-                  {"decision": "approve", "reason": "x"}).status_code == 404
+    assert (
+        c.post(
+            reverse("accounts:proof_decide", args=[owned["proof"].pk]),
+            {"decision": "approve", "reason": "x"},
+        ).status_code
+        == 404
+    )
     page = c.get(reverse("accounts:licences")).content.decode()
     assert "A-OWNED-1" not in page
     assert Licence.objects.filter(pk=owned["licence"].pk).exists()
@@ -38,8 +45,15 @@ def test_pages_hide_and_protect_other_users_rows(client_for, clinician_b, owned)
 
 
 def test_owner_and_admin_can_download_proof(client_for, clinician, admin_user, owned):
-    assert client_for(clinician).get(reverse("accounts:proof_download", args=[owned["proof"].pk])).status_code == 200
-    response = client_for(admin_user).get(reverse("accounts:proof_download", args=[owned["proof"].pk]))
+    assert (
+        client_for(clinician)
+        .get(reverse("accounts:proof_download", args=[owned["proof"].pk]))
+        .status_code
+        == 200
+    )
+    response = client_for(admin_user).get(
+        reverse("accounts:proof_download", args=[owned["proof"].pk])
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
 
@@ -48,8 +62,15 @@ def test_api_hides_and_protects_other_users_rows(client, clinician_b, token_for,
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(clinician_b)}"}
     lid, cid = owned["licence"].pk, owned["cert"].pk
     assert client.get(f"/api/v1/me/licences/{lid}", **auth).status_code == 404
-    assert client.patch(f"/api/v1/me/licences/{lid}", {"number": "stolen"}, content_type="application/json",
-                        **auth).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/me/licences/{lid}",
+            {"number": "stolen"},
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 404
+    )
     assert client.delete(f"/api/v1/me/licences/{lid}", **auth).status_code == 404
     assert client.get(f"/api/v1/me/board-certifications/{cid}", **auth).status_code == 404
     assert client.delete(f"/api/v1/me/board-certifications/{cid}", **auth).status_code == 404
@@ -62,7 +83,9 @@ def test_api_hides_and_protects_other_users_rows(client, clinician_b, token_for,
 
 def test_anonymous_gets_login_redirect_or_401(client, owned):
     assert client.get(reverse("accounts:profile")).status_code == 302
-    assert client.get(reverse("accounts:proof_download", args=[owned["proof"].pk])).status_code == 302
+    assert (
+        client.get(reverse("accounts:proof_download", args=[owned["proof"].pk])).status_code == 302
+    )
     assert client.get("/api/v1/me/profile").status_code == 401
 
 

@@ -17,10 +17,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_profile_update_saves_allowed_fields_and_audits(clinician):
-    profile = services.profile_update(actor=clinician, data={"first_name": "Rosa", "profession": "NP",
-                                                             "primary_specialty": "363LF0000X"})
-    assert (profile.first_name, profile.profession, profile.primary_specialty) == ("Rosa", "NP", "363LF0000X")
-    assert AuditEvent.objects.filter(action="profile.update", subject_user_id=clinician.pk).count() == 1
+    profile = services.profile_update(
+        actor=clinician,
+        data={"first_name": "Rosa", "profession": "NP", "primary_specialty": "363LF0000X"},
+    )
+    assert (profile.first_name, profile.profession, profile.primary_specialty) == (
+        "Rosa",
+        "NP",
+        "363LF0000X",
+    )
+    assert (
+        AuditEvent.objects.filter(action="profile.update", subject_user_id=clinician.pk).count()
+        == 1
+    )
 
 
 def test_profile_update_without_a_change_writes_and_audits_nothing(clinician):
@@ -28,11 +37,16 @@ def test_profile_update_without_a_change_writes_and_audits_nothing(clinician):
     stamp = Profile.objects.get(user=clinician).updated_at
     services.profile_update(actor=clinician, data={"first_name": "Rosa"})
     assert Profile.objects.get(user=clinician).updated_at == stamp
-    assert AuditEvent.objects.filter(action="profile.update", subject_user_id=clinician.pk).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="profile.update", subject_user_id=clinician.pk).count()
+        == 1
+    )
 
 
-@pytest.mark.parametrize(("field", "value"), [("share_patients_65_plus", 150), ("birth_month", 13),
-                                              ("paid_cme_days", -1)])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("share_patients_65_plus", 150), ("birth_month", 13), ("paid_cme_days", -1)],
+)
 def test_profile_update_checks_the_database_constraints_of_what_changed(clinician, field, value):
     with pytest.raises(ValidationError) as err:
         services.profile_update(actor=clinician, data={field: value, "first_name": "Rosa"})
@@ -56,17 +70,29 @@ def test_profile_update_refuses_unknown_specialty_code(clinician):
 
 def test_licence_expiry_before_issue_is_refused_and_nothing_saved(clinician):
     with pytest.raises(ValidationError) as err:
-        services.licence_create(actor=clinician, data={
-            "state": "CA", "licence_type": "MD", "number": "A1", "issue_date": date(2024, 1, 1),
-            "expiry_date": date(2023, 1, 1)})
+        services.licence_create(
+            actor=clinician,
+            data={
+                "state": "CA",
+                "licence_type": "MD",
+                "number": "A1",
+                "issue_date": date(2024, 1, 1),
+                "expiry_date": date(2023, 1, 1),
+            },
+        )
     assert "expiry" in str(err.value.errors).lower() or "issue" in str(err.value.errors).lower()
     assert Licence.objects.count() == 0
     assert not AuditEvent.objects.filter(action="licence.create").exists()
 
 
 def test_duplicate_licence_is_a_conflict(clinician):
-    data = {"state": "TX", "licence_type": "MD", "number": "Q1", "issue_date": date(2020, 1, 1),
-            "expiry_date": date(2026, 12, 31)}
+    data = {
+        "state": "TX",
+        "licence_type": "MD",
+        "number": "Q1",
+        "issue_date": date(2020, 1, 1),
+        "expiry_date": date(2026, 12, 31),
+    }
     services.licence_create(actor=clinician, data=data)
     with pytest.raises(ConflictError):
         services.licence_create(actor=clinician, data=data)
@@ -102,7 +128,9 @@ def test_npi_not_in_registry(clinician):
 
 def test_proof_upload_stores_random_name_and_queues(clinician, pdf_bytes):
     licence = LicenceFactory(user=clinician)
-    proof = services.proof_upload(actor=clinician, licence=licence, data=pdf_bytes, filename="../../my licence.pdf")
+    proof = services.proof_upload(
+        actor=clinician, licence=licence, data=pdf_bytes, filename="../../my licence.pdf"
+    )
     assert proof.status == "pending"
     assert proof.file.name.startswith("proofs/") and "licence" not in proof.file.name
     assert proof.original_name == "my licence.pdf"
@@ -133,8 +161,12 @@ def test_proof_upload_on_someone_elses_licence_is_refused(clinician, clinician_b
 
 def test_admin_approval_verifies_and_is_audited(clinician, admin_user, pdf_bytes):
     licence = LicenceFactory(user=clinician)
-    proof = services.proof_upload(actor=clinician, licence=licence, data=pdf_bytes, filename="l.pdf")
-    services.proof_decide(actor=admin_user, proof=proof, approve=True, reason="Matches the state board lookup")
+    proof = services.proof_upload(
+        actor=clinician, licence=licence, data=pdf_bytes, filename="l.pdf"
+    )
+    services.proof_decide(
+        actor=admin_user, proof=proof, approve=True, reason="Matches the state board lookup"
+    )
     licence.refresh_from_db()
     assert licence.verified
     assert Profile.objects.get(user=clinician).is_verified
@@ -146,7 +178,9 @@ def test_admin_approval_verifies_and_is_audited(clinician, admin_user, pdf_bytes
 
 def test_rejection_needs_a_reason_and_leaves_unverified(clinician, admin_user, pdf_bytes):
     licence = LicenceFactory(user=clinician)
-    proof = services.proof_upload(actor=clinician, licence=licence, data=pdf_bytes, filename="l.pdf")
+    proof = services.proof_upload(
+        actor=clinician, licence=licence, data=pdf_bytes, filename="l.pdf"
+    )
     with pytest.raises(ValidationError, match="reason"):
         services.proof_decide(actor=admin_user, proof=proof, approve=False, reason="  ")
     services.proof_decide(actor=admin_user, proof=proof, approve=False, reason="Blurry scan")
@@ -155,7 +189,9 @@ def test_rejection_needs_a_reason_and_leaves_unverified(clinician, admin_user, p
 
 def test_clinician_cannot_decide(clinician, pdf_bytes):
     licence = LicenceFactory(user=clinician)
-    proof = services.proof_upload(actor=clinician, licence=licence, data=pdf_bytes, filename="l.pdf")
+    proof = services.proof_upload(
+        actor=clinician, licence=licence, data=pdf_bytes, filename="l.pdf"
+    )
     with pytest.raises(PermissionDeniedError):
         services.proof_decide(actor=clinician, proof=proof, approve=True, reason="self-approval")
 
@@ -201,7 +237,9 @@ def test_audit_tampering_is_detected(clinician):
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER core_auditevent_no_update")
         else:
-            cursor.execute("SET LOCAL session_replication_role = replica")  # superuser: triggers off
+            cursor.execute(
+                "SET LOCAL session_replication_role = replica"
+            )  # superuser: triggers off
         cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [first.pk])
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = origin")
@@ -209,7 +247,9 @@ def test_audit_tampering_is_detected(clinician):
     assert not ok and str(first.pk) in problem
 
 
-def test_clinician_home_lists_licences_by_state_and_counts_pending_proofs(clinician, client_for, pdf_bytes):
+def test_clinician_home_lists_licences_by_state_and_counts_pending_proofs(
+    clinician, client_for, pdf_bytes
+):
     texas = LicenceFactory(user=clinician, state="TX", number="TX-9")
     LicenceFactory(user=clinician, state="CA", number="CA-1")
     services.proof_upload(actor=clinician, licence=texas, data=pdf_bytes, filename="proof.pdf")

@@ -37,7 +37,10 @@ ERROR_SCHEMA = {
     "properties": {
         "code": {"type": "string"},
         "message": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
     },
 }
 
@@ -52,10 +55,15 @@ def _served_schema() -> dict:
 # Schema-valid data may still break a domain rule the schema cannot state (expiry after
 # issue, a known NUCC code, the NPI check digit): the API answers 422 for those, so 422 is
 # an accepted answer to schema-valid data. Everything else is schemathesis's default.
-CONFIG = SchemathesisConfig.from_dict({
-    "checks": {"positive_data_acceptance": {
-        "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]}},
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+            }
+        },
+    }
+)
 RAW_SCHEMA = _served_schema()
 schema = schemathesis.openapi.from_dict(RAW_SCHEMA, config=CONFIG)
 schema.app = get_wsgi_application()
@@ -109,18 +117,24 @@ def test_api_conforms_to_its_schema(case, role, role_token):
 
 
 def test_schema_documents_error_responses():
-    missing = [f"{method.upper()} {path}: {code}"
-               for path, operations in RAW_SCHEMA["paths"].items()
-               for method, operation in operations.items()
-               for code in ("401", "422")
-               if code not in operation.get("responses", {})
-               and not (code == "401" and operation.get("security") == [])]
+    missing = [
+        f"{method.upper()} {path}: {code}"
+        for path, operations in RAW_SCHEMA["paths"].items()
+        for method, operation in operations.items()
+        for code in ("401", "422")
+        if code not in operation.get("responses", {})
+        and not (code == "401" and operation.get("security") == [])
+    ]
     assert missing == []
 
 
 @pytest.mark.django_db
 def test_a_body_that_is_not_json_gets_the_api_error_shape(client, clinician, token_for):
-    response = client.post("/api/v1/me/licences", "\x00", content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token_for(clinician)}")
+    response = client.post(
+        "/api/v1/me/licences",
+        "\x00",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(clinician)}",
+    )
     assert response.status_code in (400, 422)
     assert set(response.json()) == {"code", "message", "errors"}

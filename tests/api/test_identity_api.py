@@ -18,25 +18,40 @@ def api(client, clinician, token_for):
             return client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
 
         def send(self, method, path, body):
-            return getattr(client, method)(path, body, content_type="application/json",
-                                           HTTP_AUTHORIZATION=f"Bearer {token}")
+            return getattr(client, method)(
+                path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+            )
 
     return Api()
 
 
 def test_me_and_profile(api, clinician):
     me = api.get("/api/v1/me").json()
-    assert me == {"id": clinician.pk, "email": clinician.email, "role": "clinician", "verified": False}
-    response = api.send("patch", "/api/v1/me/profile", {"first_name": "Ines", "profession": "PA",
-                                                        "annual_cme_allowance": "1500.00"})
+    assert me == {
+        "id": clinician.pk,
+        "email": clinician.email,
+        "role": "clinician",
+        "verified": False,
+    }
+    response = api.send(
+        "patch",
+        "/api/v1/me/profile",
+        {"first_name": "Ines", "profession": "PA", "annual_cme_allowance": "1500.00"},
+    )
     assert response.status_code == 200, response.content
     assert response.json()["first_name"] == "Ines"
     assert Profile.objects.get(user=clinician).profession == "PA"
 
 
 def test_privileged_fields_cannot_be_written(api, clinician):
-    body = {"role": "admin", "is_staff": True, "npi_verified": True, "license_verified": True,
-            "admin_verified": True, "npi_status": "matched"}
+    body = {
+        "role": "admin",
+        "is_staff": True,
+        "npi_verified": True,
+        "license_verified": True,
+        "admin_verified": True,
+        "npi_status": "matched",
+    }
     response = api.send("patch", "/api/v1/me/profile", body)
     assert response.status_code == 422
     payload = response.json()
@@ -48,14 +63,34 @@ def test_privileged_fields_cannot_be_written(api, clinician):
 
 def test_profile_response_keys_are_the_documented_allowlist(api):
     keys = set(api.get("/api/v1/me/profile").json())
-    assert keys == {"first_name", "last_name", "profession", "primary_specialty", "specialties", "npi",
-                    "npi_status", "verified", "birth_month", "date_of_first_licensure", "share_patients_65_plus",
-                    "career_goal", "next_review_date", "annual_cme_allowance", "paid_cme_days"}
+    assert keys == {
+        "first_name",
+        "last_name",
+        "profession",
+        "primary_specialty",
+        "specialties",
+        "npi",
+        "npi_status",
+        "verified",
+        "birth_month",
+        "date_of_first_licensure",
+        "share_patients_65_plus",
+        "career_goal",
+        "next_review_date",
+        "annual_cme_allowance",
+        "paid_cme_days",
+    }
 
 
 def test_licence_crud(api, clinician):
-    body = {"state": "ny", "licence_type": "MD", "number": "NY-1", "issue_date": "2020-01-01",
-            "expiry_date": "2026-12-31", "dea_registered": True}
+    body = {
+        "state": "ny",
+        "licence_type": "MD",
+        "number": "NY-1",
+        "issue_date": "2020-01-01",
+        "expiry_date": "2026-12-31",
+        "dea_registered": True,
+    }
     created = api.send("post", "/api/v1/me/licences", body)
     assert created.status_code == 201, created.content
     lid = created.json()["id"]
@@ -68,8 +103,13 @@ def test_licence_crud(api, clinician):
 
 
 def test_licence_expiry_before_issue_is_422_and_nothing_saved(api):
-    body = {"state": "CA", "licence_type": "MD", "number": "X", "issue_date": "2024-01-01",
-            "expiry_date": "2023-01-01"}
+    body = {
+        "state": "CA",
+        "licence_type": "MD",
+        "number": "X",
+        "issue_date": "2024-01-01",
+        "expiry_date": "2023-01-01",
+    }
     response = api.send("post", "/api/v1/me/licences", body)
     assert response.status_code == 422
     assert "expiry_date" in response.json()["errors"] or "__all__" in response.json()["errors"]
@@ -83,9 +123,16 @@ def test_invalid_npi_is_422_with_reason(api):
 
 
 def test_board_certification_crud(api):
-    created = api.send("post", "/api/v1/me/board-certifications",
-                       {"board": "ABIM", "specialty": "Cardiology", "cycle_start": "2024-01-01",
-                        "cycle_end": "2028-12-31"})
+    created = api.send(
+        "post",
+        "/api/v1/me/board-certifications",
+        {
+            "board": "ABIM",
+            "specialty": "Cardiology",
+            "cycle_start": "2024-01-01",
+            "cycle_end": "2028-12-31",
+        },
+    )
     assert created.status_code == 201
     cid = created.json()["id"]
     bad = api.send("patch", f"/api/v1/me/board-certifications/{cid}", {"cycle_end": "2020-01-01"})
@@ -100,15 +147,38 @@ def test_bad_json_and_wrong_types_are_4xx(api):
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize(("method", "path", "body", "field"), [
-    ("patch", "/api/v1/me/profile", {"share_patients_65_plus": True}, "share_patients_65_plus"),  # true is not 1
-    ("patch", "/api/v1/me/profile", {"birth_month": "5"}, "birth_month"),  # "5" is not 5
-    ("patch", "/api/v1/me/profile", {"annual_cme_allowance": False}, "annual_cme_allowance"),
-    ("post", "/api/v1/me/licences", {"state": "CA", "licence_type": "MD", "number": "A1", "issue_date": "2020-01-01",
-                                      "expiry_date": "2027-01-01", "dea_registered": 1}, "dea_registered"),
-    ("post", "/api/v1/me/completions", {"title": "x", "completed_on": "2025-01-01", "credits": {"ama_pra_1": True}},
-     "credits"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        (
+            "patch",
+            "/api/v1/me/profile",
+            {"share_patients_65_plus": True},
+            "share_patients_65_plus",
+        ),  # true is not 1
+        ("patch", "/api/v1/me/profile", {"birth_month": "5"}, "birth_month"),  # "5" is not 5
+        ("patch", "/api/v1/me/profile", {"annual_cme_allowance": False}, "annual_cme_allowance"),
+        (
+            "post",
+            "/api/v1/me/licences",
+            {
+                "state": "CA",
+                "licence_type": "MD",
+                "number": "A1",
+                "issue_date": "2020-01-01",
+                "expiry_date": "2027-01-01",
+                "dea_registered": 1,
+            },
+            "dea_registered",
+        ),
+        (
+            "post",
+            "/api/v1/me/completions",
+            {"title": "x", "completed_on": "2025-01-01", "credits": {"ama_pra_1": True}},
+            "credits",
+        ),
+    ],
+)
 def test_values_of_the_wrong_json_type_are_422_not_coerced(api, method, path, body, field):
     # found by `make fuzz`: Pydantic's lax mode read true as 1; the JSON schema says integer
     before = api.get("/api/v1/me/profile").json()
@@ -129,7 +199,9 @@ def test_session_auth_needs_csrf_for_writes(clinician):
     c = Client(enforce_csrf_checks=True)
     c.force_login(clinician)
     assert c.get("/api/v1/me").status_code == 200
-    assert c.patch("/api/v1/me/profile", {"first_name": "Z"}, content_type="application/json").status_code in (401, 403)
+    assert c.patch(
+        "/api/v1/me/profile", {"first_name": "Z"}, content_type="application/json"
+    ).status_code in (401, 403)
 
 
 def test_openapi_schema_lists_operations(client):

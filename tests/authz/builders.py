@@ -39,7 +39,9 @@ def proof(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     buf = io.BytesIO()
     writer.write(buf)
     lic = LicenceFactory(user=users["clinician_a"])
-    obj = proof_upload(actor=users["clinician_a"], licence=lic, data=buf.getvalue(), filename="p.pdf")
+    obj = proof_upload(
+        actor=users["clinician_a"], licence=lic, data=buf.getvalue(), filename="p.pdf"
+    )
     return obj, {"pk": obj.pk}
 
 
@@ -82,8 +84,12 @@ def provider_org(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 def _qi_project(users: dict[str, Any]) -> Any:
     from cmepath.outcomes.services import project_create
 
-    return project_create(actor=users["clinician_a"], title="Matrix QI project", practice_gap="gap",
-                          measure_ids=["uti-first-line"])
+    return project_create(
+        actor=users["clinician_a"],
+        title="Matrix QI project",
+        practice_gap="gap",
+        measure_ids=["uti-first-line"],
+    )
 
 
 def qi_project(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -95,8 +101,14 @@ def qi_dataset(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     from cmepath.outcomes.models import Dataset
 
     project = _qi_project(users)
-    obj = Dataset.objects.create(project=project, uploaded_by=users["clinician_a"], format="csv",
-                                 original_name="x.csv", status="done", progress=1.0)
+    obj = Dataset.objects.create(
+        project=project,
+        uploaded_by=users["clinician_a"],
+        format="csv",
+        original_name="x.csv",
+        status="done",
+        progress=1.0,
+    )
     return obj, {"pk": project.pk, "dataset_id": obj.pk}
 
 
@@ -121,7 +133,9 @@ def certificate(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     from cmepath.credits.services import certificate_upload
     from tests.credits.certgen import ama_classic
 
-    obj = certificate_upload(actor=users["clinician_a"], data=ama_classic().pdf, filename="cert.pdf")
+    obj = certificate_upload(
+        actor=users["clinician_a"], data=ama_classic().pdf, filename="cert.pdf"
+    )
     return obj, {"pk": obj.pk}
 
 
@@ -153,7 +167,9 @@ def shared_token(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 def shared_certificate(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     cert, _ = certificate(users)
     done, _ = completion(users)
-    type(cert).objects.filter(pk=cert.pk).update(completion=done)  # only certificates of completions are shared
+    type(cert).objects.filter(pk=cert.pk).update(
+        completion=done
+    )  # only certificates of completions are shared
     link, kwargs = shared_token(users)
     return cert, {"token": kwargs["token"], "pk": cert.pk}
 

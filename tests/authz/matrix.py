@@ -20,7 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "clinician_a", "clinician_b", "employer", "provider", "provider_b", "editor", "admin")
+ROLES = (
+    "anonymous",
+    "clinician_a",
+    "clinician_b",
+    "employer",
+    "provider",
+    "provider_b",
+    "editor",
+    "admin",
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +43,15 @@ class Entry:
     body: dict[str, Any] | None = None
 
 
-def E(name: str, scope: str, *methods: str, builder: str | None = None, owner: str = "clinician_a",  # noqa: N802
-      allowed: tuple[str, ...] = (), body: dict[str, Any] | None = None) -> Entry:
+def E(
+    name: str,
+    scope: str,
+    *methods: str,
+    builder: str | None = None,
+    owner: str = "clinician_a",  # noqa: N802
+    allowed: tuple[str, ...] = (),
+    body: dict[str, Any] | None = None,
+) -> Entry:
     return Entry(name, scope, methods or ("GET",), builder, owner, frozenset(allowed), body)
 
 
@@ -55,8 +71,14 @@ ENTRIES: list[Entry] = [
     E("accounts:proof_upload", "object", "POST", builder="licence"),
     E("accounts:board_cert_delete", "object", "POST", builder="board_cert"),
     E("accounts:proof_download", "object", "GET", builder="proof", allowed=("admin",)),
-    E("accounts:proof_decide", "object", "POST", builder="proof", allowed=("admin",),
-      body={"decision": "approve", "reason": "matrix"}),
+    E(
+        "accounts:proof_decide",
+        "object",
+        "POST",
+        builder="proof",
+        allowed=("admin",),
+        body={"decision": "approve", "reason": "matrix"},
+    ),
     E("accounts:token_revoke", "object", "POST", builder="token"),
     E("accounts:verification_queue", "role", "GET", allowed=("admin",)),
     # identity API
@@ -77,34 +99,111 @@ ENTRIES: list[Entry] = [
     E("api:token_list", "self"),
     # catalog pages (drafts are visible only to the provider's members and admins)
     E("catalog:search", "public"),
-    E("catalog:activity", "object", "GET", builder="activity", owner="provider", allowed=("admin",)),
-    E("catalog:activity_edit", "object", "GET", "POST", builder="activity", owner="provider", allowed=("admin",),
-      body={"title": "changed"}),
-    E("catalog:outcome_create", "object", "POST", builder="activity", owner="provider", allowed=("admin",)),
-    E("catalog:wishlist_toggle", "object", "POST", builder="activity", owner="provider", allowed=("admin",)),
+    E(
+        "catalog:activity",
+        "object",
+        "GET",
+        builder="activity",
+        owner="provider",
+        allowed=("admin",),
+    ),
+    E(
+        "catalog:activity_edit",
+        "object",
+        "GET",
+        "POST",
+        builder="activity",
+        owner="provider",
+        allowed=("admin",),
+        body={"title": "changed"},
+    ),
+    E(
+        "catalog:outcome_create",
+        "object",
+        "POST",
+        builder="activity",
+        owner="provider",
+        allowed=("admin",),
+    ),
+    E(
+        "catalog:wishlist_toggle",
+        "object",
+        "POST",
+        builder="activity",
+        owner="provider",
+        allowed=("admin",),
+    ),
     E("catalog:wishlist", "self"),
     E("catalog:provider_home", "self"),
-    E("catalog:activity_create", "object", "GET", "POST", builder="provider_org", owner="provider",
-      allowed=("admin",)),
-    E("catalog:import", "object", "GET", "POST", builder="provider_org", owner="provider", allowed=("admin",)),
+    E(
+        "catalog:activity_create",
+        "object",
+        "GET",
+        "POST",
+        builder="provider_org",
+        owner="provider",
+        allowed=("admin",),
+    ),
+    E(
+        "catalog:import",
+        "object",
+        "GET",
+        "POST",
+        builder="provider_org",
+        owner="provider",
+        allowed=("admin",),
+    ),
     # catalog API
     E("api:activity_list", "public"),
-    E("api:activity_get", "object", "GET", builder="activity_api", owner="provider", allowed=("admin",)),
+    E(
+        "api:activity_get",
+        "object",
+        "GET",
+        builder="activity_api",
+        owner="provider",
+        allowed=("admin",),
+    ),
     E("api:activity_create", "self", "POST"),
-    E("api:activity_patch", "object", "PATCH", builder="activity_api", owner="provider", allowed=("admin",),
-      body={"title": "changed"}),
+    E(
+        "api:activity_patch",
+        "object",
+        "PATCH",
+        builder="activity_api",
+        owner="provider",
+        allowed=("admin",),
+        body={"title": "changed"},
+    ),
     E("api:wishlist_list", "self"),
-    E("api:wishlist_put", "object", "PUT", builder="activity_api", owner="provider", allowed=("admin",)),
+    E(
+        "api:wishlist_put",
+        "object",
+        "PUT",
+        builder="activity_api",
+        owner="provider",
+        allowed=("admin",),
+    ),
     # Removing from one's own wishlist is idempotent (204 whether or not it was there): no leak.
     E("api:wishlist_delete", "self", "DELETE", builder="activity_api"),
     # outcomes (QI projects): members only; non-members, employers and others get 404
     E("outcomes:project_list", "self", "GET", "POST"),
     E("outcomes:project_detail", "object", "GET", builder="qi_project"),
-    E("outcomes:member_add", "object", "POST", builder="qi_project", body={"email": "x@example.test"}),
+    E(
+        "outcomes:member_add",
+        "object",
+        "POST",
+        builder="qi_project",
+        body={"email": "x@example.test"},
+    ),
     E("outcomes:stage_complete", "object", "POST", builder="qi_project", body={"stage": "A"}),
     E("outcomes:project_finish", "object", "POST", builder="qi_project", body={"moore_level": "5"}),
     E("outcomes:dua_record", "object", "POST", builder="qi_project", body={"reference": "DUA-1"}),
-    E("outcomes:intervention_set", "object", "POST", builder="qi_project", body={"intervention_date": "2024-01-01"}),
+    E(
+        "outcomes:intervention_set",
+        "object",
+        "POST",
+        builder="qi_project",
+        body={"intervention_date": "2024-01-01"},
+    ),
     E("outcomes:dataset_upload", "object", "GET", "POST", builder="qi_project"),
     E("outcomes:dataset_upload_status", "object", "GET", builder="qi_dataset"),
     E("outcomes:report_pdf", "object", "GET", builder="qi_project"),
@@ -112,7 +211,13 @@ ENTRIES: list[Entry] = [
     E("api:outcomes_project_list", "self"),
     E("api:outcomes_project_create", "self", "POST"),
     E("api:outcomes_project_get", "object", "GET", builder="qi_project"),
-    E("api:outcomes_project_patch", "object", "PATCH", builder="qi_project", body={"title": "changed"}),
+    E(
+        "api:outcomes_project_patch",
+        "object",
+        "PATCH",
+        builder="qi_project",
+        body={"title": "changed"},
+    ),
     E("api:outcomes_dataset_upload", "object", "POST", builder="qi_project"),
     E("api:outcomes_dataset_status", "object", "GET", builder="qi_dataset"),
     E("api:outcomes_series", "object", "GET", builder="qi_project"),
@@ -132,9 +237,20 @@ ENTRIES: list[Entry] = [
     E("credits:certificate_download", "object", "GET", builder="certificate"),
     E("credits:share_link_revoke", "object", "POST", builder="share_link"),
     # reporting a learner's completion is the provider members' alone (admins too are refused)
-    E("credits:provider_completions", "object", "GET", "POST", builder="activity", owner="provider",
-      body={"learner_email": "a@example.test", "completed_on": "2026-01-05", "credit_type": "ama_pra_1",
-            "amount": "1"}),
+    E(
+        "credits:provider_completions",
+        "object",
+        "GET",
+        "POST",
+        builder="activity",
+        owner="provider",
+        body={
+            "learner_email": "a@example.test",
+            "completed_on": "2026-01-05",
+            "credit_type": "ama_pra_1",
+            "amount": "1",
+        },
+    ),
     E("credits:shared", "token", builder="shared_token"),
     E("credits:shared_pdf", "token", builder="shared_token"),
     E("credits:shared_certificate", "token", builder="shared_certificate"),
@@ -143,11 +259,28 @@ ENTRIES: list[Entry] = [
     E("api:completion_create", "self", "POST"),
     E("api:completion_import", "self", "POST"),
     E("api:completion_get", "object", "GET", builder="completion_api"),
-    E("api:completion_patch", "object", "PATCH", builder="completion_api", body={"title": "changed"}),
+    E(
+        "api:completion_patch",
+        "object",
+        "PATCH",
+        builder="completion_api",
+        body={"title": "changed"},
+    ),
     E("api:completion_delete", "object", "DELETE", builder="completion_api"),
     E("api:completion_badge", "object", "GET", builder="completion_api"),
-    E("api:provider_completion_create", "object", "POST", builder="provider_activity_for_completion",
-      owner="provider", allowed=("admin",), body={"learner_email": "<clinician_a>", "completed_on": "2026-01-01", "credits": {"ama_pra_1": 1}}),
+    E(
+        "api:provider_completion_create",
+        "object",
+        "POST",
+        builder="provider_activity_for_completion",
+        owner="provider",
+        allowed=("admin",),
+        body={
+            "learner_email": "<clinician_a>",
+            "completed_on": "2026-01-01",
+            "credits": {"ama_pra_1": 1},
+        },
+    ),
     E("api:badge_verify", "public", "POST"),
     E("api:certificate_list", "self"),
     E("api:certificate_upload", "self", "POST"),

@@ -21,7 +21,9 @@ def _route_names() -> dict[str, str]:
     def walk(patterns: list[Any], prefix: str = "", ns: str | None = None) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                inner = ns if p.namespace is None else (f"{ns}:{p.namespace}" if ns else p.namespace)
+                inner = (
+                    ns if p.namespace is None else (f"{ns}:{p.namespace}" if ns else p.namespace)
+                )
                 walk(p.url_patterns, prefix + str(p.pattern), inner)
             elif isinstance(p, URLPattern):
                 name = (f"{ns}:" if ns else "") + str(p.name)
@@ -35,8 +37,11 @@ def test_matrix_covers_every_route():
     """Meta-test: a route missing from the matrix fails the build until someone adds it."""
     listed = {e.name for e in ENTRIES}
     missing = sorted(
-        name for name in _route_names()
-        if name not in listed and not name.startswith(ALLAUTH_PREFIXES) and not name.startswith(f"{ADMIN_NAMESPACE}:")
+        name
+        for name in _route_names()
+        if name not in listed
+        and not name.startswith(ALLAUTH_PREFIXES)
+        and not name.startswith(f"{ADMIN_NAMESPACE}:")
     )
     assert missing == [], f"add these routes to tests/authz/matrix.py: {missing}"
     stale = sorted(listed - set(_route_names()))
@@ -54,15 +59,23 @@ def test_matrix_covers_every_api_operation(client):
         path = pattern.replace("<", "{").replace(">", "}")
         for method in e.methods:
             covered.add((path, method))
-    assert operations - covered == set(), f"API operations missing from the matrix: {sorted(operations - covered)}"
+    assert operations - covered == set(), (
+        f"API operations missing from the matrix: {sorted(operations - covered)}"
+    )
 
 
 def _body(entry: Entry, users: dict[str, Any]) -> dict[str, Any] | None:
     """Entry bodies may name a user as "<role>": replaced by that user's email."""
     if entry.body is None:
         return None
-    return {k: (users[v[1:-1]].email if isinstance(v, str) and v.startswith("<") and v.endswith(">") else v)
-            for k, v in entry.body.items()}
+    return {
+        k: (
+            users[v[1:-1]].email
+            if isinstance(v, str) and v.startswith("<") and v.endswith(">")
+            else v
+        )
+        for k, v in entry.body.items()
+    }
 
 
 def _client(users: dict[str, Any], role: str) -> Client:
@@ -103,7 +116,9 @@ def test_no_role_acts_on_someone_elses_object(entry: Entry, users):
             continue
         for method in entry.methods:
             response = _call(_client(users, role), method, url, _body(entry, users))
-            assert response.status_code in DENIED, f"{role} {method} {url} -> {response.status_code}"
+            assert response.status_code in DENIED, (
+                f"{role} {method} {url} -> {response.status_code}"
+            )
             assert _snapshot(obj) == before, f"{role} {method} {url} changed the object"
 
 
@@ -113,11 +128,16 @@ def test_owner_and_allowed_roles_reach_the_object(entry: Entry, users):
     builder = getattr(builders, entry.builder or "")
     _, kwargs = builder(users)
     url = reverse(entry.name, kwargs=kwargs)
-    role = next(iter(sorted(entry.allowed))) if entry.allowed and "proof_decide" in entry.name else entry.owner
+    role = (
+        next(iter(sorted(entry.allowed)))
+        if entry.allowed and "proof_decide" in entry.name
+        else entry.owner
+    )
     response = _call(_client(users, role), entry.methods[0], url, _body(entry, users))
     # 4xx validation answers (e.g. an upload without a file) still prove the route let them in.
     assert response.status_code not in {401, 403, 404} and response.status_code < 500, (
-        f"{role} {entry.methods[0]} {url} -> {response.status_code}")
+        f"{role} {entry.methods[0]} {url} -> {response.status_code}"
+    )
 
 
 @pytest.mark.parametrize("entry", _cases("self"))
@@ -126,7 +146,9 @@ def test_anonymous_is_refused_self_routes(entry: Entry, users):
     url = reverse(entry.name, kwargs=kwargs)
     for method in entry.methods:
         response = _call(_client(users, "anonymous"), method, url, _body(entry, users))
-        assert response.status_code in {302, 401, 403}, f"anonymous {method} {url} -> {response.status_code}"
+        assert response.status_code in {302, 401, 403}, (
+            f"anonymous {method} {url} -> {response.status_code}"
+        )
 
 
 @pytest.mark.parametrize("entry", _cases("role"))
@@ -149,7 +171,9 @@ def test_public_routes_answer_everyone(entry: Entry, users):
             if method == "GET":
                 assert status == 200, f"{role} {method} {url} -> {status}"
             else:  # e.g. badge verification: no sign-in needed, bad input is a 4xx
-                assert status not in {401, 403} and status < 500, f"{role} {method} {url} -> {status}"
+                assert status not in {401, 403} and status < 500, (
+                    f"{role} {method} {url} -> {status}"
+                )
 
 
 @pytest.mark.parametrize("entry", _cases("token"))
@@ -163,7 +187,12 @@ def test_capability_urls_need_the_right_token(entry: Entry, users):
 
 
 def test_admin_site_is_for_admins_only(users):
-    urls = ["/admin/", "/admin/accounts/user/", "/admin/core/auditevent/", "/admin/accounts/licenceproof/"]
+    urls = [
+        "/admin/",
+        "/admin/accounts/user/",
+        "/admin/core/auditevent/",
+        "/admin/accounts/licenceproof/",
+    ]
     for role in ROLES:
         for url in urls:
             status = _call(_client(users, role), "GET", url, None).status_code

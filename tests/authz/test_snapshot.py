@@ -42,7 +42,8 @@ def _check(name: str, obj: Any) -> None:
     assert path.exists(), f"{path.name} missing: run with UPDATE_SNAPSHOTS=1 once and commit it"
     assert text == path.read_text(encoding="utf-8"), (
         f"{name} differs from the committed snapshot; if the change is deliberate, regenerate it "
-        "with UPDATE_SNAPSHOTS=1 and commit the diff")
+        "with UPDATE_SNAPSHOTS=1 and commit the diff"
+    )
 
 
 def test_route_table_matches_snapshot():
@@ -70,6 +71,8 @@ def test_status_per_role_matches_snapshot(users: dict[str, Any]):
         row: dict[str, int] = {}
         for role in first + last:
             for method in entry.methods:
-                row[f"{role} {method}"] = _call(_client(users, role), method, url, _body(entry, users)).status_code
+                row[f"{role} {method}"] = _call(
+                    _client(users, role), method, url, _body(entry, users)
+                ).status_code
         observed[entry.name] = row
     _check("statuses.json", observed)

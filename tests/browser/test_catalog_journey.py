@@ -16,13 +16,31 @@ def test_search_filter_score_and_wishlist(page, live_server, settings, tmp_path)
 
     settings.CMEPATH_SEARCH_DIR = tmp_path / "search"
     provider = ProviderFactory(name="Browser CME (synthetic)")
-    make_activity(provider, title="Opioid prescribing essentials", topics=["opioid_prescribing"],
-                  delivery="online", cost=0)
-    make_activity(provider, title="Opioid tapering workshop", topics=["opioid_prescribing", "pain_management"],
-                  delivery="live", state="TX", city="Austin", cost=450)
-    make_activity(provider, title="Leading quality teams", topics=["quality_improvement"],
-                  competencies=["leadership"], delivery="online", cost=900,
-                  description="Running a quality team: measures, huddles and feedback.")
+    make_activity(
+        provider,
+        title="Opioid prescribing essentials",
+        topics=["opioid_prescribing"],
+        delivery="online",
+        cost=0,
+    )
+    make_activity(
+        provider,
+        title="Opioid tapering workshop",
+        topics=["opioid_prescribing", "pain_management"],
+        delivery="live",
+        state="TX",
+        city="Austin",
+        cost=450,
+    )
+    make_activity(
+        provider,
+        title="Leading quality teams",
+        topics=["quality_improvement"],
+        competencies=["leadership"],
+        delivery="online",
+        cost=900,
+        description="Running a quality team: measures, huddles and feedback.",
+    )
     search_reindex_all()
     clinician = UserFactory(role="clinician")
     url = live_server.url

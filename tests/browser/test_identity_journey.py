@@ -28,13 +28,23 @@ def page():
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        pytest.fail("Debian's chromium package is required for browser tests (scripts/ensure-chromium.sh)")
+        pytest.fail(
+            "Debian's chromium package is required for browser tests (scripts/ensure-chromium.sh)"
+        )
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         pg = context.new_page()
@@ -64,7 +74,9 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
 
     from tests.factories import UserFactory
 
-    admin = UserFactory(email="queue.admin@example.test", role="admin", is_staff=True, is_superuser=True)
+    admin = UserFactory(
+        email="queue.admin@example.test", role="admin", is_staff=True, is_superuser=True
+    )
     admin.set_password(PASSWORD)
     admin.save()
     TOTP.activate(admin, ADMIN_SECRET)
@@ -135,7 +147,9 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.fill("#id_name", "journey integration")
     page.click("text=Create token")
     token = page.inner_text("[data-testid=new-token]")
-    request = urllib.request.Request(f"{url}/api/v1/me/profile", headers={"Authorization": f"Bearer {token}"})  # noqa: S310 (our live server)
+    request = urllib.request.Request(  # noqa: S310 (our live server)
+        f"{url}/api/v1/me/profile", headers={"Authorization": f"Bearer {token}"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our live server)
         assert json.loads(response.read())["last_name"] == "Journey"
     with page.expect_navigation():  # wait for the POST's response, not the page already shown

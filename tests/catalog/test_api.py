@@ -16,15 +16,40 @@ def catalog(db):
     ja = ProviderFactory(name="Team Ed", accreditor="JA")
     accme = ProviderFactory(name="Doc Ed", accreditor="ACCME")
     acts = {
-        "sepsis": make_activity(accme, title="Sepsis recognition", topics=["sepsis"], cost=0,
-                                professions=["MD"], credits="ama_pra_1:2", start_date="2027-05-01", end_date="2027-05-01"),
-        "opioid": make_activity(ja, title="Opioid prescribing for the team", topics=["opioid_prescribing"], cost=300,
-                                professions=["MD", "NP", "RN"], credits="ama_pra_1:4; ancc:4; ipce:4",
-                                interprofessional=True, moore_level=5, outcomes_evaluated=True,
-                                start_date="2027-02-01", end_date="2027-02-01"),
-        "bias": make_activity(accme, title="Implicit bias essentials", topics=["implicit_bias"], cost=50,
-                              professions=["NP"], credits="aanp:1", commercial_support="Acme:monetary:10000",
-                              start_date="2027-03-01", end_date="2027-03-01"),
+        "sepsis": make_activity(
+            accme,
+            title="Sepsis recognition",
+            topics=["sepsis"],
+            cost=0,
+            professions=["MD"],
+            credits="ama_pra_1:2",
+            start_date="2027-05-01",
+            end_date="2027-05-01",
+        ),
+        "opioid": make_activity(
+            ja,
+            title="Opioid prescribing for the team",
+            topics=["opioid_prescribing"],
+            cost=300,
+            professions=["MD", "NP", "RN"],
+            credits="ama_pra_1:4; ancc:4; ipce:4",
+            interprofessional=True,
+            moore_level=5,
+            outcomes_evaluated=True,
+            start_date="2027-02-01",
+            end_date="2027-02-01",
+        ),
+        "bias": make_activity(
+            accme,
+            title="Implicit bias essentials",
+            topics=["implicit_bias"],
+            cost=50,
+            professions=["NP"],
+            credits="aanp:1",
+            commercial_support="Acme:monetary:10000",
+            start_date="2027-03-01",
+            end_date="2027-03-01",
+        ),
         "draft": make_activity(accme, title="Sepsis draft", topics=["sepsis"], status="draft"),
     }
     services.search_reindex_all()
@@ -40,32 +65,46 @@ def test_anonymous_list_with_facets(client, catalog):
     assert r.status_code == 200
     body = r.json()
     assert body["total"] == 3 and body["message"] is None
-    assert {f["value"]: f["count"] for f in body["facets"]["profession"]} == {"MD": 2, "NP": 2, "RN": 1}
-    assert {f["value"]: f["count"] for f in body["facets"]["cost_range"]} == {"free": 1, "1-99": 1, "250-499": 1}
+    assert {f["value"]: f["count"] for f in body["facets"]["profession"]} == {
+        "MD": 2,
+        "NP": 2,
+        "RN": 1,
+    }
+    assert {f["value"]: f["count"] for f in body["facets"]["cost_range"]} == {
+        "free": 1,
+        "1-99": 1,
+        "250-499": 1,
+    }
     assert catalog["draft"].pk not in ids(r)
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"q": "sepsis"}, ["sepsis"]),
-    ({"profession": ["NP"]}, ["opioid", "bias"]),
-    ({"profession": ["NP", "MD"], "interprofessional": "yes"}, ["opioid"]),
-    ({"no_commercial_support": "yes", "cost_max": 100}, ["sepsis"]),
-    ({"moore_min": 5}, ["opioid"]),
-    ({"credit_type": "aanp"}, ["bias"]),
-    ({"mandated_topic": "implicit_bias"}, ["bias"]),
-    ({"accreditor": "JA"}, ["opioid"]),
-    ({"starts_after": "2027-04-01"}, ["sepsis"]),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "sepsis"}, ["sepsis"]),
+        ({"profession": ["NP"]}, ["opioid", "bias"]),
+        ({"profession": ["NP", "MD"], "interprofessional": "yes"}, ["opioid"]),
+        ({"no_commercial_support": "yes", "cost_max": 100}, ["sepsis"]),
+        ({"moore_min": 5}, ["opioid"]),
+        ({"credit_type": "aanp"}, ["bias"]),
+        ({"mandated_topic": "implicit_bias"}, ["bias"]),
+        ({"accreditor": "JA"}, ["opioid"]),
+        ({"starts_after": "2027-04-01"}, ["sepsis"]),
+    ],
+)
 def test_filters(client, catalog, params, expected):
     r = client.get(URL, params)
     assert r.status_code == 200
     assert sorted(ids(r)) == sorted(catalog[k].pk for k in expected)
 
 
-@pytest.mark.parametrize(("sort", "expected"), [
-    ("cost", ["sepsis", "bias", "opioid"]),
-    ("start_date", ["opioid", "bias", "sepsis"]),
-])
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("cost", ["sepsis", "bias", "opioid"]),
+        ("start_date", ["opioid", "bias", "sepsis"]),
+    ],
+)
 def test_sorts(client, catalog, sort, expected):
     assert ids(client.get(URL, {"sort": sort})) == [catalog[k].pk for k in expected]
 
@@ -75,7 +114,10 @@ def test_score_sort_is_descending(client, catalog):
     assert scores == sorted(scores, reverse=True)
 
 
-@pytest.mark.parametrize("q", ['"unterminated', "title:", "AND OR NOT", "(((", "x" * 5000, "\x00\t🙂", "foo:bar", "*", "-"])
+@pytest.mark.parametrize(
+    "q",
+    ['"unterminated', "title:", "AND OR NOT", "(((", "x" * 5000, "\x00\t🙂", "foo:bar", "*", "-"],
+)
 def test_any_query_text_answers_200(client, catalog, q):
     r = client.get(URL, {"q": q})
     assert r.status_code == 200
@@ -107,22 +149,37 @@ def test_detail_has_the_score_breakdown(client, catalog):
     body = r.json()
     assert body["score"]["total"] == body["value_score"]
     assert [f["key"] for f in body["score"]["factors"]] == [
-        "outcome_tracking", "commercial_independence", "interprofessional", "career_applicability", "accreditation"]
+        "outcome_tracking",
+        "commercial_independence",
+        "interprofessional",
+        "career_applicability",
+        "accreditation",
+    ]
     assert {c["credit_type"] for c in body["credits"]} == {"ama_pra_1", "ancc", "ipce"}
     assert body["provider"]["name"] == "Team Ed"
 
 
-def test_draft_is_404_for_anonymous_but_visible_to_a_member(client, client_for, catalog, provider_user):
+def test_draft_is_404_for_anonymous_but_visible_to_a_member(
+    client, client_for, catalog, provider_user
+):
     draft = catalog["draft"]
     assert client.get(f"{URL}/{draft.pk}").status_code == 404
     draft.provider.members.add(provider_user)
     assert client_for(provider_user).get(f"{URL}/{draft.pk}").status_code == 200
 
 
-def test_member_creates_and_non_member_cannot(client, client_for, provider_a, provider_b, provider_user):
-    payload = {"provider_id": provider_a.pk, "title": "New", "format": "course", "delivery": "online",
-               "start_date": "2027-01-01", "end_date": "2027-01-01",
-               "credits": [{"credit_type": "ama_pra_1", "amount": "1.5"}]}
+def test_member_creates_and_non_member_cannot(
+    client, client_for, provider_a, provider_b, provider_user
+):
+    payload = {
+        "provider_id": provider_a.pk,
+        "title": "New",
+        "format": "course",
+        "delivery": "online",
+        "start_date": "2027-01-01",
+        "end_date": "2027-01-01",
+        "credits": [{"credit_type": "ama_pra_1", "amount": "1.5"}],
+    }
     c = client_for(provider_user)
     r = c.post(URL, payload, content_type="application/json")
     assert r.status_code == 201 and r.json()["credits"][0]["amount"] == "1.50"
@@ -132,8 +189,15 @@ def test_member_creates_and_non_member_cannot(client, client_for, provider_a, pr
 
 
 def test_invalid_activity_is_422_with_the_field(client_for, provider_a, provider_user):
-    payload = {"provider_id": provider_a.pk, "title": "New", "format": "course", "delivery": "online",
-               "start_date": "2027-01-02", "end_date": "2027-01-01", "cost": "-1"}
+    payload = {
+        "provider_id": provider_a.pk,
+        "title": "New",
+        "format": "course",
+        "delivery": "online",
+        "start_date": "2027-01-02",
+        "end_date": "2027-01-01",
+        "cost": "-1",
+    }
     r = client_for(provider_user).post(URL, payload, content_type="application/json")
     assert r.status_code == 422
     assert r.json()["message"].startswith("cost")

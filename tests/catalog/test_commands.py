@@ -12,30 +12,39 @@ from cmepath.catalog import selectors
 from cmepath.catalog.models import Activity, Provider
 
 pytestmark = pytest.mark.django_db
-CSV = ("provider_activity_id,title,format,delivery,start_date,end_date,credits\n"
-       "C1,Good,course,online,2027-01-01,2027-01-01,ama_pra_1:1\n"
-       "C2,Backwards,course,online,2027-01-02,2027-01-01,ama_pra_1:1\n")
+CSV = (
+    "provider_activity_id,title,format,delivery,start_date,end_date,credits\n"
+    "C1,Good,course,online,2027-01-01,2027-01-01,ama_pra_1:1\n"
+    "C2,Backwards,course,online,2027-01-02,2027-01-01,ama_pra_1:1\n"
+)
 
 
 def test_import_prints_a_json_report_and_is_idempotent(tmp_path, capsys):
     path = tmp_path / "acts.csv"
     path.write_text(CSV)
-    call_command("catalog", "import", str(path), "--provider", "CLI Org", "--accreditor", "ACCME", "--json")
+    call_command(
+        "catalog", "import", str(path), "--provider", "CLI Org", "--accreditor", "ACCME", "--json"
+    )
     report = json.loads(capsys.readouterr().out)
     assert (report["created"], report["rejected"]) == (1, 1)
-    assert report["errors"] == [{"line": 3, "reason": "end_date: ends (2027-01-01) before it starts (2027-01-02)"}]
+    assert report["errors"] == [
+        {"line": 3, "reason": "end_date: ends (2027-01-01) before it starts (2027-01-02)"}
+    ]
     call_command("catalog", "import", str(path), "--provider", "CLI Org")
     out = capsys.readouterr().out
     assert "0 added, 1 updated, 1 rejected" in out and "line 3:" in out
     assert Activity.objects.count() == 1 and Provider.objects.get().accreditor == "ACCME"
 
 
-@pytest.mark.parametrize(("name", "content", "args", "fragment"), [
-    ("a.csv", "title\n", [], "Required column"),
-    ("a.json", "{", [], "not valid JSON"),
-    ("a.xlsx", "x", [], "cannot tell the format"),
-    ("missing.csv", None, [], "cannot read"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "args", "fragment"),
+    [
+        ("a.csv", "title\n", [], "Required column"),
+        ("a.json", "{", [], "not valid JSON"),
+        ("a.xlsx", "x", [], "cannot tell the format"),
+        ("missing.csv", None, [], "cannot read"),
+    ],
+)
 def test_unusable_files_exit_2(tmp_path, name, content, args, fragment):
     path = tmp_path / name
     if content is not None:
@@ -60,10 +69,21 @@ def test_demo_catalog_is_labelled_deterministic_and_idempotent(db):
     from cmepath.catalog.demo import catalog_demo_load
 
     first = catalog_demo_load(n=40)
-    titles = list(Activity.objects.order_by("provider_activity_id").values_list("provider_activity_id", "title"))
+    titles = list(
+        Activity.objects.order_by("provider_activity_id").values_list(
+            "provider_activity_id", "title"
+        )
+    )
     second = catalog_demo_load(n=40)
     assert first["activities_created"] == 45 and second["activities_created"] == 0
-    assert list(Activity.objects.order_by("provider_activity_id").values_list("provider_activity_id", "title")) == titles
+    assert (
+        list(
+            Activity.objects.order_by("provider_activity_id").values_list(
+                "provider_activity_id", "title"
+            )
+        )
+        == titles
+    )
     assert all(p.name.endswith("(synthetic)") for p in Provider.objects.all())
     cmo = Activity.objects.get(provider_activity_id="LEAD-CMO")
     assert cmo.credits == 185 and cmo.credit_types[0] == "ama_pra_1"

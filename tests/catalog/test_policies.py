@@ -31,7 +31,9 @@ def test_member_changes_own_provider_only(pair, provider_user):
     assert list(policies.activities.visible(provider_user, "change")) == [mine]
 
 
-def test_view_visibility_does_not_repeat_rows_for_multi_member_providers(provider_a, provider_user, clinician):
+def test_view_visibility_does_not_repeat_rows_for_multi_member_providers(
+    provider_a, provider_user, clinician
+):
     provider_a.members.add(clinician)
     make_activity(provider_a)
     assert policies.activities.visible(provider_user, "view").count() == 1
@@ -55,14 +57,23 @@ def test_page_edit_of_another_providers_activity_is_404(client_for, pair, provid
 def test_api_patch_of_another_providers_activity_is_404(client_for, pair, provider_user):
     c = client_for(provider_user)
     mine, theirs = pair
-    r = c.patch(f"/api/v1/activities/{theirs.pk}", {"title": "Hijacked"}, content_type="application/json")
+    r = c.patch(
+        f"/api/v1/activities/{theirs.pk}", {"title": "Hijacked"}, content_type="application/json"
+    )
     assert r.status_code == 404
-    r = c.patch(f"/api/v1/activities/{mine.pk}", {"title": "Renamed", "cost": "20"}, content_type="application/json")
+    r = c.patch(
+        f"/api/v1/activities/{mine.pk}",
+        {"title": "Renamed", "cost": "20"},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["title"] == "Renamed"
 
 
 def test_import_page_of_another_provider_is_404(client_for, provider_b, provider_user):
-    assert client_for(provider_user).get(f"/catalog/provider/{provider_b.pk}/import/").status_code == 404
+    assert (
+        client_for(provider_user).get(f"/catalog/provider/{provider_b.pk}/import/").status_code
+        == 404
+    )
 
 
 def test_anonymous_reads_pages_but_cannot_edit(client, pair):

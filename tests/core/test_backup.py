@@ -35,8 +35,11 @@ def _table_rows() -> dict[str, list[tuple]]:
 
 
 def _media(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -51,14 +54,26 @@ def populated(media_root, pdf_bytes, transactional_db):
     """Users, profiles, licences, a board cert, a token, audit rows and one proof file."""
     users = [UserFactory(role="clinician") for _ in range(3)]
     for i, user in enumerate(users):
-        services.profile_update(actor=user, data={"first_name": f"Given{i}", "last_name": "Backup",
-                                                  "birth_month": i + 1})
-        licence = services.licence_create(actor=user, data={
-            "state": "CA", "licence_type": "MD", "number": f"BK{i:04d}", "issue_date": "2015-01-01",
-            "expiry_date": "2027-12-31", "dea_registered": False, "direct_patient_care": True})
+        services.profile_update(
+            actor=user,
+            data={"first_name": f"Given{i}", "last_name": "Backup", "birth_month": i + 1},
+        )
+        licence = services.licence_create(
+            actor=user,
+            data={
+                "state": "CA",
+                "licence_type": "MD",
+                "number": f"BK{i:04d}",
+                "issue_date": "2015-01-01",
+                "expiry_date": "2027-12-31",
+                "dea_registered": False,
+                "direct_patient_care": True,
+            },
+        )
         services.token_create(actor=user, name=f"integration {i}")
-    proof = services.proof_upload(actor=users[0], licence=users[0].licences.get(), data=pdf_bytes,
-                                  filename="licence.pdf")
+    proof = services.proof_upload(
+        actor=users[0], licence=users[0].licences.get(), data=pdf_bytes, filename="licence.pdf"
+    )
     return {"users": users, "proof": proof, "licence": licence}
 
 
@@ -90,9 +105,18 @@ def _round_trip(populated, media_root: Path, tmp_path: Path, png_bytes: bytes) -
     assert Profile.objects.get(user=populated["users"][0]).first_name == "Given0"
     assert LicenceProof.objects.get().file.read() == populated["proof"].file.open("rb").read()
     user = populated["users"][1]
-    services.licence_create(actor=user, data={
-        "state": "NY", "licence_type": "MD", "number": "AFTER-1", "issue_date": "2016-01-01",
-        "expiry_date": "2028-01-01", "dea_registered": False, "direct_patient_care": True})
+    services.licence_create(
+        actor=user,
+        data={
+            "state": "NY",
+            "licence_type": "MD",
+            "number": "AFTER-1",
+            "issue_date": "2016-01-01",
+            "expiry_date": "2028-01-01",
+            "dea_registered": False,
+            "direct_patient_care": True,
+        },
+    )
     call_command("audit", "verify")
     return elapsed
 
@@ -126,7 +150,9 @@ def test_manifest_lists_database_media_and_migrations(populated, media_root, tmp
 
 
 @pytest.mark.parametrize("tamper", ["database", "media", "extra_file", "missing_file", "manifest"])
-def test_tampered_backup_is_refused_and_nothing_changes(populated, media_root, tmp_path, tamper, png_bytes):
+def test_tampered_backup_is_refused_and_nothing_changes(
+    populated, media_root, tmp_path, tamper, png_bytes
+):
     # given a backup, and then a change to the live data
     backup = tmp_path / "b"
     backup_create(directory=backup)
@@ -189,5 +215,9 @@ def test_audit_guard_is_back_after_the_transactional_tests(db):
 
     event = services.token_create(actor=UserFactory(), name="x")[0]
     assert event.pk
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM core_auditevent")

@@ -24,9 +24,18 @@ def test_there_are_benchmarks():
 @pytest.mark.parametrize("name", BENCHES)
 def test_benchmark_is_sized_documented_and_writes_a_result(name):
     script = (ROOT / "bench" / f"bench_{name}.py").read_text(encoding="utf-8")
-    assert f"bench/results/{name}" in script, f"bench_{name}.py must say which bench/results/{name}*.json it writes"
-    quick = re.search(r"quick_args\(\)\s*\{(.*?)\n\}", (ROOT / "scripts" / "bench.sh").read_text(encoding="utf-8"), re.S)
+    assert f"bench/results/{name}" in script, (
+        f"bench_{name}.py must say which bench/results/{name}*.json it writes"
+    )
+    quick = re.search(
+        r"quick_args\(\)\s*\{(.*?)\n\}",
+        (ROOT / "scripts" / "bench.sh").read_text(encoding="utf-8"),
+        re.S,
+    )
     assert quick and re.search(rf"^\s*{re.escape(name)}\)", quick.group(1), re.M), (
-        f"add a quick size for {name} to quick_args in scripts/bench.sh (make bench runs it at that size)")
+        f"add a quick size for {name} to quick_args in scripts/bench.sh (make bench runs it at that size)"
+    )
     doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
-    assert f"(`bench_{name}.py`)" in doc, f"add a row for `{name}` to the benchmark table in docs/performance.md"
+    assert f"(`bench_{name}.py`)" in doc, (
+        f"add a row for `{name}` to the benchmark table in docs/performance.md"
+    )

@@ -49,18 +49,29 @@ def test_cached_sessions_save_a_query_and_sign_out_ends_them():
     _queries(db_client, "/")  # warm (the first visit stamps the session)
     with_db = _queries(db_client, "/")
     prefix = f"cmepath-test-{uuid.uuid4().hex}"
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
-                          "KEY_PREFIX": prefix}}
-    with override_settings(CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    with override_settings(
+        CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"
+    ):
         client = Client()
         client.force_login(user)
         key = client.session.session_key
         assert cache.get(KEY_PREFIX + key)[SESSION_KEY] == str(user.pk)  # written through to Redis
         _queries(client, "/")  # warm
-        assert _queries(client, "/") == with_db - 1  # the session is read from Redis, not the database
+        assert (
+            _queries(client, "/") == with_db - 1
+        )  # the session is read from Redis, not the database
         client.post("/accounts/logout/")
         assert cache.get(KEY_PREFIX + key) is None
         stale = Client()
-        stale.cookies[settings.SESSION_COOKIE_NAME] = key  # the signed-out session's cookie, replayed
+        stale.cookies[settings.SESSION_COOKIE_NAME] = (
+            key  # the signed-out session's cookie, replayed
+        )
         response = stale.get("/me/profile/")
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -37,8 +37,14 @@ def _pg_connect():
     import psycopg
 
     s = connection.settings_dict
-    return psycopg.connect(host=s["HOST"] or None, port=s["PORT"] or None, user=s["USER"] or None,
-                           password=s["PASSWORD"] or None, dbname=s["NAME"], autocommit=True)
+    return psycopg.connect(
+        host=s["HOST"] or None,
+        port=s["PORT"] or None,
+        user=s["USER"] or None,
+        password=s["PASSWORD"] or None,
+        dbname=s["NAME"],
+        autocommit=True,
+    )
 
 
 # --- (a) the database connection killed in the middle of a multi-step write --------------
@@ -62,8 +68,13 @@ def test_connection_killed_mid_write_leaves_no_partial_rows(clinician, token_for
         return execute(sql, params, many, context)
 
     client = Client(raise_request_exception=False)
-    body = {"state": "CA", "licence_type": "MD", "number": "KILL-1", "issue_date": "2015-01-01",
-            "expiry_date": "2027-12-31"}
+    body = {
+        "state": "CA",
+        "licence_type": "MD",
+        "number": "KILL-1",
+        "issue_date": "2015-01-01",
+        "expiry_date": "2027-12-31",
+    }
     # when the connection is terminated between the two inserts of one API write
     with connection.execute_wrapper(kill_before_audit_insert):
         response = client.post("/api/v1/me/licences", body, content_type="application/json", **auth)
@@ -87,10 +98,15 @@ def full_media(settings, tmp_path):
     """MEDIA_ROOT on a 1 MiB tmpfs, filled up; skipped where mounting is not allowed."""
     mount = tmp_path / "media"
     mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                          capture_output=True, check=False)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
     if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.decode().strip() or proc.returncode})")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({proc.stderr.decode().strip() or proc.returncode})"
+        )
     try:
         fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
         for size in (65536, 4096, 1):
@@ -106,13 +122,17 @@ def full_media(settings, tmp_path):
         subprocess.run(["umount", str(mount)], capture_output=True, check=False)
 
 
-def test_upload_to_a_full_disk_is_507_with_no_row_and_no_orphan(full_media, clinician, client_for, pdf_bytes, db):
+def test_upload_to_a_full_disk_is_507_with_no_row_and_no_orphan(
+    full_media, clinician, client_for, pdf_bytes, db
+):
     # given a clinician's licence and a full media volume
     licence = LicenceFactory(user=clinician)
     client = client_for(clinician)
     # when a proof is uploaded through the page
-    response = client.post(f"/me/licences/{licence.pk}/proof/",
-                           {"file": SimpleUploadedFile("proof.pdf", pdf_bytes, "application/pdf")})
+    response = client.post(
+        f"/me/licences/{licence.pk}/proof/",
+        {"file": SimpleUploadedFile("proof.pdf", pdf_bytes, "application/pdf")},
+    )
     # then the answer is 507, and no row points at a missing file
     assert response.status_code == 507
     assert b"Traceback" not in response.content
@@ -124,15 +144,21 @@ def test_upload_to_a_full_disk_is_507_with_no_row_and_no_orphan(full_media, clin
 def test_full_disk_leaves_no_partial_file(full_media, clinician, client_for, pdf_bytes, db):
     licence = LicenceFactory(user=clinician)
     client_for(clinician).post(
-        f"/me/licences/{licence.pk}/proof/", {"file": SimpleUploadedFile("proof.pdf", pdf_bytes, "application/pdf")})
-    leftovers = sorted(p.relative_to(full_media).as_posix() for p in full_media.rglob("*") if p.is_file())
+        f"/me/licences/{licence.pk}/proof/",
+        {"file": SimpleUploadedFile("proof.pdf", pdf_bytes, "application/pdf")},
+    )
+    leftovers = sorted(
+        p.relative_to(full_media).as_posix() for p in full_media.rglob("*") if p.is_file()
+    )
     assert leftovers == ["filler"]
 
 
 def test_full_disk_page_says_what_went_wrong(full_media, clinician, client_for, pdf_bytes, db):
     licence = LicenceFactory(user=clinician)
     response = client_for(clinician).post(
-        f"/me/licences/{licence.pk}/proof/", {"file": SimpleUploadedFile("proof.pdf", pdf_bytes, "application/pdf")})
+        f"/me/licences/{licence.pk}/proof/",
+        {"file": SimpleUploadedFile("proof.pdf", pdf_bytes, "application/pdf")},
+    )
     assert response.status_code == 507
     assert b"could not store the file" in response.content
 
@@ -159,14 +185,31 @@ def probe_tables(transactional_db):
 def _worker(worker_id: str, tmp_path: Path) -> subprocess.Popen:
     s = connection.settings_dict
     url = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cmepath.settings.dev", "DATABASE_URL": url,
-           "PYTHONPATH": str(ROOT), "CMEPATH_DATA_DIR": str(tmp_path), "CMEPATH_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cmepath.settings.dev",
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "CMEPATH_DATA_DIR": str(tmp_path),
+        "CMEPATH_LOG_LEVEL": "WARNING",
+    }
     if s["PASSWORD"]:
         env["PGPASSWORD"] = str(s["PASSWORD"])
     return subprocess.Popen(
-        [str(BIN / "cmepath"), "worker", "--worker-id", worker_id, "--interval", "0.05", "--no-startup-delay",
-         "--no-reload"],  # dev settings turn autoreload on: a child process SIGKILL would miss
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(BIN / "cmepath"),
+            "worker",
+            "--worker-id",
+            worker_id,
+            "--interval",
+            "0.05",
+            "--no-startup-delay",
+            "--no-reload",
+        ],  # dev settings turn autoreload on: a child process SIGKILL would miss
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -175,17 +218,23 @@ def _wait_for_backends_to_go(timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
             if cursor.fetchone()[0] == 0:
                 return
             time.sleep(0.05)
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(os.environ.get("CI") != "true" and "FAULT_TASKS" not in os.environ,
-                    reason="about a minute; runs with CI=true (or FAULT_TASKS=n)")
-def test_worker_killed_at_random_loses_no_task_and_duplicates_no_effect(settings, probe_tables, tmp_path):
+@pytest.mark.skipif(
+    os.environ.get("CI") != "true" and "FAULT_TASKS" not in os.environ,
+    reason="about a minute; runs with CI=true (or FAULT_TASKS=n)",
+)
+def test_worker_killed_at_random_loses_no_task_and_duplicates_no_effect(
+    settings, probe_tables, tmp_path
+):
     _require_postgres()
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -204,7 +253,9 @@ def test_worker_killed_at_random_loses_no_task_and_duplicates_no_effect(settings
     started = time.monotonic()
 
     def pending() -> int:
-        return DBTaskResult.objects.exclude(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]).count()
+        return DBTaskResult.objects.exclude(
+            status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+        ).count()
 
     def done() -> int:
         return DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count()
@@ -237,8 +288,11 @@ def test_worker_killed_at_random_loses_no_task_and_duplicates_no_effect(settings
         worker.wait(20)
     elapsed = time.monotonic() - started
     # then the queue drained, and every effect exists exactly once
-    stuck = list(DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL)
-                 .values_list("status", "worker_ids", "args_kwargs")[:5])
+    stuck = list(
+        DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).values_list(
+            "status", "worker_ids", "args_kwargs"
+        )[:5]
+    )
     assert pending() == 0, f"{pending()} tasks still queued after {elapsed:.0f}s: {stuck}"
     assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 0
     with connection.cursor() as cursor:
@@ -248,7 +302,9 @@ def test_worker_killed_at_random_loses_no_task_and_duplicates_no_effect(settings
         runs, distinct_runs = cursor.fetchone()
     assert effects == keys  # none lost, none duplicated (the key is the primary key)
     assert distinct_runs == TASKS
-    summary = (f"{TASKS} tasks, {KILLS} kills, {runs} runs ({runs - TASKS} retried), "
-               f"{stranded} requeued by the reaper, {elapsed:.1f}s")
+    summary = (
+        f"{TASKS} tasks, {KILLS} kills, {runs} runs ({runs - TASKS} retried), "
+        f"{stranded} requeued by the reaper, {elapsed:.1f}s"
+    )
     sys.stderr.write(f"\n{summary}\n")
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists()

@@ -30,13 +30,24 @@ def _parse(html: bytes) -> _Ids:
     return parser
 
 
-@pytest.mark.parametrize("path", ["/me/licences/", "/me/profile/", "/me/tokens/", "/credits/share/",
-                                  "/credits/completions/new/", "/outcomes/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/me/licences/",
+        "/me/profile/",
+        "/me/tokens/",
+        "/credits/share/",
+        "/credits/completions/new/",
+        "/outcomes/",
+    ],
+)
 def test_described_by_and_label_targets_exist(client_for, clinician, path):
     response = client_for(clinician).get(path)
     assert response.status_code == 200
     page = _parse(response.content)
-    assert page.described_by <= page.ids, f"aria-describedby names missing ids: {page.described_by - page.ids}"
+    assert page.described_by <= page.ids, (
+        f"aria-describedby names missing ids: {page.described_by - page.ids}"
+    )
     assert page.label_for <= page.ids, f"labels for missing inputs: {page.label_for - page.ids}"
 
 

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
-BAD_PY = '''
+BAD_PY = """
 import pickle, subprocess, yaml
 from django import forms
 from django.utils.safestring import mark_safe
@@ -40,8 +40,8 @@ def view(request, name, cursor):
 
 @csrf_exempt
 def hook(request): ...
-'''
-GOOD_PY = '''
+"""
+GOOD_PY = """
 import yaml
 from django import forms
 from django.utils.safestring import mark_safe
@@ -55,25 +55,48 @@ def view(request, name, cursor):
     mark_safe("<br>")
     cursor.execute("SELECT * FROM t WHERE a = %s", [name])
     yaml.safe_load(name)
-'''
+"""
 
 
 def _semgrep(target: Path, home: Path) -> dict:
     proc = subprocess.run(
-        [str(BIN / "semgrep"), "scan", "--config", str(ROOT / ".semgrep"), "--metrics", "off",
-         "--disable-version-check", "--quiet", "--json", str(target)],
-        capture_output=True, text=True, timeout=120, check=False,
-        env={"PATH": str(BIN) + ":/usr/bin:/bin", "HOME": str(home),
-             "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"},
+        [
+            str(BIN / "semgrep"),
+            "scan",
+            "--config",
+            str(ROOT / ".semgrep"),
+            "--metrics",
+            "off",
+            "--disable-version-check",
+            "--quiet",
+            "--json",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={
+            "PATH": str(BIN) + ":/usr/bin:/bin",
+            "HOME": str(home),
+            "SEMGREP_ENABLE_VERSION_CHECK": "0",
+            "SEMGREP_SEND_METRICS": "off",
+        },
     )
     return json.loads(proc.stdout)
 
 
 def test_static_checks_script_is_clean(tmp_path):
     # given the repository; when both scanners run; then nothing unbaselined is found
-    proc = subprocess.run(["bash", str(ROOT / "scripts" / "static-checks.sh")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False,
-                          env={"PATH": str(BIN) + ":/usr/bin:/bin", "BIN": str(BIN), "HOME": str(tmp_path)})
+    proc = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "static-checks.sh")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"PATH": str(BIN) + ":/usr/bin:/bin", "BIN": str(BIN), "HOME": str(tmp_path)},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "static checks: clean" in proc.stdout
 
@@ -85,16 +108,23 @@ def test_semgrep_rules_catch_each_pattern(tmp_path):
     (src / "bad.py").write_text(BAD_PY)
     (src / "templates").mkdir()
     (src / "templates" / "page.html").write_text(
-        "<p>{{ profile.bio|safe }}</p>\n{% autoescape off %}{{ x }}{% endautoescape %}\n")
+        "<p>{{ profile.bio|safe }}</p>\n{% autoescape off %}{{ x }}{% endautoescape %}\n"
+    )
     # when semgrep runs the local rules
     result = _semgrep(src, tmp_path)
     # then every rule fires and the config is valid
     assert result["errors"] == []
     fired = {r["check_id"].rsplit(".", 1)[-1] for r in result["results"]}
     assert fired == {
-        "cmepath-modelform-fields-all", "cmepath-modelform-exclude", "cmepath-mark-safe-variable",
-        "cmepath-sql-string-building", "cmepath-subprocess-shell-true", "cmepath-yaml-unsafe-load",
-        "cmepath-pickle-loads", "cmepath-csrf-exempt-outside-api", "cmepath-template-safe-filter",
+        "cmepath-modelform-fields-all",
+        "cmepath-modelform-exclude",
+        "cmepath-mark-safe-variable",
+        "cmepath-sql-string-building",
+        "cmepath-subprocess-shell-true",
+        "cmepath-yaml-unsafe-load",
+        "cmepath-pickle-loads",
+        "cmepath-csrf-exempt-outside-api",
+        "cmepath-template-safe-filter",
         "cmepath-template-autoescape-off",
     }
 

@@ -14,9 +14,16 @@ def _task(status, started_minutes_ago):
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.create(
-        status=status, args_kwargs={"args": [], "kwargs": {}}, task_path="cmepath.demo.nothing",
-        backend_name="default", run_after=timezone.now(), exception_class_path="", traceback="",
-        started_at=timezone.now() - timedelta(minutes=started_minutes_ago) if started_minutes_ago is not None else None,
+        status=status,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="cmepath.demo.nothing",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+        started_at=timezone.now() - timedelta(minutes=started_minutes_ago)
+        if started_minutes_ago is not None
+        else None,
     )
 
 
@@ -32,5 +39,10 @@ def test_reaper_requeues_only_stale_running_tasks():
     for row in (stale, fresh, done):
         row.refresh_from_db()
     assert (stale.status, fresh.status, done.status) == (
-        TaskResultStatus.READY, TaskResultStatus.RUNNING, TaskResultStatus.SUCCESSFUL)
-    assert tasks_requeue_stale(older_than=timedelta(minutes=15)) == 0  # running it twice changes nothing
+        TaskResultStatus.READY,
+        TaskResultStatus.RUNNING,
+        TaskResultStatus.SUCCESSFUL,
+    )
+    assert (
+        tasks_requeue_stale(older_than=timedelta(minutes=15)) == 0
+    )  # running it twice changes nothing

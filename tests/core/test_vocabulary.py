@@ -10,8 +10,21 @@ from cmepath.credits.rules import default_rules
 
 def test_required_credit_types_exist_with_body_and_unit() -> None:
     expected = {
-        "ama_pra_1", "ama_pra_2", "aoa_1a", "aoa_1b", "ancc", "acpe", "aapa_1", "aapa_2",
-        "aanp", "aanp_pharm", "ipce", "abim_moc", "nccpa_pi", "nccpa_sa", "other",
+        "ama_pra_1",
+        "ama_pra_2",
+        "aoa_1a",
+        "aoa_1b",
+        "ancc",
+        "acpe",
+        "aapa_1",
+        "aapa_2",
+        "aanp",
+        "aanp_pharm",
+        "ipce",
+        "abim_moc",
+        "nccpa_pi",
+        "nccpa_sa",
+        "other",
     }
     assert expected <= set(v.CREDIT_TYPES)
     assert v.CREDIT_TYPES["abim_moc"].unit == "point"

@@ -22,37 +22,57 @@ PROD_ENV = {
 
 
 def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    full = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
     full.update(env)
-    return subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    code = ("import django; django.setup(); from django.core.management import call_command; "
-            "call_command('check', deploy=True, fail_level='WARNING')")
+    code = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
     result = _run(code, PROD_ENV)
     assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_check_deploy_warns_without_a_shared_cache():
-    code = ("import django; django.setup(); from django.core.management import call_command; "
-            "call_command('check', deploy=True, fail_level='WARNING')")
+    code = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
     result = _run(code, {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"})
     assert result.returncode != 0
     assert "cmepath.W001" in result.stderr and "REDIS_URL" in result.stderr
 
 
 def test_redis_url_gives_a_shared_cache_and_cached_sessions():
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.SESSION_ENGINE)")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.SESSION_ENGINE)"
+    )
     assert _run(code, PROD_ENV).stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/15",
-        "django.contrib.sessions.backends.cached_db"]
-    without = _run(code.replace("s.CACHES['default']['LOCATION'], ", ""),
-                   {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"})
-    assert without.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache",
-                                      "django.contrib.sessions.backends.db"]
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/15",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+    without = _run(
+        code.replace("s.CACHES['default']['LOCATION'], ", ""),
+        {k: v for k, v in PROD_ENV.items() if k != "REDIS_URL"},
+    )
+    assert without.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ]
 
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
@@ -64,20 +84,37 @@ def test_production_refuses_to_start_without_secrets(missing):
 
 
 def test_production_cookie_and_transport_settings():
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-            "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS, "
-            "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, s.DEBUG, "
-            "[c for c in s.SILENCED_SYSTEM_CHECKS if c.startswith('security')])")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, s.DEBUG, "
+        "[c for c in s.SILENCED_SYSTEM_CHECKS if c.startswith('security')])"
+    )
     out = _run(code, PROD_ENV).stdout.split()
-    assert out == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "Lax", "63072000", "True",
-                   "True", "False", "[]"]
+    assert out == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "63072000",
+        "True",
+        "True",
+        "False",
+        "[]",
+    ]
 
 
 def test_argon2id_is_the_production_hasher():
-    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
-    code = ("import django; django.setup(); from django.contrib.auth.hashers import make_password; "
-            "print(make_password('a long enough passphrase'))")
+    assert settings.PASSWORD_HASHERS == [
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]  # tests only
+    code = (
+        "import django; django.setup(); from django.contrib.auth.hashers import make_password; "
+        "print(make_password('a long enough passphrase'))"
+    )
     assert _run(code, PROD_ENV).stdout.startswith("argon2$argon2id$")
 
 
@@ -99,7 +136,9 @@ def _csp_directives(header: str) -> dict[str, list[str]]:
     return out
 
 
-@pytest.mark.parametrize("name", ["core:home", "accounts:profile", "accounts:licences", "accounts:tokens"])
+@pytest.mark.parametrize(
+    "name", ["core:home", "accounts:profile", "accounts:licences", "accounts:tokens"]
+)
 def test_enforced_csp_without_unsafe_inline(client_for, clinician, name):
     response = client_for(clinician).get(reverse(name))
     assert "Content-Security-Policy" in response, "CSP must be enforced, not report-only"
@@ -137,7 +176,9 @@ def test_readyz_is_503_when_the_database_is_down(client, monkeypatch):
 def test_login_rotates_session_and_logout_kills_it(client, clinician):
     client.get("/accounts/login/")
     before = client.cookies.get(settings.SESSION_COOKIE_NAME)
-    response = client.post("/accounts/login/", {"login": clinician.email, "password": "correct horse battery staple"})
+    response = client.post(
+        "/accounts/login/", {"login": clinician.email, "password": "correct horse battery staple"}
+    )
     assert response.status_code == 302
     after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert before is None or before.value != after
@@ -183,19 +224,29 @@ def test_clinician_session_survives_an_hour_idle(client_for, clinician):
 
 def test_login_is_throttled_after_ten_failures_for_an_account(client, clinician):
     for _ in range(10):
-        client.post("/accounts/login/", {"login": clinician.email, "password": "wrong password here"})
-    response = client.post("/accounts/login/", {"login": clinician.email, "password": "correct horse battery staple"})
+        client.post(
+            "/accounts/login/", {"login": clinician.email, "password": "wrong password here"}
+        )
+    response = client.post(
+        "/accounts/login/", {"login": clinician.email, "password": "correct horse battery staple"}
+    )
     assert response.status_code == 429
 
 
 def test_login_failure_does_not_reveal_whether_the_account_exists(client, clinician):
-    known = client.post("/accounts/login/", {"login": clinician.email, "password": "wrong password here"})
-    unknown = client.post("/accounts/login/", {"login": "nobody@example.test", "password": "wrong password here"})
+    known = client.post(
+        "/accounts/login/", {"login": clinician.email, "password": "wrong password here"}
+    )
+    unknown = client.post(
+        "/accounts/login/", {"login": "nobody@example.test", "password": "wrong password here"}
+    )
     assert known.status_code == unknown.status_code == 200
     strip = lambda html: html.replace(clinician.email, "X").replace("nobody@example.test", "X")  # noqa: E731
     import re
 
-    norm = lambda r: re.sub(r'(value="[^"]*"|"X-CSRFToken": "[^"]*")', "", strip(r.content.decode()))  # noqa: E731
+    def norm(r):
+        return re.sub(r'(value="[^"]*"|"X-CSRFToken": "[^"]*")', "", strip(r.content.decode()))
+
     assert norm(known) == norm(unknown)
 
 
@@ -212,23 +263,37 @@ def test_password_reset_does_not_reveal_accounts(client, clinician):
 def test_signup_with_existing_email_does_not_reveal_it(client, clinician):
     from django.core import mail
 
-    response = client.post("/accounts/signup/", {"email": clinician.email, "password1": "a perfectly fine passphrase",
-                                                  "password2": "a perfectly fine passphrase"})
-    fresh = client.post("/accounts/signup/", {"email": "new.person@example.test",
-                                               "password1": "a perfectly fine passphrase",
-                                               "password2": "a perfectly fine passphrase"})
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": clinician.email,
+            "password1": "a perfectly fine passphrase",
+            "password2": "a perfectly fine passphrase",
+        },
+    )
+    fresh = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new.person@example.test",
+            "password1": "a perfectly fine passphrase",
+            "password2": "a perfectly fine passphrase",
+        },
+    )
     assert response.status_code == fresh.status_code == 302
     assert response["Location"] == fresh["Location"]
     assert len(mail.outbox) == 2
 
 
-@pytest.mark.parametrize(("password", "ok"), [
-    ("elevenchars", False),
-    ("twelve chars", True),
-    ("Password123!", False),
-    ("my cmepath passphrase", False),
-    ("long passphrase " * 8, True),
-])
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("elevenchars", False),
+        ("twelve chars", True),
+        ("Password123!", False),
+        ("my cmepath passphrase", False),
+        ("long passphrase " * 8, True),
+    ],
+)
 def test_password_policy(password, ok):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
@@ -268,7 +333,9 @@ def test_no_csrf_exempt_views():
     assert [e for e in exempt if not e.startswith("api/v1/")] == []
 
 
-@pytest.mark.parametrize("path", ["/api/v1/activities?q=%00", "/catalog/?q=a%00b", "/api/v1/me?x=%00"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/activities?q=%00", "/catalog/?q=a%00b", "/api/v1/me?x=%00"]
+)
 def test_nul_in_query_string_is_dropped(client, clinician, token_for, path):
     response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token_for(clinician)}")
     assert response.status_code == 200
@@ -277,10 +344,16 @@ def test_nul_in_query_string_is_dropped(client, clinician, token_for, path):
 def test_nul_in_json_body_is_a_422_and_saves_nothing(client, clinician, token_for):
     from cmepath.accounts.models import Licence
 
-    body = ('{"state": "CA", "licence_type": "MD", "number": "\\u0000", "issue_date": "2020-01-01", '
-            '"expiry_date": "2027-01-01"}')
-    response = client.post("/api/v1/me/licences", body, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token_for(clinician)}")
+    body = (
+        '{"state": "CA", "licence_type": "MD", "number": "\\u0000", "issue_date": "2020-01-01", '
+        '"expiry_date": "2027-01-01"}'
+    )
+    response = client.post(
+        "/api/v1/me/licences",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(clinician)}",
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_characters"
     assert not Licence.objects.exists()

@@ -27,7 +27,9 @@ class Sample:
     credit_type: str
 
 
-def _canvas_pdf(lines: list[tuple[float, float, str, str, int]], size=letter, encrypt: str | None = None) -> bytes:
+def _canvas_pdf(
+    lines: list[tuple[float, float, str, str, int]], size=letter, encrypt: str | None = None
+) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=size, encrypt=encrypt)
     for x, y, font, text, font_size in lines:
@@ -46,7 +48,13 @@ def ama_classic() -> Sample:
         (72, 622, "Helvetica", f"has completed {title} on March 3, 2026", 12),
         (72, 604, "Helvetica", "and is awarded 3.5 AMA PRA Category 1 Credits™.", 12),
         (72, 560, "Helvetica", "Provider: Example Medical Education Institute", 10),
-        (72, 540, "Helvetica-Oblique", "The Institute is accredited by the ACCME to provide continuing medical education.", 8),
+        (
+            72,
+            540,
+            "Helvetica-Oblique",
+            "The Institute is accredited by the ACCME to provide continuing medical education.",
+            8,
+        ),
     ]
     return Sample("ama_classic", _canvas_pdf(lines), title, date(2026, 3, 3), 3.5, "ama_pra_1")
 
@@ -73,7 +81,14 @@ def pharmacy_acpe() -> Sample:
         (72, 420, "Courier", "ACPE UAN 0000-9999-26-001-H01-P   1.5 contact hours", 11),
         (72, 400, "Courier", "Completed 2026-02-01", 11),
     ]
-    return Sample("pharmacy_acpe", _canvas_pdf(lines, size=landscape(letter)), title, date(2026, 2, 1), 1.5, "acpe")
+    return Sample(
+        "pharmacy_acpe",
+        _canvas_pdf(lines, size=landscape(letter)),
+        title,
+        date(2026, 2, 1),
+        1.5,
+        "acpe",
+    )
 
 
 def table_layout() -> Sample:
@@ -82,14 +97,28 @@ def table_layout() -> Sample:
     doc = SimpleDocTemplate(buf, pagesize=A4)
     styles = getSampleStyleSheet()
     table = Table(
-        [["Activity", "Date", "Credits", "Type"],
-         [title, "14 January 2026", "6.0", "AOA Category 1-A"]],
+        [
+            ["Activity", "Date", "Credits", "Type"],
+            [title, "14 January 2026", "6.0", "AOA Category 1-A"],
+        ],
         colWidths=[220, 100, 60, 110],
     )
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]))
-    doc.build([Paragraph("Transcript of Credit", styles["Title"]),
-               Paragraph("Awarded to Alex Osteopath, DO", styles["Normal"]), Spacer(1, 18), table])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+            ]
+        )
+    )
+    doc.build(
+        [
+            Paragraph("Transcript of Credit", styles["Title"]),
+            Paragraph("Awarded to Alex Osteopath, DO", styles["Normal"]),
+            Spacer(1, 18),
+            table,
+        ]
+    )
     return Sample("table_layout", buf.getvalue(), title, date(2026, 1, 14), 6.0, "aoa_1a")
 
 
@@ -98,13 +127,18 @@ def aapa_sentence() -> Sample:
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=letter)
     styles = getSampleStyleSheet()
-    doc.build([
-        Paragraph("Certificate of Participation", styles["Title"]),
-        Paragraph(f"Chris Assistant, PA-C, participated in the activity entitled “{title}” held on "
-                  "Sept 9, 2025, which was approved for 4 AAPA Category 1 CME credits.", styles["Normal"]),
-        Spacer(1, 12),
-        Paragraph("Presented by: Example PA Academy", styles["Normal"]),
-    ])
+    doc.build(
+        [
+            Paragraph("Certificate of Participation", styles["Title"]),
+            Paragraph(
+                f"Chris Assistant, PA-C, participated in the activity entitled “{title}” held on "
+                "Sept 9, 2025, which was approved for 4 AAPA Category 1 CME credits.",
+                styles["Normal"],
+            ),
+            Spacer(1, 12),
+            Paragraph("Presented by: Example PA Academy", styles["Normal"]),
+        ]
+    )
     return Sample("aapa_sentence", buf.getvalue(), title, date(2025, 9, 9), 4.0, "aapa_1")
 
 
@@ -120,7 +154,14 @@ def moc_points() -> Sample:
 
 
 def corpus() -> list[Sample]:
-    return [ama_classic(), nursing_labels(), pharmacy_acpe(), table_layout(), aapa_sentence(), moc_points()]
+    return [
+        ama_classic(),
+        nursing_labels(),
+        pharmacy_acpe(),
+        table_layout(),
+        aapa_sentence(),
+        moc_points(),
+    ]
 
 
 # -- hostile files ------------------------------------------------------------------------------
@@ -140,8 +181,12 @@ def javascript_pdf() -> bytes:
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=io.BytesIO(ama_classic().pdf))
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
-        NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert('hello');")})
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hello');"),
+        }
+    )
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()

@@ -32,8 +32,15 @@ def today():
 def make_completions(today):
     def make(user, n, *, start: date | None = None, credit_type="ama_pra_1", amount=1, topics=()):
         first = start or today - timedelta(days=n)
-        return [CompletionFactory(user=user, completed_on=first + timedelta(days=i), credits={credit_type: amount},
-                                  topics=list(topics)) for i in range(n)]
+        return [
+            CompletionFactory(
+                user=user,
+                completed_on=first + timedelta(days=i),
+                credits={credit_type: amount},
+                topics=list(topics),
+            )
+            for i in range(n)
+        ]
 
     return make
 
@@ -47,8 +54,14 @@ def provider_activity(db):
     member = UserFactory(role="provider")
     provider = Provider.objects.create(name="Example Provider", accreditor="accme")
     provider.members.add(member)
-    activity = Activity.objects.create(provider=provider, provider_activity_id="X1", title="Sepsis bundle",
-                                       format="course", delivery="online", start_date="2025-01-01",
-                                       end_date="2025-12-31")
+    activity = Activity.objects.create(
+        provider=provider,
+        provider_activity_id="X1",
+        title="Sepsis bundle",
+        format="course",
+        delivery="online",
+        start_date="2025-01-01",
+        end_date="2025-12-31",
+    )
     CreditDesignation.objects.create(activity=activity, credit_type="ama_pra_1", amount=2)
     return member, activity

@@ -32,6 +32,8 @@ class CompletionFactory(factory.django.DjangoModelFactory):
 
             credits = extracted or {"ama_pra_1": 1}
             for code, amount in credits.items():
-                CompletionCredit.objects.create(completion=obj, credit_type=code, amount=Decimal(str(amount)))
+                CompletionCredit.objects.create(
+                    completion=obj, credit_type=code, amount=Decimal(str(amount))
+                )
             Completion.objects.filter(pk=obj.pk).update(credit_summary=credit_summary(credits))
             obj.credit_summary = credit_summary(credits)

@@ -17,17 +17,26 @@ from tests.credits.factories import CompletionFactory
 
 @pytest.fixture
 def badge(clinician, today):
-    completion = CompletionFactory(user=clinician, title="Opioid safety", provider="Example CME",
-                                   completed_on=today, credits={"ama_pra_1": 3.5, "abim_moc": 2},
-                                   topics=["opioid_prescribing"])
+    completion = CompletionFactory(
+        user=clinician,
+        title="Opioid safety",
+        provider="Example CME",
+        completed_on=today,
+        credits={"ama_pra_1": 3.5, "abim_moc": 2},
+        topics=["opioid_prescribing"],
+    )
     return services.badge_issue(actor=clinician, completion=completion)
 
 
 def test_badge_has_the_open_badges_shape(badge, clinician):
-    assert badge["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                                 "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert badge["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert badge["issuer"]["type"] == ["Profile"] and badge["issuer"]["id"].startswith("did:key:z6Mk")
+    assert badge["issuer"]["type"] == ["Profile"] and badge["issuer"]["id"].startswith(
+        "did:key:z6Mk"
+    )
     subject = badge["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
     assert subject["achievement"]["achievementType"] == "CertificateOfCompletion"
@@ -107,22 +116,27 @@ def test_signature_by_another_key_is_rejected(badge):
     # even when the forger also rewrites the issuer to their own did:key
     forged_issuer = copy.deepcopy(unsigned)
     forged_issuer["issuer"]["id"] = badges.did_key(other.public_key())
-    assert not services.badge_verify(document=badges.sign(forged_issuer, other, created=datetime.now(UTC))).valid
+    assert not services.badge_verify(
+        document=badges.sign(forged_issuer, other, created=datetime.now(UTC))
+    ).valid
     # and a valid badge does not verify against another platform's key
     assert not badges.verify(badge, other.public_key()).valid
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    ({"b": 1, "a": [1.0, 2.5, "é", None, True]}, '{"a":[1,2.5,"é",null,true],"b":1}'),
-    ({"\u20ac": 1, "\r": 2, "1": 3}, '{"\\r":2,"1":3,"€":1}'),
-    (1e-7, "1e-7"),
-    (0.000001, "0.000001"),
-    (0.00001234, "0.00001234"),
-    (1e21, "1e+21"),
-    (1.5e16, "15000000000000000"),
-    (-0.5, "-0.5"),
-    (123456789012.5, "123456789012.5"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ({"b": 1, "a": [1.0, 2.5, "é", None, True]}, '{"a":[1,2.5,"é",null,true],"b":1}'),
+        ({"\u20ac": 1, "\r": 2, "1": 3}, '{"\\r":2,"1":3,"€":1}'),
+        (1e-7, "1e-7"),
+        (0.000001, "0.000001"),
+        (0.00001234, "0.00001234"),
+        (1e21, "1e+21"),
+        (1.5e16, "15000000000000000"),
+        (-0.5, "-0.5"),
+        (123456789012.5, "123456789012.5"),
+    ],
+)
 def test_canonical_json(value, text):
     assert badges.canonical_json(value) == text
 
@@ -139,13 +153,18 @@ def test_cli_verify_badge_exit_codes(badge, tmp_path, badge_key):
     bad["name"] = "Something else"
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(bad))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cmepath.settings.test",
-           "CMEPATH_BADGE_KEY_PATH": str(badge_key)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cmepath.settings.test",
+        "CMEPATH_BADGE_KEY_PATH": str(badge_key),
+    }
     command = [sys.executable, "-m", "cmepath.cli", "credits", "verify-badge"]
     ok = subprocess.run([*command, str(good)], capture_output=True, text=True, env=env, check=False)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.startswith("valid:")
-    ko = subprocess.run([*command, str(tampered), "--json"], capture_output=True, text=True, env=env, check=False)
+    ko = subprocess.run(
+        [*command, str(tampered), "--json"], capture_output=True, text=True, env=env, check=False
+    )
     assert ko.returncode == 1
     assert json.loads(ko.stdout)["valid"] is False
 

@@ -21,18 +21,34 @@ AS_OF = date(2026, 5, 1)
 @pytest.fixture
 def population(db):
     people = []
-    for i, (state, profession) in enumerate([("CA", "MD"), ("TX", "DO"), ("CA", "RN"), ("NY", "MD")]):
+    for i, (state, profession) in enumerate(
+        [("CA", "MD"), ("TX", "DO"), ("CA", "RN"), ("NY", "MD")]
+    ):
         user = UserFactory(role="clinician")
-        Profile.objects.filter(user=user).update(profession=profession, primary_specialty="207R00000X",
-                                                 share_patients_65_plus=40, birth_month=3)
-        LicenceFactory(user=user, state=state, licence_type=profession, expiry_date=date(2027, 1, 31 - i),
-                       dea_registered=profession != "RN", dea_registration_date=date(2024, 2, 1))
+        Profile.objects.filter(user=user).update(
+            profession=profession,
+            primary_specialty="207R00000X",
+            share_patients_65_plus=40,
+            birth_month=3,
+        )
+        LicenceFactory(
+            user=user,
+            state=state,
+            licence_type=profession,
+            expiry_date=date(2027, 1, 31 - i),
+            dea_registered=profession != "RN",
+            dea_registration_date=date(2024, 2, 1),
+        )
         if profession == "MD":
             BoardCertificationFactory(user=user, board="ABIM", specialty="Internal Medicine")
         for k in range(5 + i):
-            CompletionFactory(user=user, completed_on=AS_OF - timedelta(days=30 * k),
-                              credits={"ama_pra_1": 2, "ancc": 2} if k % 2 else {"abim_moc": 4},
-                              topics=["pain_management"] if k == 1 else [], pi_cme=k == 2)
+            CompletionFactory(
+                user=user,
+                completed_on=AS_OF - timedelta(days=30 * k),
+                credits={"ama_pra_1": 2, "ancc": 2} if k % 2 else {"abim_moc": 4},
+                topics=["pain_management"] if k == 1 else [],
+                pi_cme=k == 2,
+            )
         people.append(user)
     UserFactory(role="provider")  # not a clinician: not evaluated
     return people
@@ -59,7 +75,9 @@ def test_check_all_is_an_upsert(population):
     services.run_check_all(as_of=AS_OF, progress=False)
     services.run_check_all(as_of=AS_OF + timedelta(days=1), workers=2, progress=False)
     assert EvaluationSnapshot.objects.count() == 4
-    assert set(EvaluationSnapshot.objects.values_list("as_of", flat=True)) == {AS_OF + timedelta(days=1)}
+    assert set(EvaluationSnapshot.objects.values_list("as_of", flat=True)) == {
+        AS_OF + timedelta(days=1)
+    }
 
 
 def test_check_all_command_json(population):

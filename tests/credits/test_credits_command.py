@@ -25,8 +25,18 @@ def run(*args: str) -> str:
 
 
 def test_check_json_output_evaluates_the_example() -> None:
-    data = json.loads(run("check", "--profile", str(PROFILE), "--records", str(RECORDS),
-                          "--as-of", "2026-11-25", "--json"))
+    data = json.loads(
+        run(
+            "check",
+            "--profile",
+            str(PROFILE),
+            "--records",
+            str(RECORDS),
+            "--as-of",
+            "2026-11-25",
+            "--json",
+        )
+    )
     assert data["as_of"] == "2026-11-25"
     regimes = {r["regime_id"]: r for r in data["regimes"]}
     assert set(regimes) == {"abim-moc", "ca-md", "dea-mate", "tx-md"}
@@ -37,7 +47,9 @@ def test_check_json_output_evaluates_the_example() -> None:
 
 
 def test_check_human_output_is_a_table_per_regime() -> None:
-    text = run("check", "--profile", str(PROFILE), "--records", str(RECORDS), "--as-of", "2026-11-25")
+    text = run(
+        "check", "--profile", str(PROFILE), "--records", str(RECORDS), "--as-of", "2026-11-25"
+    )
     assert "California physician (MD) licence" in text
     assert "Texas physician (MD/DO) registration" in text
     assert "41/50" in text
@@ -59,17 +71,31 @@ def bad_records(tmp_path: Path, completion: dict[str, object]) -> str:
     [
         (None, "2026-11-25", "records file not found"),
         ("{not json", "2026-11-25", "not valid JSON (line 1"),
-        ({"id": "a", "completed_on": "2026-01-01", "credits": {"ama_pra_one": 1}}, "2026-11-25",
-         "unknown credit type 'ama_pra_one': did you mean"),
-        ({"id": "a", "completed_on": "2027-01-01", "credits": {"ama_pra_1": 1}}, "2026-11-25",
-         "after the evaluation date 2026-11-25"),
-        ({"id": "a", "completed_on": "2026-02-30", "credits": {"ama_pra_1": 1}}, "2026-11-25",
-         "'2026-02-30' is not a valid date"),
-        ({"id": "a", "completed_on": "2026-01-01", "credits": {"ama_pra_1": 1}}, "25/11/2026",
-         "--as-of: '25/11/2026' is not a valid date"),
+        (
+            {"id": "a", "completed_on": "2026-01-01", "credits": {"ama_pra_one": 1}},
+            "2026-11-25",
+            "unknown credit type 'ama_pra_one': did you mean",
+        ),
+        (
+            {"id": "a", "completed_on": "2027-01-01", "credits": {"ama_pra_1": 1}},
+            "2026-11-25",
+            "after the evaluation date 2026-11-25",
+        ),
+        (
+            {"id": "a", "completed_on": "2026-02-30", "credits": {"ama_pra_1": 1}},
+            "2026-11-25",
+            "'2026-02-30' is not a valid date",
+        ),
+        (
+            {"id": "a", "completed_on": "2026-01-01", "credits": {"ama_pra_1": 1}},
+            "25/11/2026",
+            "--as-of: '25/11/2026' is not a valid date",
+        ),
     ],
 )
-def test_bad_input_is_one_line_with_exit_code_2(tmp_path: Path, records, as_of: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line_with_exit_code_2(
+    tmp_path: Path, records, as_of: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
     if records is None:
         path = str(tmp_path / "missing.json")
     elif isinstance(records, str):
@@ -86,7 +112,9 @@ def test_bad_input_is_one_line_with_exit_code_2(tmp_path: Path, records, as_of: 
 @pytest.mark.django_db
 def test_check_all_is_wired_to_the_services() -> None:
     # Wired by credits/services.py (issue 4); the batch itself is tested in test_check_all.py.
-    assert run("check-all", "--as-of", "2026-11-25").startswith("Evaluated 0 clinicians as of 2026-11-25")
+    assert run("check-all", "--as-of", "2026-11-25").startswith(
+        "Evaluated 0 clinicians as of 2026-11-25"
+    )
 
 
 def test_check_all_refuses_a_future_date() -> None:
@@ -96,12 +124,29 @@ def test_check_all_refuses_a_future_date() -> None:
 
 
 def test_command_line_exit_code_and_no_traceback(tmp_path: Path) -> None:
-    records = bad_records(tmp_path, {"id": "a", "completed_on": "2026-01-01", "credits": {"bogus": 1}})
+    records = bad_records(
+        tmp_path, {"id": "a", "completed_on": "2026-01-01", "credits": {"bogus": 1}}
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cmepath.settings.test"}
     proc = subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
-        [sys.executable, "-m", "django", "credits", "check", "--profile", str(PROFILE),
-         "--records", records, "--as-of", "2026-11-25"],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "credits",
+            "check",
+            "--profile",
+            str(PROFILE),
+            "--records",
+            records,
+            "--as-of",
+            "2026-11-25",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

@@ -15,18 +15,33 @@ from tests.factories import BoardCertificationFactory, LicenceFactory
 
 @pytest.fixture
 def busy_clinician(clinician, make_completions, today):
-    Profile.objects.filter(user=clinician).update(profession="MD", first_name="Ana", last_name="Lopez")
-    LicenceFactory(user=clinician, state="CA", licence_type="MD", expiry_date=today + timedelta(days=400),
-                   dea_registration_date=today - timedelta(days=800))
-    LicenceFactory(user=clinician, state="TX", licence_type="MD", expiry_date=today + timedelta(days=60))
-    BoardCertificationFactory(user=clinician, board="ABIM", cycle_start=today - timedelta(days=700),
-                              cycle_end=today + timedelta(days=1000))
+    Profile.objects.filter(user=clinician).update(
+        profession="MD", first_name="Ana", last_name="Lopez"
+    )
+    LicenceFactory(
+        user=clinician,
+        state="CA",
+        licence_type="MD",
+        expiry_date=today + timedelta(days=400),
+        dea_registration_date=today - timedelta(days=800),
+    )
+    LicenceFactory(
+        user=clinician, state="TX", licence_type="MD", expiry_date=today + timedelta(days=60)
+    )
+    BoardCertificationFactory(
+        user=clinician,
+        board="ABIM",
+        cycle_start=today - timedelta(days=700),
+        cycle_end=today + timedelta(days=1000),
+    )
     make_completions(clinician, 150, credit_type="ama_pra_1", amount=1)
     make_completions(clinician, 50, credit_type="abim_moc", amount=2, topics=["opioid_prescribing"])
     return clinician
 
 
-def test_dashboard_pins_queries_with_200_completions(busy_clinician, client_for, django_assert_max_num_queries):
+def test_dashboard_pins_queries_with_200_completions(
+    busy_clinician, client_for, django_assert_max_num_queries
+):
     client = client_for(busy_clinician)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("credits:dashboard"))
@@ -49,7 +64,9 @@ def test_dashboard_shows_status_deadline_and_explanation(busy_clinician, client_
 
 
 def test_dashboard_as_of_in_the_future_is_refused(clinician, client_for, today):
-    response = client_for(clinician).get(reverse("credits:dashboard") + f"?as_of={today + timedelta(days=2)}")
+    response = client_for(clinician).get(
+        reverse("credits:dashboard") + f"?as_of={today + timedelta(days=2)}"
+    )
     assert response.status_code == 422
 
 

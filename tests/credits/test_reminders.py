@@ -18,7 +18,13 @@ DEADLINE = date(2027, 6, 30)
 @pytest.fixture
 def due_clinician(clinician):
     # A Texas licence expiring on DEADLINE, with no CME logged: everything is unmet.
-    LicenceFactory(user=clinician, state="TX", licence_type="MD", issue_date=date(2010, 1, 1), expiry_date=DEADLINE)
+    LicenceFactory(
+        user=clinician,
+        state="TX",
+        licence_type="MD",
+        issue_date=date(2010, 1, 1),
+        expiry_date=DEADLINE,
+    )
     return clinician
 
 
@@ -27,8 +33,12 @@ def _send(on, capture):
         return services.reminders_send(today_=on)
 
 
-@pytest.mark.parametrize(("days_before", "bucket"), [(90, 90), (30, 30), (7, 7), (45, 90), (20, 30), (1, 7)])
-def test_reminder_sent_at_each_threshold(due_clinician, django_capture_on_commit_callbacks, days_before, bucket):
+@pytest.mark.parametrize(
+    ("days_before", "bucket"), [(90, 90), (30, 30), (7, 7), (45, 90), (20, 30), (1, 7)]
+)
+def test_reminder_sent_at_each_threshold(
+    due_clinician, django_capture_on_commit_callbacks, days_before, bucket
+):
     sent = _send(DEADLINE - timedelta(days=days_before), django_capture_on_commit_callbacks)
     assert sent == 1
     assert len(mail.outbox) == 1
@@ -48,7 +58,9 @@ def test_running_twice_sends_nothing_twice(due_clinician, django_capture_on_comm
     on = DEADLINE - timedelta(days=30)
     assert _send(on, django_capture_on_commit_callbacks) == 1
     assert _send(on, django_capture_on_commit_callbacks) == 0
-    assert _send(on + timedelta(days=1), django_capture_on_commit_callbacks) == 0  # same 30-day window
+    assert (
+        _send(on + timedelta(days=1), django_capture_on_commit_callbacks) == 0
+    )  # same 30-day window
     assert len(mail.outbox) == 1
     # The 7-day reminder is a new one
     assert _send(DEADLINE - timedelta(days=7), django_capture_on_commit_callbacks) == 1
@@ -59,9 +71,20 @@ def test_met_requirements_get_no_reminder(due_clinician, django_capture_on_commi
     from tests.credits.factories import CompletionFactory
 
     on = DEADLINE - timedelta(days=30)
-    CompletionFactory(user=due_clinician, title="Everything", completed_on=on - timedelta(days=5),
-                      topics=["ethics", "pain_management", "opioid_prescribing", "human_trafficking",
-                              "controlled_substances", "end_of_life_care"], credits={"ama_pra_1": 200})
+    CompletionFactory(
+        user=due_clinician,
+        title="Everything",
+        completed_on=on - timedelta(days=5),
+        topics=[
+            "ethics",
+            "pain_management",
+            "opioid_prescribing",
+            "human_trafficking",
+            "controlled_substances",
+            "end_of_life_care",
+        ],
+        credits={"ama_pra_1": 200},
+    )
     _send(on, django_capture_on_commit_callbacks)
     reminded = set(ReminderSent.objects.values_list("requirement_id", flat=True))
     evaluation, _ = services.evaluation_compute(user=due_clinician, as_of=on)
@@ -74,6 +97,12 @@ def test_send_reminders_command(due_clinician, django_capture_on_commit_callback
 
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("credits", "send-reminders", "--today", (DEADLINE - timedelta(days=7)).isoformat(), stdout=out)
+        call_command(
+            "credits",
+            "send-reminders",
+            "--today",
+            (DEADLINE - timedelta(days=7)).isoformat(),
+            stdout=out,
+        )
     assert "sent 1 reminder email" in out.getvalue()
     assert len(mail.outbox) == 1

@@ -50,13 +50,25 @@ def test_unknown_field_is_refused_naming_file_and_line(tmp_path: Path) -> None:
     [
         (lambda t: t.replace("source_url: https://example.org/board\n", ""), "needs source_url"),
         (lambda t: t.replace("as_of: 2026-11-25\n", ""), "needs as_of"),
-        (lambda t: t.replace("hours: 10", "hours: 10\n    credit_types: [ama_pra_3]"), "unknown credit type 'ama_pra_3'"),
-        (lambda t: t.replace("hours: 10", "hours: 10\n    topics: [opiods]"), "unknown topic 'opiods'"),
+        (
+            lambda t: t.replace("hours: 10", "hours: 10\n    credit_types: [ama_pra_3]"),
+            "unknown credit type 'ama_pra_3'",
+        ),
+        (
+            lambda t: t.replace("hours: 10", "hours: 10\n    topics: [opiods]"),
+            "unknown topic 'opiods'",
+        ),
         (lambda t: t.replace("anchor: expiry", "anchor: sometimes"), "'sometimes' is not one of"),
         (lambda t: t.replace("hours: 10", "hours: ten"), "non-negative number"),
         (lambda t: t.replace("  licence_state: XX\n", ""), "needs applies_to.licence_state"),
-        (lambda t: t + "  - id: total\n    label: again\n    hours: 1\n", "duplicate requirement id"),
-        (lambda t: t.replace("hours: 10", "proportion: {of: nope, share: 0.2}"), "must name an hours requirement"),
+        (
+            lambda t: t + "  - id: total\n    label: again\n    hours: 1\n",
+            "duplicate requirement id",
+        ),
+        (
+            lambda t: t.replace("hours: 10", "proportion: {of: nope, share: 0.2}"),
+            "must name an hours requirement",
+        ),
         (lambda t: t.replace("kind: licence", "kind: [licence"), "invalid YAML"),
     ],
 )

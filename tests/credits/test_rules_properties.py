@@ -12,9 +12,18 @@ from tests.credits.rules_helpers import licence, profile
 
 AS_OF = date(2026, 11, 25)
 TOPIC_POOL = [
-    "pain_management", "end_of_life_care", "geriatrics", "ethics", "opioid_prescribing",
-    "substance_use_disorder", "domestic_violence", "human_trafficking", "medical_errors",
-    "cardiology", "implicit_bias", "infection_control",
+    "pain_management",
+    "end_of_life_care",
+    "geriatrics",
+    "ethics",
+    "opioid_prescribing",
+    "substance_use_disorder",
+    "domestic_violence",
+    "human_trafficking",
+    "medical_errors",
+    "cardiology",
+    "implicit_bias",
+    "infection_control",
 ]
 CREDIT_POOL = ["ama_pra_1", "ama_pra_2", "aoa_1a", "aapa_1", "abim_moc", "acpe", "ancc", "nccpa_pi"]
 
@@ -43,8 +52,12 @@ PA_PROFILE = profile(
 def completions(draw: st.DrawFn, prefix: str = "c") -> Completion:
     n = draw(st.integers(min_value=0, max_value=10_000))
     credits = draw(
-        st.dictionaries(st.sampled_from(CREDIT_POOL), st.floats(0.25, 60).map(lambda x: round(x, 2)),
-                        min_size=1, max_size=3)
+        st.dictionaries(
+            st.sampled_from(CREDIT_POOL),
+            st.floats(0.25, 60).map(lambda x: round(x, 2)),
+            min_size=1,
+            max_size=3,
+        )
     )
     return Completion(
         id=f"{prefix}{n}",
@@ -72,7 +85,11 @@ def counted(profile_, records):  # type: ignore[no-untyped-def]
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(completions(), max_size=25), completions(prefix="new"), st.sampled_from([PROFILE, PA_PROFILE]))
+@given(
+    st.lists(completions(), max_size=25),
+    completions(prefix="new"),
+    st.sampled_from([PROFILE, PA_PROFILE]),
+)
 def test_adding_a_completion_never_lowers_counted_hours(records, extra, who) -> None:  # type: ignore[no-untyped-def]
     records = unique(records)
     before = counted(who, records)
@@ -83,7 +100,11 @@ def test_adding_a_completion_never_lowers_counted_hours(records, extra, who) -> 
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(completions(), max_size=25), st.randoms(use_true_random=False), st.sampled_from([PROFILE, PA_PROFILE]))
+@given(
+    st.lists(completions(), max_size=25),
+    st.randoms(use_true_random=False),
+    st.sampled_from([PROFILE, PA_PROFILE]),
+)
 def test_evaluation_is_independent_of_record_order(records, rnd, who) -> None:  # type: ignore[no-untyped-def]
     records = unique(records)
     shuffled = list(records)

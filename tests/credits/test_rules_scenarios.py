@@ -56,7 +56,9 @@ def test_texas_cure_period_after_deadline_is_at_risk_then_unmet() -> None:
 def test_florida_domestic_violence_every_third_biennium(expiry: date, due: bool) -> None:
     fl = licence("FL", issue_date=date(2019, 3, 1), expiry_date=expiry)
     records = [done("dv", expiry.replace(day=1), 2, "domestic_violence")]
-    result = req(evaluate(profile(fl), records, expiry.replace(day=2)), "fl-md", "domestic_violence")
+    result = req(
+        evaluate(profile(fl), records, expiry.replace(day=2)), "fl-md", "domestic_violence"
+    )
     if due:
         assert result.status == "met"
         assert result.hours_counted == 2
@@ -77,17 +79,27 @@ def test_california_pain_management_due_by_second_renewal() -> None:
     ca = licence("CA", issue_date=date(2023, 6, 1), expiry_date=date(2027, 3, 31))
     p = profile(ca, specialties=frozenset({"internal_medicine"}))
     # when only 6 of the 12 hours are done
-    partial = req(evaluate(p, [done("a", date(2024, 1, 1), 6, "pain_management")], AS_OF),
-                  "ca-md", "pain_management_one_time")
+    partial = req(
+        evaluate(p, [done("a", date(2024, 1, 1), 6, "pain_management")], AS_OF),
+        "ca-md",
+        "pain_management_one_time",
+    )
     # then it is due at the second renewal (2027-03-31), sooner than 4 years from licensure
     assert partial.deadline == date(2027, 3, 31)
     assert partial.status == "unmet"
     assert partial.hours_counted == 6
     # and 12 h done at any time before (one-time) meets it
     full = req(
-        evaluate(p, [done("a", date(2024, 1, 1), 6, "pain_management"),
-                     done("b", date(2025, 1, 1), 6, "end_of_life_care")], AS_OF),
-        "ca-md", "pain_management_one_time",
+        evaluate(
+            p,
+            [
+                done("a", date(2024, 1, 1), 6, "pain_management"),
+                done("b", date(2025, 1, 1), 6, "end_of_life_care"),
+            ],
+            AS_OF,
+        ),
+        "ca-md",
+        "pain_management_one_time",
     )
     assert full.status == "met"
     assert full.counted_completion_ids == ("a", "b")
@@ -141,14 +153,24 @@ def test_nccpa_doubles_pi_cme_for_certification_but_not_for_state_licence() -> N
 def test_dea_mate_one_time_8_hours() -> None:
     p = profile(licence("CA", dea_registered=True), dea_registration_date=date(2022, 9, 1))
     # first DEA renewal on/after 2023-06-27 is 2025-09-01
-    short = req(evaluate(p, [done("a", date(2023, 1, 1), 5, "substance_use_disorder")], AS_OF),
-                "dea-mate", "mate_training")
+    short = req(
+        evaluate(p, [done("a", date(2023, 1, 1), 5, "substance_use_disorder")], AS_OF),
+        "dea-mate",
+        "mate_training",
+    )
     assert short.deadline == date(2025, 9, 1)
     assert short.status == "unmet"
     met = req(
-        evaluate(p, [done("a", date(2023, 1, 1), 5, "substance_use_disorder"),
-                     done("b", date(2015, 1, 1), 3, "substance_use_disorder")], AS_OF),
-        "dea-mate", "mate_training",
+        evaluate(
+            p,
+            [
+                done("a", date(2023, 1, 1), 5, "substance_use_disorder"),
+                done("b", date(2015, 1, 1), 3, "substance_use_disorder"),
+            ],
+            AS_OF,
+        ),
+        "dea-mate",
+        "mate_training",
     )
     assert met.status == "met"
     assert met.hours_counted == 8
@@ -192,7 +214,11 @@ def test_one_completion_counts_toward_several_regimes() -> None:
     )
     c = done("multi", date(2026, 1, 10), 8, "substance_use_disorder", "opioid_prescribing")
     evaluation = evaluate(p, [c], AS_OF)
-    for regime_id, requirement_id in [("ca-md", "total"), ("tx-md", "total"), ("dea-mate", "mate_training")]:
+    for regime_id, requirement_id in [
+        ("ca-md", "total"),
+        ("tx-md", "total"),
+        ("dea-mate", "mate_training"),
+    ]:
         assert "multi" in req(evaluation, regime_id, requirement_id).counted_completion_ids
 
 
@@ -263,9 +289,16 @@ def test_wisconsin_two_category_1_hours_for_dea_holders_md_and_do_cycles() -> No
     assert met.deadline == date(2027, 10, 31)
     assert req(evaluate(dea, [cs_cat2], AS_OF), "wi-md", "controlled_substances").status == "unmet"
     no_dea = profile(licence("WI", dea_registered=False))
-    assert req(evaluate(no_dea, [], AS_OF), "wi-md", "controlled_substances").status == "not_applicable"
-    do_cs = done("cs", date(2026, 6, 10), 2, "controlled_substances")  # DO biennium began 2026-03-01
-    do = evaluate(profile(licence("WI", "DO", dea_registered=True), profession="DO"), [do_cs], AS_OF)
+    assert (
+        req(evaluate(no_dea, [], AS_OF), "wi-md", "controlled_substances").status
+        == "not_applicable"
+    )
+    do_cs = done(
+        "cs", date(2026, 6, 10), 2, "controlled_substances"
+    )  # DO biennium began 2026-03-01
+    do = evaluate(
+        profile(licence("WI", "DO", dea_registered=True), profession="DO"), [do_cs], AS_OF
+    )
     assert "wi-md" not in {r.regime_id for r in do.regimes}
     do_req = req(do, "wi-do", "controlled_substances")
     assert do_req.status == "met"
@@ -303,7 +336,10 @@ def test_new_mexico_triennial_75_hours_practice_act_and_pain_hours() -> None:
     assert req(evaluate(profile(nm), short, AS_OF), "nm-md", "pain_management").status == "unmet"
     assert req(evaluate(profile(nm), short, AS_OF), "nm-md", "practice_act").status == "unmet"
     no_dea = licence("NM", dea_registered=False, expiry_date=date(2027, 6, 30))
-    assert req(evaluate(profile(no_dea), [], AS_OF), "nm-md", "pain_management").status == "not_applicable"
+    assert (
+        req(evaluate(profile(no_dea), [], AS_OF), "nm-md", "pain_management").status
+        == "not_applicable"
+    )
 
 
 def test_connecticut_50_hours_in_24_months_and_topics_every_six_years() -> None:
@@ -318,10 +354,17 @@ def test_connecticut_50_hours_in_24_months_and_topics_every_six_years() -> None:
     assert req(evaluate(profile(ct), too_old, AS_OF), "ct-md", "total").hours_counted == 20
     dv_recent = [done("dv", date(2021, 6, 1), 1, "domestic_violence")]
     dv_stale = [done("dv", date(2020, 6, 1), 1, "domestic_violence")]
-    assert req(evaluate(profile(ct), dv_recent, AS_OF), "ct-md", "domestic_violence").status == "met"
-    assert req(evaluate(profile(ct), dv_stale, AS_OF), "ct-md", "domestic_violence").status == "unmet"
-    six_topics = [done("s", date(2024, 5, 1), 1, "sexual_assault"), done("h", date(2024, 5, 1), 1, "behavioral_health"),
-                  done("i", date(2024, 5, 1), 1, "hiv_aids")]
+    assert (
+        req(evaluate(profile(ct), dv_recent, AS_OF), "ct-md", "domestic_violence").status == "met"
+    )
+    assert (
+        req(evaluate(profile(ct), dv_stale, AS_OF), "ct-md", "domestic_violence").status == "unmet"
+    )
+    six_topics = [
+        done("s", date(2024, 5, 1), 1, "sexual_assault"),
+        done("h", date(2024, 5, 1), 1, "behavioral_health"),
+        done("i", date(2024, 5, 1), 1, "hiv_aids"),
+    ]
     topical = evaluate(profile(ct), six_topics, AS_OF)
     for rid in ("sexual_assault", "behavioral_health", "infectious_diseases"):
         assert req(topical, "ct-md", rid).status == "met"
@@ -339,7 +382,10 @@ def test_virginia_60_hours_in_two_years_at_least_30_type_1() -> None:
     assert total.status == "met"
     assert total.deadline == date(2027, 3, 31)
     assert req(evaluation, "va-md", "type_1").status == "met"
-    mostly_type_2 = [done("t1", date(2025, 6, 1), 20), done("t2", date(2026, 1, 10), 40, credit="ama_pra_2")]
+    mostly_type_2 = [
+        done("t1", date(2025, 6, 1), 20),
+        done("t2", date(2026, 1, 10), 40, credit="ama_pra_2"),
+    ]
     short = evaluate(profile(va), mostly_type_2, AS_OF)
     assert req(short, "va-md", "total").status == "met"
     assert req(short, "va-md", "type_1").hours_counted == 20
@@ -389,15 +435,20 @@ def test_south_carolina_40_category_i_hours_two_on_controlled_substances() -> No
     # of odd years, Board renewal page), 2 h on prescribing and monitoring controlled
     # substances; none at the first renewal
     sc = licence("SC", issue_date=date(2012, 5, 1))  # cycle 2025-07-01..2027-06-30
-    met = [done("gen", date(2025, 8, 1), 38), done("cs", date(2026, 2, 1), 2, "controlled_substances")]
+    met = [
+        done("gen", date(2025, 8, 1), 38),
+        done("cs", date(2026, 2, 1), 2, "controlled_substances"),
+    ]
     evaluation = evaluate(profile(sc), met, AS_OF)
     total = req(evaluation, "sc-md", "total")
     assert total.hours_counted == 40
     assert total.status == "met"
     assert total.deadline == date(2027, 6, 30)
     assert req(evaluation, "sc-md", "controlled_substances").status == "met"
-    category_2 = [done("gen", date(2025, 8, 1), 40, credit="ama_pra_2"),
-                  done("cs", date(2026, 2, 1), 2, "controlled_substances", credit="ama_pra_2")]
+    category_2 = [
+        done("gen", date(2025, 8, 1), 40, credit="ama_pra_2"),
+        done("cs", date(2026, 2, 1), 2, "controlled_substances", credit="ama_pra_2"),
+    ]
     unmet = evaluate(profile(sc), category_2, AS_OF)
     assert req(unmet, "sc-md", "total").hours_counted == 0
     assert req(unmet, "sc-md", "controlled_substances").status == "unmet"
@@ -427,13 +478,18 @@ def test_oregon_30_hours_a_year_pain_every_24_months_cultural_competency_average
     assert req(evaluation, "or-md", "cultural_competency").status == "met"
     more = [*records, done("gen2", date(2026, 3, 1), 1)]
     assert req(evaluate(profile(orl), more, AS_OF), "or-md", "total").status == "met"
-    stale = [done("pain", date(2024, 12, 15), 1, "pain_management"),
-             done("cc", date(2022, 12, 1), 4, "cultural_competency")]
+    stale = [
+        done("pain", date(2024, 12, 15), 1, "pain_management"),
+        done("cc", date(2022, 12, 1), 4, "cultural_competency"),
+    ]
     old = evaluate(profile(orl), stale, AS_OF)
     assert req(old, "or-md", "pain_management").hours_counted == 0
     assert req(old, "or-md", "cultural_competency").hours_counted == 0
     three = [done("cc", date(2024, 2, 1), 3, "cultural_competency")]
-    assert req(evaluate(profile(orl), three, AS_OF), "or-md", "cultural_competency").status == "at_risk"
+    assert (
+        req(evaluate(profile(orl), three, AS_OF), "or-md", "cultural_competency").status
+        == "at_risk"
+    )
 
 
 def test_oklahoma_do_16_aoa_hours_a_fiscal_year_one_on_controlled_substances() -> None:
@@ -456,7 +512,10 @@ def test_oklahoma_do_16_aoa_hours_a_fiscal_year_one_on_controlled_substances() -
     assert req(unmet, "ok-do", "total").hours_counted == 0
     assert req(unmet, "ok-do", "controlled_substances").status == "unmet"
     no_dea = profile(licence("OK", "DO", dea_registered=False), profession="DO")
-    assert req(evaluate(no_dea, [], AS_OF), "ok-do", "controlled_substances").status == "not_applicable"
+    assert (
+        req(evaluate(no_dea, [], AS_OF), "ok-do", "controlled_substances").status
+        == "not_applicable"
+    )
     md = evaluate(profile(licence("OK")), [], AS_OF)
     assert "ok-do" not in {r.regime_id for r in md.regimes}
 
@@ -464,7 +523,9 @@ def test_oklahoma_do_16_aoa_hours_a_fiscal_year_one_on_controlled_substances() -
 def test_every_shipped_rule_has_sources_and_as_of() -> None:
     rules = default_rules()
     assert len(rules) >= 34
-    states = {r.jurisdiction for r in rules if r.kind == "licence" and "MD" in r.applies_to.professions}
+    states = {
+        r.jurisdiction for r in rules if r.kind == "licence" and "MD" in r.applies_to.professions
+    }
     assert len(states - {"CA", "TX", "NY", "FL"}) >= 15
     for r in rules:
         assert r.sources and all(s.startswith("http") for s in r.sources)

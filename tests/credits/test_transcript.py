@@ -19,37 +19,60 @@ from tests.credits.factories import CompletionFactory
 from tests.factories import LicenceFactory
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+1+1", "'+1+1"),
-    ("-2+3", "'-2+3"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tcmd", "'\tcmd"),
-    ("Plain title", "Plain title"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("Plain title", "Plain title"),
+        ("", ""),
+    ],
+)
 def test_safe_cell(cell, expected):
     assert safe_cell(cell) == expected
 
 
 def test_csv_escapes_formula_cells(clinician, today):
-    CompletionFactory(user=clinician, title="=cmd|' /C calc'!A0", provider="@evil", completed_on=today,
-                      credits={"ama_pra_1": 1})
-    CompletionFactory(user=clinician, title="-Safe title", provider="+plus", completed_on=today,
-                      credits={"ama_pra_1": 2})
+    CompletionFactory(
+        user=clinician,
+        title="=cmd|' /C calc'!A0",
+        provider="@evil",
+        completed_on=today,
+        credits={"ama_pra_1": 1},
+    )
+    CompletionFactory(
+        user=clinician,
+        title="-Safe title",
+        provider="+plus",
+        completed_on=today,
+        credits={"ama_pra_1": 2},
+    )
     rows = list(csv.reader(io.StringIO(services.transcript_csv(user=clinician))))
     assert rows[0][:3] == ["completed_on", "title", "provider"]
     cells = [cell for row in rows[1:] for cell in row]
     assert all(not c.startswith(("=", "+", "-", "@")) for c in cells)
-    assert "'=cmd|' /C calc'!A0" in cells and "'@evil" in cells and "'-Safe title" in cells and "'+plus" in cells
+    assert (
+        "'=cmd|' /C calc'!A0" in cells
+        and "'@evil" in cells
+        and "'-Safe title" in cells
+        and "'+plus" in cells
+    )
 
 
 def test_pdf_transcript_parses(clinician, today):
     from pypdf import PdfReader
 
     LicenceFactory(user=clinician, state="CA", expiry_date=today + timedelta(days=300))
-    CompletionFactory(user=clinician, title="Pain management update", completed_on=today - timedelta(days=10),
-                      credits={"ama_pra_1": 12}, topics=["pain_management"])
+    CompletionFactory(
+        user=clinician,
+        title="Pain management update",
+        completed_on=today - timedelta(days=10),
+        credits={"ama_pra_1": 12},
+        topics=["pain_management"],
+    )
     data = services.transcript_pdf(user=clinician, regime_id="ca-md")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert data.startswith(b"%PDF")
@@ -81,7 +104,9 @@ def test_share_link_token_is_shown_once_and_stored_hashed(clinician):
 
 
 def test_shared_page_is_read_only_and_public(clinician, client, today):
-    CompletionFactory(user=clinician, title="Implicit bias in care", completed_on=today, credits={"ama_pra_1": 2})
+    CompletionFactory(
+        user=clinician, title="Implicit bias in care", completed_on=today, credits={"ama_pra_1": 2}
+    )
     _, raw = services.share_link_create(actor=clinician, label="HR")
     url = reverse("credits:shared", args=[raw])
     response = client.get(url)
@@ -124,7 +149,9 @@ def test_guessed_tokens_open_nothing(clinician, client, token):
 
 def test_share_link_page_creates_and_revokes(clinician, client_for):
     client = client_for(clinician)
-    response = client.post(reverse("credits:share_links"), {"label": "Credentialing", "regime_id": "", "days": 30})
+    response = client.post(
+        reverse("credits:share_links"), {"label": "Credentialing", "regime_id": "", "days": 30}
+    )
     assert response.status_code == 200
     assert "/credits/shared/" in response.content.decode()
     link = ShareLink.objects.get()
@@ -137,8 +164,12 @@ def test_shared_certificates_follow_the_link(clinician, client, today):
     from tests.credits.certgen import ama_classic
 
     cert = services.certificate_upload(actor=clinician, data=ama_classic().pdf, filename="c.pdf")
-    services.completion_record(actor=clinician, data={"title": "T", "completed_on": today},
-                               credits={"ama_pra_1": 1}, certificate=cert)
+    services.completion_record(
+        actor=clinician,
+        data={"title": "T", "completed_on": today},
+        credits={"ama_pra_1": 1},
+        certificate=cert,
+    )
     link, raw = services.share_link_create(actor=clinician, label="HR")
     url = reverse("credits:shared_certificate", args=[raw, cert.pk])
     assert client.get(url).status_code == 200

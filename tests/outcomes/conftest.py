@@ -11,12 +11,29 @@ import pytest
 from cmepath.outcomes.ingest import ORDERS_SCHEMA
 
 
-def order(day: str, unit: str, patient: str, age: int, dx: tuple[str, str] | None, drug: str,
-          days: float | None = 7.0, setting: str = "ambulatory") -> dict:
+def order(
+    day: str,
+    unit: str,
+    patient: str,
+    age: int,
+    dx: tuple[str, str] | None,
+    drug: str,
+    days: float | None = 7.0,
+    setting: str = "ambulatory",
+) -> dict:
     return {
-        "order_date": date.fromisoformat(day), "unit": unit, "prescriber": "P1", "patient_key": patient,
-        "age": age, "age_band": None, "setting": setting, "dx_system": dx[0] if dx else None,
-        "dx_code": dx[1] if dx else None, "drug_system": "rxnorm", "drug_code": drug, "days_supply": days,
+        "order_date": date.fromisoformat(day),
+        "unit": unit,
+        "prescriber": "P1",
+        "patient_key": patient,
+        "age": age,
+        "age_band": None,
+        "setting": setting,
+        "dx_system": dx[0] if dx else None,
+        "dx_code": dx[1] if dx else None,
+        "drug_system": "rxnorm",
+        "drug_code": drug,
+        "days_supply": days,
     }
 
 
@@ -51,10 +68,16 @@ KNOWN_ROWS = [
     order("2024-01-22", "Clinic A", "d4", 45, ("icd10cm", "E10.65"), "253182", 30),
     order("2024-01-23", "Clinic B", "d4", 45, None, "36567", 30),
 ]
-UTI_FIRST_LINE_EXPECTED = {("Clinic A", "2024-01"): (2, 4), ("Clinic A", "2024-02"): (1, 2),
-                           ("Clinic B", "2024-01"): (0, 1)}
-UTI_DURATION_EXPECTED = {("Clinic A", "2024-01"): (28.0, 4), ("Clinic A", "2024-02"): (5.0, 1),
-                         ("Clinic B", "2024-01"): (7.0, 1)}
+UTI_FIRST_LINE_EXPECTED = {
+    ("Clinic A", "2024-01"): (2, 4),
+    ("Clinic A", "2024-02"): (1, 2),
+    ("Clinic B", "2024-01"): (0, 1),
+}
+UTI_DURATION_EXPECTED = {
+    ("Clinic A", "2024-01"): (28.0, 4),
+    ("Clinic A", "2024-02"): (5.0, 1),
+    ("Clinic B", "2024-01"): (7.0, 1),
+}
 STATIN_EXPECTED = {("Clinic A", "2024-01"): (1, 3)}
 
 

@@ -35,11 +35,16 @@ def test_shipped_measures_and_value_sets_load_with_sources():
 
 @pytest.mark.parametrize(
     ("measure_id", "expected"),
-    [("uti-first-line", UTI_FIRST_LINE_EXPECTED), ("uti-duration", UTI_DURATION_EXPECTED),
-     ("statin-diabetes", STATIN_EXPECTED)],
+    [
+        ("uti-first-line", UTI_FIRST_LINE_EXPECTED),
+        ("uti-duration", UTI_DURATION_EXPECTED),
+        ("statin-diabetes", STATIN_EXPECTED),
+    ],
 )
 @pytest.mark.parametrize("engine", ["duckdb", "polars"])
-def test_measures_give_known_numerators_and_denominators(known_orders, measure_id, expected, engine):
+def test_measures_give_known_numerators_and_denominators(
+    known_orders, measure_id, expected, engine
+):
     rows = run_measure(measure_by_id(measure_id), known_orders, engine=engine)
     assert _cells(rows) == expected
 
@@ -106,19 +111,38 @@ sources:
 
 def test_a_minimal_measure_loads(tmp_path):
     spec = load_measure(_write(tmp_path, GOOD))
-    assert (spec.kind, spec.count, spec.unit, spec.period) == ("proportion", "orders", "unit", "month")
+    assert (spec.kind, spec.count, spec.unit, spec.period) == (
+        "proportion",
+        "orders",
+        "unit",
+        "month",
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (("kind: proportion", "kind: ratio"), "m.yaml:3: 'kind' must be one of proportion, mean"),
-        (("group:\n  period: month", "group:\n  period: month\n  colour: red"), "m.yaml:10: unknown key 'colour'"),
-        (("moore_level: 5", "moore_level: 7"), "m.yaml:10: 'moore_level' must be a whole number from 5 to 6"),
-        (("  drug: uti-first-line-antibiotics", "  drug: no-such-set"), "m.yaml:7: value set 'no-such-set' not found"),
+        (
+            ("group:\n  period: month", "group:\n  period: month\n  colour: red"),
+            "m.yaml:10: unknown key 'colour'",
+        ),
+        (
+            ("moore_level: 5", "moore_level: 7"),
+            "m.yaml:10: 'moore_level' must be a whole number from 5 to 6",
+        ),
+        (
+            ("  drug: uti-first-line-antibiotics", "  drug: no-such-set"),
+            "m.yaml:7: value set 'no-such-set' not found",
+        ),
         (("title: T\n", ""), "m.yaml:1: missing key 'title'"),
-        (("population:\n  diagnosis: uti-diagnoses", "population:\n  diagnosis: uti-diagnoses\n  age: {min: 9, max: 2}"),
-         "m.yaml:6: age min is above age max"),
+        (
+            (
+                "population:\n  diagnosis: uti-diagnoses",
+                "population:\n  diagnosis: uti-diagnoses\n  age: {min: 9, max: 2}",
+            ),
+            "m.yaml:6: age min is above age max",
+        ),
         (("id: t", "id: t\nid: u"), "m.yaml:2: duplicate key 'id'"),
         (("kind: proportion", "kind: [proportion"), "m.yaml"),
     ],
@@ -133,14 +157,16 @@ def test_strict_errors_name_the_file_and_line(tmp_path, change, message):
 def test_value_set_codes_are_checked(tmp_path):
     folder = tmp_path / "valuesets"
     folder.mkdir()
-    (folder / "bad.yaml").write_text(textwrap.dedent("""\
+    (folder / "bad.yaml").write_text(
+        textwrap.dedent("""\
         id: bad
         title: Bad
         as_of: 2025-01-01
         sources: [{title: x, url: https://example.org}]
         concepts:
           - {system: rxnorm, code: "12a", display: nope}
-        """))
+        """)
+    )
     path = _write(tmp_path, GOOD.replace("drug: uti-first-line-antibiotics", "drug: bad"))
     with pytest.raises(MeasureSpecError, match=r"bad.yaml:6: '12a' is not a rxnorm code"):
         load_measure(path)

@@ -30,7 +30,9 @@ def pg_url():
 @pytest.mark.parametrize("measure_id", ["uti-first-line", "uti-duration", "statin-diabetes"])
 def test_postgres_equals_duckdb_on_known_orders(pg_url, known_orders, measure_id):
     spec = measure_by_id(measure_id)
-    assert run_measure_on_postgres(spec, known_orders, url=pg_url) == run_measure(spec, known_orders)
+    assert run_measure_on_postgres(spec, known_orders, url=pg_url) == run_measure(
+        spec, known_orders
+    )
 
 
 def test_postgres_equals_duckdb_on_synthetic_orders(pg_url, synthetic_orders):

@@ -28,9 +28,13 @@ def spark():
 @pytest.mark.parametrize("measure_id", ["uti-first-line", "uti-duration", "statin-diabetes"])
 def test_spark_equals_duckdb_on_known_orders(spark, known_orders, measure_id):
     spec = measure_by_id(measure_id)
-    assert run_measure(spec, known_orders, engine="spark", spark=spark) == run_measure(spec, known_orders)
+    assert run_measure(spec, known_orders, engine="spark", spark=spark) == run_measure(
+        spec, known_orders
+    )
 
 
 def test_spark_equals_duckdb_on_synthetic_orders(spark, synthetic_orders):
     spec = measure_by_id("uti-first-line")
-    assert run_measure(spec, synthetic_orders, engine="spark", spark=spark) == run_measure(spec, synthetic_orders)
+    assert run_measure(spec, synthetic_orders, engine="spark", spark=spark) == run_measure(
+        spec, synthetic_orders
+    )

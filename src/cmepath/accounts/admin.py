@@ -19,16 +19,31 @@ class UserAdmin(BaseUserAdmin[User]):
         ("Role and access", {"fields": ("role", "is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
+    )
     readonly_fields = ["last_login", "date_joined"]
 
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin[Profile]):
-    list_display = ["user", "profession", "primary_specialty", "npi", "npi_status", "admin_verified"]
+    list_display = [
+        "user",
+        "profession",
+        "primary_specialty",
+        "npi",
+        "npi_status",
+        "admin_verified",
+    ]
     list_filter = ["profession", "npi_status", "admin_verified"]
     search_fields = ["user__email", "last_name", "npi"]
-    readonly_fields = ["npi_status", "npi_checked_at", "npi_detail", "admin_verified", "admin_verified_at"]
+    readonly_fields = [
+        "npi_status",
+        "npi_checked_at",
+        "npi_detail",
+        "admin_verified",
+        "admin_verified_at",
+    ]
 
 
 @admin.register(Licence)
@@ -50,8 +65,20 @@ class LicenceProofAdmin(admin.ModelAdmin[LicenceProof]):
 
     list_display = ["user", "licence", "status", "uploaded_at", "decided_by"]
     list_filter = ["status"]
-    readonly_fields = ["user", "licence", "file", "kind", "original_name", "size", "sha256", "status",
-                       "decided_by", "decided_at", "reason", "uploaded_at"]
+    readonly_fields = [
+        "user",
+        "licence",
+        "file",
+        "kind",
+        "original_name",
+        "size",
+        "sha256",
+        "status",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "uploaded_at",
+    ]
 
     def has_add_permission(self, request: object) -> bool:
         return False
@@ -60,7 +87,15 @@ class LicenceProofAdmin(admin.ModelAdmin[LicenceProof]):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "token_hash", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "token_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
 
     def has_add_permission(self, request: object) -> bool:
         return False

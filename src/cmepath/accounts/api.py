@@ -168,7 +168,9 @@ def profile_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, obje
     return _profile_out(profile)
 
 
-@router.post("/me/npi", response=ProfileOut, summary="Submit my NPI for checking and registry matching")
+@router.post(
+    "/me/npi", response=ProfileOut, summary="Submit my NPI for checking and registry matching"
+)
 def npi_submit(request: HttpRequest, payload: NpiIn) -> dict[str, object]:
     return _profile_out(services.npi_submit(actor=request.auth, npi=payload.npi))  # type: ignore[attr-defined]
 
@@ -193,49 +195,74 @@ def licence_get(request: HttpRequest, licence_id: int) -> object:
 @router.patch("/me/licences/{licence_id}", response=LicenceOut, summary="Change one of my licences")
 def licence_patch(request: HttpRequest, licence_id: int, payload: LicencePatch) -> object:
     licence = policies.licences.get(request.auth, "change", pk=licence_id)  # type: ignore[attr-defined]
-    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items()
-            if v is not None or k == "dea_registration_date"}
+    data = {
+        k: v
+        for k, v in payload.model_dump(exclude_unset=True).items()
+        if v is not None or k == "dea_registration_date"
+    }
     if "state" in data:
         data["state"] = data["state"].upper()
     return services.licence_update(actor=request.auth, licence=licence, data=data)  # type: ignore[attr-defined]
 
 
-@router.delete("/me/licences/{licence_id}", response={204: None}, summary="Remove one of my licences")
+@router.delete(
+    "/me/licences/{licence_id}", response={204: None}, summary="Remove one of my licences"
+)
 def licence_delete(request: HttpRequest, licence_id: int) -> Status[None]:
     licence = policies.licences.get(request.auth, "delete", pk=licence_id)  # type: ignore[attr-defined]
     services.licence_delete(actor=request.auth, licence=licence)  # type: ignore[attr-defined]
     return Status(204, None)
 
 
-@router.get("/me/board-certifications", response=list[BoardCertOut], summary="List my board certifications")
+@router.get(
+    "/me/board-certifications", response=list[BoardCertOut], summary="List my board certifications"
+)
 def cert_list(request: HttpRequest) -> object:
     return selectors.board_certs_for(actor=request.auth)  # type: ignore[attr-defined]
 
 
-@router.post("/me/board-certifications", response={201: BoardCertOut}, summary="Add a board certification")
+@router.post(
+    "/me/board-certifications", response={201: BoardCertOut}, summary="Add a board certification"
+)
 def cert_create(request: HttpRequest, payload: BoardCertIn) -> Status[object]:
     return Status(201, services.board_cert_create(actor=request.auth, data=payload.model_dump()))  # type: ignore[attr-defined]
 
 
-@router.get("/me/board-certifications/{cert_id}", response=BoardCertOut, summary="Read one board certification")
+@router.get(
+    "/me/board-certifications/{cert_id}",
+    response=BoardCertOut,
+    summary="Read one board certification",
+)
 def cert_get(request: HttpRequest, cert_id: int) -> object:
     return policies.board_certifications.get(request.auth, "view", pk=cert_id, user=request.auth)  # type: ignore[attr-defined]
 
 
-@router.patch("/me/board-certifications/{cert_id}", response=BoardCertOut, summary="Change a board certification")
+@router.patch(
+    "/me/board-certifications/{cert_id}",
+    response=BoardCertOut,
+    summary="Change a board certification",
+)
 def cert_patch(request: HttpRequest, cert_id: int, payload: BoardCertPatch) -> object:
     cert = policies.board_certifications.get(request.auth, "change", pk=cert_id)  # type: ignore[attr-defined]
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     return services.board_cert_update(actor=request.auth, cert=cert, data=data)  # type: ignore[attr-defined]
 
 
-@router.delete("/me/board-certifications/{cert_id}", response={204: None}, summary="Remove a board certification")
+@router.delete(
+    "/me/board-certifications/{cert_id}",
+    response={204: None},
+    summary="Remove a board certification",
+)
 def cert_delete(request: HttpRequest, cert_id: int) -> Status[None]:
     cert = policies.board_certifications.get(request.auth, "delete", pk=cert_id)  # type: ignore[attr-defined]
     services.board_cert_delete(actor=request.auth, cert=cert)  # type: ignore[attr-defined]
     return Status(204, None)
 
 
-@router.get("/me/tokens", response=list[TokenOut], summary="List my API tokens (secrets are never shown again)")
+@router.get(
+    "/me/tokens",
+    response=list[TokenOut],
+    summary="List my API tokens (secrets are never shown again)",
+)
 def token_list(request: HttpRequest) -> object:
     return selectors.tokens_for(actor=request.auth)  # type: ignore[attr-defined]

@@ -14,20 +14,36 @@ class DateInput(forms.DateInput):
 
 class ProfileForm(forms.ModelForm[Profile]):
     primary_specialty = forms.ChoiceField(required=False)
-    specialties = forms.MultipleChoiceField(required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
-                                            label="Other specialties")
+    specialties = forms.MultipleChoiceField(
+        required=False, widget=forms.SelectMultiple(attrs={"size": 6}), label="Other specialties"
+    )
 
     class Meta:
         model = Profile
         fields = [
-            "first_name", "last_name", "profession", "primary_specialty", "specialties", "birth_month",
-            "date_of_first_licensure", "share_patients_65_plus", "career_goal", "next_review_date",
-            "annual_cme_allowance", "paid_cme_days",
+            "first_name",
+            "last_name",
+            "profession",
+            "primary_specialty",
+            "specialties",
+            "birth_month",
+            "date_of_first_licensure",
+            "share_patients_65_plus",
+            "career_goal",
+            "next_review_date",
+            "annual_cme_allowance",
+            "paid_cme_days",
         ]
-        widgets = {"date_of_first_licensure": DateInput(), "next_review_date": DateInput(),
-                   "birth_month": forms.Select(choices=[("", "—"), *[(m, m) for m in range(1, 13)]])}
-        labels = {"annual_cme_allowance": "Annual CME allowance (USD)", "paid_cme_days": "Paid CME days per year",
-                  "birth_month": "Birth month (1-12)"}
+        widgets = {
+            "date_of_first_licensure": DateInput(),
+            "next_review_date": DateInput(),
+            "birth_month": forms.Select(choices=[("", "—"), *[(m, m) for m in range(1, 13)]]),
+        }
+        labels = {
+            "annual_cme_allowance": "Annual CME allowance (USD)",
+            "paid_cme_days": "Paid CME days per year",
+            "birth_month": "Birth month (1-12)",
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -43,9 +59,21 @@ class NpiForm(forms.Form):
 class LicenceForm(forms.ModelForm[Licence]):
     class Meta:
         model = Licence
-        fields = ["state", "licence_type", "number", "issue_date", "expiry_date", "dea_registered",
-                  "dea_registration_date", "direct_patient_care"]
-        widgets = {"issue_date": DateInput(), "expiry_date": DateInput(), "dea_registration_date": DateInput()}
+        fields = [
+            "state",
+            "licence_type",
+            "number",
+            "issue_date",
+            "expiry_date",
+            "dea_registered",
+            "dea_registration_date",
+            "direct_patient_care",
+        ]
+        widgets = {
+            "issue_date": DateInput(),
+            "expiry_date": DateInput(),
+            "dea_registration_date": DateInput(),
+        }
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -74,9 +102,13 @@ class ProofForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect
+    )
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=80, label="Token name", help_text="Name it after the integration.")
+    name = forms.CharField(
+        max_length=80, label="Token name", help_text="Name it after the integration."
+    )

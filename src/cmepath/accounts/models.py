@@ -64,16 +64,21 @@ class Profile(models.Model):
     npi_status = models.CharField(max_length=16, choices=NpiStatus.choices, default=NpiStatus.NONE)
     npi_checked_at = models.DateTimeField(null=True, blank=True)
     npi_detail = models.CharField(max_length=255, blank=True)
-    birth_month = models.PositiveSmallIntegerField(null=True, blank=True,
-                                                   help_text="Some boards anchor renewal to the birth month.")
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Some boards anchor renewal to the birth month."
+    )
     date_of_first_licensure = models.DateField(null=True, blank=True)
     share_patients_65_plus = models.PositiveSmallIntegerField(
-        "share of patients aged 65+ (%)", null=True, blank=True,
+        "share of patients aged 65+ (%)",
+        null=True,
+        blank=True,
         help_text="California asks internists and family physicians with more than 25% to do 20% of CME in geriatrics.",
     )
     career_goal = models.CharField(max_length=200, blank=True)
     next_review_date = models.DateField("next performance review", null=True, blank=True)
-    annual_cme_allowance = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    annual_cme_allowance = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True
+    )
     paid_cme_days = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     admin_verified = models.BooleanField(default=False)
     admin_verified_at = models.DateTimeField(null=True, blank=True)
@@ -81,14 +86,23 @@ class Profile(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(birth_month__isnull=True) | Q(birth_month__gte=1, birth_month__lte=12),
-                                   name="profile_birth_month_range"),
-            models.CheckConstraint(condition=Q(share_patients_65_plus__isnull=True) | Q(share_patients_65_plus__lte=100),
-                                   name="profile_share_65_range"),
-            models.CheckConstraint(condition=Q(annual_cme_allowance__isnull=True) | Q(annual_cme_allowance__gte=0),
-                                   name="profile_allowance_nonnegative"),
-            models.CheckConstraint(condition=Q(paid_cme_days__isnull=True) | Q(paid_cme_days__gte=0),
-                                   name="profile_paid_days_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(birth_month__isnull=True) | Q(birth_month__gte=1, birth_month__lte=12),
+                name="profile_birth_month_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_patients_65_plus__isnull=True)
+                | Q(share_patients_65_plus__lte=100),
+                name="profile_share_65_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_cme_allowance__isnull=True) | Q(annual_cme_allowance__gte=0),
+                name="profile_allowance_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_cme_days__isnull=True) | Q(paid_cme_days__gte=0),
+                name="profile_paid_days_nonnegative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,7 +128,9 @@ class Licence(models.Model):
     issue_date = models.DateField()
     expiry_date = models.DateField()
     dea_registered = models.BooleanField("DEA registered", default=False)
-    dea_registration_date = models.DateField("DEA registration or last renewal", null=True, blank=True)
+    dea_registration_date = models.DateField(
+        "DEA registration or last renewal", null=True, blank=True
+    )
     direct_patient_care = models.BooleanField(default=True)
     verified = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,8 +138,13 @@ class Licence(models.Model):
     class Meta:
         ordering = ["state", "licence_type"]
         constraints = [
-            models.CheckConstraint(condition=Q(expiry_date__gt=models.F("issue_date")), name="licence_expiry_after_issue"),
-            models.UniqueConstraint(fields=["user", "state", "licence_type", "number"], name="licence_unique_per_user"),
+            models.CheckConstraint(
+                condition=Q(expiry_date__gt=models.F("issue_date")),
+                name="licence_expiry_after_issue",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "state", "licence_type", "number"], name="licence_unique_per_user"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,7 +163,9 @@ class BoardCertification(models.Model):
     class Meta:
         ordering = ["board", "specialty"]
         constraints = [
-            models.CheckConstraint(condition=Q(cycle_end__gt=models.F("cycle_start")), name="boardcert_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(cycle_end__gt=models.F("cycle_start")), name="boardcert_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,8 +187,12 @@ class LicenceProof(models.Model):
     original_name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    status = models.CharField(max_length=16, choices=ProofStatus.choices, default=ProofStatus.PENDING)
-    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=ProofStatus.choices, default=ProofStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)

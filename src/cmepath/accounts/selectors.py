@@ -35,8 +35,12 @@ def board_certs_for(*, actor: Any) -> QuerySet[BoardCertification]:
 
 
 def verification_queue(*, actor: Any) -> QuerySet[LicenceProof]:
-    return (policies.proofs.visible(actor, "decide").filter(status=ProofStatus.PENDING)
-            .select_related("user__profile", "licence").order_by("uploaded_at"))
+    return (
+        policies.proofs.visible(actor, "decide")
+        .filter(status=ProofStatus.PENDING)
+        .select_related("user__profile", "licence")
+        .order_by("uploaded_at")
+    )
 
 
 def tokens_for(*, actor: Any) -> QuerySet[ApiToken]:
@@ -48,7 +52,15 @@ def verification_summary(*, user: User) -> dict[str, Any]:
     profile = profile_for(user=user)
     # the proofs are only counted: one query with the count, not a second one for the proofs
     # (Meta.ordering does not apply to an aggregating query: it is restated here)
-    licences = list(Licence.objects.filter(user=user).order_by("state", "licence_type").annotate(
-        pending=Count("proofs", filter=Q(proofs__status=ProofStatus.PENDING))))
+    licences = list(
+        Licence.objects.filter(user=user)
+        .order_by("state", "licence_type")
+        .annotate(pending=Count("proofs", filter=Q(proofs__status=ProofStatus.PENDING)))
+    )
     pending = sum(lic.pending for lic in licences)
-    return {"profile": profile, "licences": licences, "pending_proofs": pending, "verified": profile.is_verified}
+    return {
+        "profile": profile,
+        "licences": licences,
+        "pending_proofs": pending,
+        "verified": profile.is_verified,
+    }

@@ -31,15 +31,34 @@ from .npi import check_npi
 from .registry import get_registry
 from .taxonomy import is_valid_code
 
-PROFILE_FIELDS = frozenset({
-    "first_name", "last_name", "profession", "primary_specialty", "specialties", "birth_month",
-    "date_of_first_licensure", "share_patients_65_plus", "career_goal", "next_review_date",
-    "annual_cme_allowance", "paid_cme_days",
-})
-LICENCE_FIELDS = frozenset({
-    "state", "licence_type", "number", "issue_date", "expiry_date", "dea_registered",
-    "dea_registration_date", "direct_patient_care",
-})
+PROFILE_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "profession",
+        "primary_specialty",
+        "specialties",
+        "birth_month",
+        "date_of_first_licensure",
+        "share_patients_65_plus",
+        "career_goal",
+        "next_review_date",
+        "annual_cme_allowance",
+        "paid_cme_days",
+    }
+)
+LICENCE_FIELDS = frozenset(
+    {
+        "state",
+        "licence_type",
+        "number",
+        "issue_date",
+        "expiry_date",
+        "dea_registered",
+        "dea_registration_date",
+        "direct_patient_care",
+    }
+)
 BOARD_CERT_FIELDS = frozenset({"board", "specialty", "cycle_start", "cycle_end"})
 
 
@@ -52,8 +71,9 @@ def profile_ensure(*, user: User) -> Profile:
 @transaction.atomic
 def profile_update(*, actor: User, data: dict[str, Any]) -> Profile:
     """Update the actor's own profile; verification fields are never writable here."""
-    profile = (Profile.objects.select_for_update().filter(user=actor).first()
-               or Profile.objects.select_for_update().get(pk=profile_ensure(user=actor).pk))
+    profile = Profile.objects.select_for_update().filter(
+        user=actor
+    ).first() or Profile.objects.select_for_update().get(pk=profile_ensure(user=actor).pk)
     changed = fields_apply(profile, PROFILE_FIELDS, data)
     for code in [profile.primary_specialty, *(profile.specialties or [])]:
         if code and not is_valid_code(code):
@@ -67,8 +87,13 @@ def profile_update(*, actor: User, data: dict[str, Any]) -> Profile:
     # database check constraint costs a query (and a savepoint) to validate
     model_validate(profile, exclude=[f.name for f in Profile._meta.fields if f.name not in changed])
     profile.save()
-    audit_record(actor=actor, action="profile.update", target=profile, subject_user_id=actor.pk,
-                 detail={"fields": sorted(changed)})
+    audit_record(
+        actor=actor,
+        action="profile.update",
+        target=profile,
+        subject_user_id=actor.pk,
+        detail={"fields": sorted(changed)},
+    )
     return profile
 
 
@@ -77,12 +102,18 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
     """Check an NPI's format and check digit, then match it against the NPI Registry."""
     result = check_npi(npi)
     if not result.valid:
-        raise ValidationError(result.reason or "This is not a valid NPI.", field="npi", code="npi_invalid")
+        raise ValidationError(
+            result.reason or "This is not a valid NPI.", field="npi", code="npi_invalid"
+        )
     profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=actor).pk)
-    taken = Profile.objects.filter(npi=result.normalized, npi_status=NpiStatus.MATCHED).exclude(pk=profile.pk)
+    taken = Profile.objects.filter(npi=result.normalized, npi_status=NpiStatus.MATCHED).exclude(
+        pk=profile.pk
+    )
     if taken.exists():
-        raise ConflictError("This NPI is already verified on another account. Contact support if it is yours.",
-                            field="npi")
+        raise ConflictError(
+            "This NPI is already verified on another account. Contact support if it is yours.",
+            field="npi",
+        )
     profile.npi = result.normalized
     profile.npi_checked_at = timezone.now()
     from .nppes import RegistryError
@@ -92,7 +123,8 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
     except RegistryError as exc:
         raise ValidationError(
             "The NPI Registry could not be reached to confirm this number; nothing was changed. Try again later.",
-            field="npi", code="registry_unavailable",
+            field="npi",
+            code="registry_unavailable",
         ) from exc
     if record is None:
         profile.npi_status = NpiStatus.NOT_FOUND
@@ -101,14 +133,23 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
         from .nppes import match_profile
 
         licence = profile.user.licences.order_by("-expiry_date").first()
-        match = match_profile(record, first_name=profile.first_name, last_name=profile.last_name,
-                              license_state=licence.state if licence else None,
-                              license_number=licence.number if licence else None)
+        match = match_profile(
+            record,
+            first_name=profile.first_name,
+            last_name=profile.last_name,
+            license_state=licence.state if licence else None,
+            license_number=licence.number if licence else None,
+        )
         profile.npi_status = NpiStatus.MATCHED if match.matched else NpiStatus.MISMATCH
         profile.npi_detail = "; ".join(match.reasons)[:255]
     profile.save()
-    audit_record(actor=actor, action="npi.check", target=profile, subject_user_id=actor.pk,
-                 detail={"npi": profile.npi, "status": profile.npi_status})
+    audit_record(
+        actor=actor,
+        action="npi.check",
+        target=profile,
+        subject_user_id=actor.pk,
+        detail={"npi": profile.npi, "status": profile.npi_status},
+    )
     return profile
 
 
@@ -116,8 +157,9 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
 def licence_create(*, actor: User, data: dict[str, Any]) -> Licence:
     licence = Licence(user=actor)
     fields_apply(licence, LICENCE_FIELDS, data)
-    if Licence.objects.filter(user=actor, state=licence.state, licence_type=licence.licence_type,
-                              number=licence.number).exists():
+    if Licence.objects.filter(
+        user=actor, state=licence.state, licence_type=licence.licence_type, number=licence.number
+    ).exists():
         raise ConflictError("You already recorded this licence.", field="number")
     model_validate(licence)
     try:
@@ -137,8 +179,13 @@ def licence_update(*, actor: User, licence: Licence, data: dict[str, Any]) -> Li
         licence.verified = False  # a changed licence needs a fresh decision
     model_validate(licence)
     licence.save()
-    audit_record(actor=actor, action="licence.update", target=licence, subject_user_id=licence.user_id,
-                 detail={"fields": sorted(changed)})
+    audit_record(
+        actor=actor,
+        action="licence.update",
+        target=licence,
+        subject_user_id=licence.user_id,
+        detail={"fields": sorted(changed)},
+    )
     return licence
 
 
@@ -147,7 +194,9 @@ def licence_delete(*, actor: User, licence: Licence) -> None:
     policies.licences.require(actor, "delete", licence)
     for proof in licence.proofs.all():
         proof.file.delete(save=False)
-    audit_record(actor=actor, action="licence.delete", target=licence, subject_user_id=licence.user_id)
+    audit_record(
+        actor=actor, action="licence.delete", target=licence, subject_user_id=licence.user_id
+    )
     licence.delete()
 
 
@@ -162,7 +211,9 @@ def board_cert_create(*, actor: User, data: dict[str, Any]) -> BoardCertificatio
 
 
 @transaction.atomic
-def board_cert_update(*, actor: User, cert: BoardCertification, data: dict[str, Any]) -> BoardCertification:
+def board_cert_update(
+    *, actor: User, cert: BoardCertification, data: dict[str, Any]
+) -> BoardCertification:
     policies.board_certifications.require(actor, "change", cert)
     fields_apply(cert, BOARD_CERT_FIELDS, data)
     model_validate(cert)
@@ -186,12 +237,22 @@ def proof_upload(*, actor: User, licence: Licence, data: bytes, filename: str) -
     """
     policies.licences.require(actor, "change", licence)
     try:
-        verdict = inspect_upload(data, filename, allowed=set(PROOF_ALLOWED_KINDS),
-                                 max_bytes=settings.CMEPATH_MAX_UPLOAD_BYTES)
+        verdict = inspect_upload(
+            data,
+            filename,
+            allowed=set(PROOF_ALLOWED_KINDS),
+            max_bytes=settings.CMEPATH_MAX_UPLOAD_BYTES,
+        )
     except UploadRejected as exc:
         raise ValidationError(exc.message, field="file", code=f"upload_{exc.code}") from exc
-    proof = LicenceProof(user=actor, licence=licence, kind=verdict.kind, size=verdict.size,
-                         sha256=verdict.sha256, original_name=display_name(filename)[:200])
+    proof = LicenceProof(
+        user=actor,
+        licence=licence,
+        kind=verdict.kind,
+        size=verdict.size,
+        sha256=verdict.sha256,
+        original_name=display_name(filename)[:200],
+    )
     storage = proof.file.storage
     name = proof.file.field.generate_filename(proof, "upload")
     try:
@@ -203,13 +264,20 @@ def proof_upload(*, actor: User, licence: Licence, data: bytes, filename: str) -
                 storage.delete(name)
         except OSError:
             pass
-        raise StorageFullError("We could not store the file right now; nothing was saved. Please try again later.") from exc
+        raise StorageFullError(
+            "We could not store the file right now; nothing was saved. Please try again later."
+        ) from exc
     proof.file.name = name
     try:
         with transaction.atomic():
             proof.save()
-            audit_record(actor=actor, action="proof.upload", target=proof, subject_user_id=actor.pk,
-                         detail={"licence": licence.pk, "sha256": verdict.sha256, "size": verdict.size})
+            audit_record(
+                actor=actor,
+                action="proof.upload",
+                target=proof,
+                subject_user_id=actor.pk,
+                detail={"licence": licence.pk, "sha256": verdict.sha256, "size": verdict.size},
+            )
     except Exception:
         proof.file.delete(save=False)
         raise
@@ -223,7 +291,9 @@ def proof_decide(*, actor: User, proof: LicenceProof, approve: bool, reason: str
         raise PermissionDeniedError("Only administrators decide on licence proofs.")
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Give a reason for the decision; the clinician will see it.", field="reason")
+        raise ValidationError(
+            "Give a reason for the decision; the clinician will see it.", field="reason"
+        )
     proof = LicenceProof.objects.select_for_update().get(pk=proof.pk)
     if proof.status != ProofStatus.PENDING:
         raise ConflictError(f"This proof was already {proof.get_status_display().lower()}.")
@@ -240,8 +310,13 @@ def proof_decide(*, actor: User, proof: LicenceProof, approve: bool, reason: str
         profile.admin_verified = True
         profile.admin_verified_at = proof.decided_at
         profile.save(update_fields=["admin_verified", "admin_verified_at"])
-    audit_record(actor=actor, action="proof.approve" if approve else "proof.reject", target=proof,
-                 subject_user_id=proof.user_id, detail={"reason": proof.reason, "licence": licence.pk})
+    audit_record(
+        actor=actor,
+        action="proof.approve" if approve else "proof.reject",
+        target=proof,
+        subject_user_id=proof.user_id,
+        detail={"reason": proof.reason, "licence": licence.pk},
+    )
     return proof
 
 
@@ -254,11 +329,17 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal access token; the raw secret is returned once, never stored."""
     name = name.strip()
     if not name:
-        raise ValidationError("Name the token after the integration that will use it.", field="name")
+        raise ValidationError(
+            "Name the token after the integration that will use it.", field="name"
+        )
     if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= 20:
-        raise ValidationError("You have 20 active tokens; revoke one you no longer use first.", field="name")
+        raise ValidationError(
+            "You have 20 active tokens; revoke one you no longer use first.", field="name"
+        )
     raw = "cmp_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=actor, name=name[:80], prefix=raw[:12], token_hash=_hash_token(raw))
+    token = ApiToken.objects.create(
+        user=actor, name=name[:80], prefix=raw[:12], token_hash=_hash_token(raw)
+    )
     audit_record(actor=actor, action="token.create", target=token, subject_user_id=actor.pk)
     return token, raw
 
@@ -277,8 +358,11 @@ def token_authenticate(raw: str) -> User | None:
     """The user behind an active token, or None. Touches ``last_used_at`` at most hourly."""
     if not raw.startswith("cmp_") or len(raw) > 100:
         return None
-    token = (ApiToken.objects.select_related("user")
-             .filter(token_hash=_hash_token(raw), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
@@ -296,10 +380,17 @@ def user_set_role(*, actor: User, user: User, role: str) -> User:
     if not is_admin(actor):
         raise PermissionDeniedError("Only administrators change roles.")
     if role not in Role.values:
-        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.", field="role")
+        raise ValidationError(
+            f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.", field="role"
+        )
     old = user.role
     user.role = role
     user.save(update_fields=["role"])
-    audit_record(actor=actor, action="user.role", target=user, subject_user_id=user.pk,
-                 detail={"from": old, "to": role})
+    audit_record(
+        actor=actor,
+        action="user.role",
+        target=user,
+        subject_user_id=user.pk,
+        detail={"from": old, "to": role},
+    )
     return user

@@ -32,7 +32,9 @@ class MaximumLengthValidator:
 
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) > self.max_length:
-            raise ValidationError(f"Use at most {self.max_length} characters.", code="password_too_long")
+            raise ValidationError(
+                f"Use at most {self.max_length} characters.", code="password_too_long"
+            )
 
     def get_help_text(self) -> str:
         return f"Passphrases up to {self.max_length} characters are welcome."

@@ -48,8 +48,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
         prof.refresh_from_db()
-    return render_page(request, "accounts/profile.html", {"form": form, "npi_form": npi_form, "profile": prof},
-                       status=status)
+    return render_page(
+        request,
+        "accounts/profile.html",
+        {"form": form, "npi_form": npi_form, "profile": prof},
+        status=status,
+    )
 
 
 @login_required
@@ -66,8 +70,13 @@ def npi_submit(request: HttpRequest) -> HttpResponse:
             status = exc.status
     else:
         status = 422
-    return render_page(request, "accounts/profile_npi.html", {"npi_form": form, "profile": prof},
-                       partial="accounts/partials/npi.html", status=status)
+    return render_page(
+        request,
+        "accounts/profile_npi.html",
+        {"npi_form": form, "profile": prof},
+        partial="accounts/partials/npi.html",
+        status=status,
+    )
 
 
 def _licences_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -101,8 +110,13 @@ def licences(request: HttpRequest) -> HttpResponse:
                     return redirect("accounts:licences")
         else:
             status = 422
-    return render_page(request, "accounts/licences.html", _licences_context(request, licence_form=form),
-                       partial="accounts/partials/licences.html", status=status)
+    return render_page(
+        request,
+        "accounts/licences.html",
+        _licences_context(request, licence_form=form),
+        partial="accounts/partials/licences.html",
+        status=status,
+    )
 
 
 @login_required
@@ -130,7 +144,9 @@ def board_cert_create(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:licences")
     else:
         status = 422
-    return render_page(request, "accounts/licences.html", _licences_context(request, cert_form=form), status=status)
+    return render_page(
+        request, "accounts/licences.html", _licences_context(request, cert_form=form), status=status
+    )
 
 
 @login_required
@@ -155,8 +171,12 @@ def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
             status = 413
         else:
             try:
-                services.proof_upload(actor=request.user, licence=licence, data=upload.read(),  # type: ignore[arg-type]
-                                      filename=upload.name or "upload")
+                services.proof_upload(
+                    actor=request.user,
+                    licence=licence,
+                    data=upload.read(),  # type: ignore[arg-type]
+                    filename=upload.name or "upload",
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
@@ -175,11 +195,16 @@ def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def proof_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a proof only to its owner and to admins; every access is audited."""
     proof = policies.proofs.get(request.user, "view", pk=pk)
-    audit_record(actor=request.user, action="proof.view", target=proof, subject_user_id=proof.user_id)
+    audit_record(
+        actor=request.user, action="proof.view", target=proof, subject_user_id=proof.user_id
+    )
     content_types = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
-    response = FileResponse(proof.file.open("rb"), as_attachment=True,
-                            filename=f"licence-proof-{proof.pk}.{proof.kind}",
-                            content_type=content_types.get(proof.kind, "application/octet-stream"))
+    response = FileResponse(
+        proof.file.open("rb"),
+        as_attachment=True,
+        filename=f"licence-proof-{proof.pk}.{proof.kind}",
+        content_type=content_types.get(proof.kind, "application/octet-stream"),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -187,10 +212,17 @@ def proof_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def verification_queue(request: HttpRequest) -> HttpResponse:
     if not is_admin(request.user):
-        return render_page(request, "core/error.html", {"message": "Only administrators can see this page."},
-                           status=403)
-    return render_page(request, "accounts/queue.html",
-                       {"proofs": selectors.verification_queue(actor=request.user), "form": DecisionForm()})
+        return render_page(
+            request,
+            "core/error.html",
+            {"message": "Only administrators can see this page."},
+            status=403,
+        )
+    return render_page(
+        request,
+        "accounts/queue.html",
+        {"proofs": selectors.verification_queue(actor=request.user), "form": DecisionForm()},
+    )
 
 
 @login_required
@@ -200,9 +232,12 @@ def proof_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.proof_decide(actor=request.user, proof=proof,  # type: ignore[arg-type]
-                                  approve=form.cleaned_data["decision"] == "approve",
-                                  reason=form.cleaned_data["reason"])
+            services.proof_decide(
+                actor=request.user,
+                proof=proof,  # type: ignore[arg-type]
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -210,9 +245,16 @@ def proof_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:verification_queue")
     else:
         messages.error(request, "Choose approve or reject and give a reason.")
-    return render_page(request, "accounts/queue.html",
-                       {"proofs": selectors.verification_queue(actor=request.user), "form": form, "failed": proof.pk},
-                       status=422)
+    return render_page(
+        request,
+        "accounts/queue.html",
+        {
+            "proofs": selectors.verification_queue(actor=request.user),
+            "form": form,
+            "failed": proof.pk,
+        },
+        status=422,
+    )
 
 
 @login_required
@@ -224,7 +266,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                _, new_secret = services.token_create(actor=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+                _, new_secret = services.token_create(
+                    actor=request.user, name=form.cleaned_data["name"]
+                )  # type: ignore[arg-type]
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
@@ -232,9 +276,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 form = TokenForm()
         else:
             status = 422
-    return render_page(request, "accounts/tokens.html",
-                       {"form": form, "tokens": selectors.tokens_for(actor=request.user), "new_secret": new_secret},
-                       status=status)
+    return render_page(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.tokens_for(actor=request.user),
+            "new_secret": new_secret,
+        },
+        status=status,
+    )
 
 
 @login_required

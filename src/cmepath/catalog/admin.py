@@ -38,7 +38,13 @@ class ActivityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("title", "provider_activity_id", "provider__name")
     list_select_related = ("provider",)
     raw_id_fields = ("provider",)
-    readonly_fields = ("value_score", "score_breakdown", "credits", "credit_types", "has_commercial_support")
+    readonly_fields = (
+        "value_score",
+        "score_breakdown",
+        "credits",
+        "credit_types",
+        "has_commercial_support",
+    )
     inlines = (CreditInline, SupportInline)
 
 

@@ -196,7 +196,9 @@ class ActivityIn(Strict):
     competencies: list[str] = Field(default_factory=list, max_length=20)
     commercial_support: list[SupportIn] = Field(default_factory=list, max_length=50)
     disclosure_summary: str = Field("", max_length=5_000)
-    designed_to_change: list[Literal["competence", "performance", "patient_outcomes"]] = Field(default_factory=list)
+    designed_to_change: list[Literal["competence", "performance", "patient_outcomes"]] = Field(
+        default_factory=list
+    )
     outcomes_evaluated: bool = False
     moore_level: int | None = Field(None, ge=1, le=7)
     outcomes_summary: str = Field("", max_length=5_000)
@@ -244,25 +246,75 @@ class WishlistItemOut(Schema):
 
 def _summary(a: Activity) -> dict[str, Any]:
     return {
-        "id": a.pk, "title": a.title, "provider": a.provider.name, "format": a.format, "delivery": a.delivery,
-        "start_date": a.start_date, "end_date": a.end_date, "city": a.city, "state": a.state, "cost": a.cost,
-        "credits": a.credits, "credit_types": a.credit_types, "value_score": a.value_score, "url": a.url,
+        "id": a.pk,
+        "title": a.title,
+        "provider": a.provider.name,
+        "format": a.format,
+        "delivery": a.delivery,
+        "start_date": a.start_date,
+        "end_date": a.end_date,
+        "city": a.city,
+        "state": a.state,
+        "cost": a.cost,
+        "credits": a.credits,
+        "credit_types": a.credit_types,
+        "value_score": a.value_score,
+        "url": a.url,
     }
 
 
 def _detail(a: Activity) -> dict[str, Any]:
     return {
-        **{name: getattr(a, name) for name in (
-            "provider_activity_id", "status", "title", "description", "format", "delivery", "start_date",
-            "end_date", "city", "state", "cost", "url", "professions", "specialties", "topics", "competencies",
-            "disclosure_summary", "designed_to_change", "outcomes_evaluated", "moore_level", "outcomes_summary",
-            "moc_boards", "moc_points", "rems", "interprofessional", "pi_component", "value_score")},
+        **{
+            name: getattr(a, name)
+            for name in (
+                "provider_activity_id",
+                "status",
+                "title",
+                "description",
+                "format",
+                "delivery",
+                "start_date",
+                "end_date",
+                "city",
+                "state",
+                "cost",
+                "url",
+                "professions",
+                "specialties",
+                "topics",
+                "competencies",
+                "disclosure_summary",
+                "designed_to_change",
+                "outcomes_evaluated",
+                "moore_level",
+                "outcomes_summary",
+                "moc_boards",
+                "moc_points",
+                "rems",
+                "interprofessional",
+                "pi_component",
+                "value_score",
+            )
+        },
         "id": a.pk,
-        "provider": {"id": a.provider.pk, "name": a.provider.name, "accreditor": a.provider.accreditor},
-        "credits": [{"credit_type": d.credit_type, "amount": d.amount, "pharmacology_hours": d.pharmacology_hours}
-                    for d in a.designations.all()],
-        "commercial_support": [{"source": s.source, "kind": s.kind, "amount": s.amount}
-                               for s in a.commercial_support.all()],
+        "provider": {
+            "id": a.provider.pk,
+            "name": a.provider.name,
+            "accreditor": a.provider.accreditor,
+        },
+        "credits": [
+            {
+                "credit_type": d.credit_type,
+                "amount": d.amount,
+                "pharmacology_hours": d.pharmacology_hours,
+            }
+            for d in a.designations.all()
+        ],
+        "commercial_support": [
+            {"source": s.source, "kind": s.kind, "amount": s.amount}
+            for s in a.commercial_support.all()
+        ],
         "score": a.score_breakdown or {"total": a.value_score, "factors": []},
         "cohort_outcomes": list(a.cohort_outcomes.all()),
     }
@@ -272,27 +324,47 @@ def _user(request: HttpRequest) -> Any:
     return getattr(request, "auth", None) or getattr(request, "user", None)
 
 
-@router.get("/activities", response=ActivityListOut, auth=None,
-            summary="Search published activities with filters, facet counts and sorts")
+@router.get(
+    "/activities",
+    response=ActivityListOut,
+    auth=None,
+    summary="Search published activities with filters, facet counts and sorts",
+)
 def activity_list(request: HttpRequest, params: Query[ActivityListQuery]) -> dict[str, Any]:
     data = params.model_dump()
     filters = {k: v for k, v in data.items() if isinstance(v, list) and v}
     query = selectors.CatalogQuery(
-        text=params.q, filters=filters, moore_min=params.moore_min, cost_max=params.cost_max,
-        credits_min=params.credits_min, starts_after=params.starts_after, sort=params.sort,
-        page=params.page, page_size=params.page_size,
+        text=params.q,
+        filters=filters,
+        moore_min=params.moore_min,
+        cost_max=params.cost_max,
+        credits_min=params.credits_min,
+        starts_after=params.starts_after,
+        sort=params.sort,
+        page=params.page,
+        page_size=params.page_size,
     )
     page = selectors.activity_search(actor=_user(request), query=query, facets=SEARCH_FACETS)
     return {
-        "total": page.total, "page": page.page, "page_size": page.page_size, "pages": page.pages,
+        "total": page.total,
+        "page": page.page,
+        "page_size": page.page_size,
+        "pages": page.pages,
         "message": page.message,
-        "facets": {name: [{"value": v, "count": c} for v, c in pairs] for name, pairs in page.facets.items()},
+        "facets": {
+            name: [{"value": v, "count": c} for v, c in pairs]
+            for name, pairs in page.facets.items()
+        },
         "results": [_summary(a) for a in page.activities],
     }
 
 
-@router.get("/activities/{activity_id}", response=ActivityDetailOut, auth=None,
-            summary="One activity with its credits, commercial support and value-score breakdown")
+@router.get(
+    "/activities/{activity_id}",
+    response=ActivityDetailOut,
+    auth=None,
+    summary="One activity with its credits, commercial support and value-score breakdown",
+)
 def activity_get(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     return _detail(selectors.activity_detail(actor=_user(request), pk=activity_id))
 
@@ -303,7 +375,9 @@ def _payload(payload: Schema) -> dict[str, Any]:
     return data
 
 
-@router.post("/activities", response={201: ActivityDetailOut}, summary="Add an activity (provider members)")
+@router.post(
+    "/activities", response={201: ActivityDetailOut}, summary="Add an activity (provider members)"
+)
 def activity_create(request: HttpRequest, payload: ActivityIn) -> Status[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     provider = policies.providers.get(user, "change", pk=payload.provider_id)
@@ -311,12 +385,21 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> Status[dict[st
     return Status(201, _detail(selectors.activity_detail(actor=user, pk=activity.pk)))
 
 
-@router.patch("/activities/{activity_id}", response=ActivityDetailOut,
-              summary="Change an activity (members of its provider)")
-def activity_patch(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> dict[str, Any]:
+@router.patch(
+    "/activities/{activity_id}",
+    response=ActivityDetailOut,
+    summary="Change an activity (members of its provider)",
+)
+def activity_patch(
+    request: HttpRequest, activity_id: int, payload: ActivityPatch
+) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     activity = policies.activities.get(user, "change", pk=activity_id)
-    data = {k: v for k, v in _payload(payload).items() if v is not None or k in ("moore_level", "moc_points")}
+    data = {
+        k: v
+        for k, v in _payload(payload).items()
+        if v is not None or k in ("moore_level", "moc_points")
+    }
     services.activity_update(actor=user, activity=activity, data=data)
     return _detail(selectors.activity_detail(actor=user, pk=activity_id))
 
@@ -326,14 +409,20 @@ def wishlist_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"activity": _summary(i.activity)} for i in selectors.wishlist_for(actor=request.auth)]  # type: ignore[attr-defined]
 
 
-@router.put("/me/wishlist/{activity_id}", response={204: None}, summary="Save an activity to my wishlist")
+@router.put(
+    "/me/wishlist/{activity_id}", response={204: None}, summary="Save an activity to my wishlist"
+)
 def wishlist_put(request: HttpRequest, activity_id: int) -> Status[None]:
     activity = policies.activities.get(request.auth, "view", pk=activity_id)  # type: ignore[attr-defined]
     services.wishlist_add(actor=request.auth, activity=activity)  # type: ignore[attr-defined]
     return Status(204, None)
 
 
-@router.delete("/me/wishlist/{activity_id}", response={204: None}, summary="Remove an activity from my wishlist")
+@router.delete(
+    "/me/wishlist/{activity_id}",
+    response={204: None},
+    summary="Remove an activity from my wishlist",
+)
 def wishlist_delete(request: HttpRequest, activity_id: int) -> Status[None]:
     services.wishlist_remove(actor=request.auth, activity_id=activity_id)  # type: ignore[attr-defined]
     return Status(204, None)

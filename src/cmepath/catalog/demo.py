@@ -38,56 +38,217 @@ PROVIDERS: list[tuple[str, str, list[str]]] = [
     ("Osteo Learning Partners (synthetic)", "AOA", ["DO"]),
     ("Granite State Medical Society CME (synthetic)", "state_society", ["MD", "DO"]),
 ]
-CREDIT_FOR = {"MD": "ama_pra_1", "DO": "aoa_1a", "NP": "aanp", "PA": "aapa_1", "RN": "ancc", "PharmD": "acpe"}
+CREDIT_FOR = {
+    "MD": "ama_pra_1",
+    "DO": "aoa_1a",
+    "NP": "aanp",
+    "PA": "aapa_1",
+    "RN": "ancc",
+    "PharmD": "acpe",
+}
 FORMAT_WEIGHTS = [
-    ("course", 30), ("rss", 10), ("enduring_material", 8), ("internet_enduring", 22), ("journal_based", 8),
-    ("performance_improvement", 5), ("internet_point_of_care", 8), ("learning_from_teaching", 3), ("other", 6),
+    ("course", 30),
+    ("rss", 10),
+    ("enduring_material", 8),
+    ("internet_enduring", 22),
+    ("journal_based", 8),
+    ("performance_improvement", 5),
+    ("internet_point_of_care", 8),
+    ("learning_from_teaching", 3),
+    ("other", 6),
 ]
-STATES = ["CA", "TX", "NY", "FL", "IL", "PA", "OH", "GA", "NC", "MI", "NJ", "VA", "WA", "AZ", "MA", "TN",
-          "IN", "MO", "MD", "WI", "CO", "MN", "SC", "AL", "LA", "KY", "OR", "OK", "CT", "UT", "NH"]
-CITIES = {"CA": "Sacramento", "TX": "Austin", "NY": "Albany", "FL": "Orlando", "IL": "Chicago",
-          "PA": "Pittsburgh", "OH": "Columbus", "GA": "Atlanta", "NC": "Raleigh", "MI": "Detroit",
-          "NJ": "Newark", "VA": "Richmond", "WA": "Seattle", "AZ": "Phoenix", "MA": "Boston", "TN": "Nashville",
-          "IN": "Indianapolis", "MO": "St. Louis", "MD": "Baltimore", "WI": "Madison", "CO": "Denver",
-          "MN": "Minneapolis", "SC": "Charleston", "AL": "Birmingham", "LA": "New Orleans", "KY": "Louisville",
-          "OR": "Portland", "OK": "Tulsa", "CT": "Hartford", "UT": "Salt Lake City", "NH": "Concord"}
-ANGLES = ["update", "case-based review", "essentials", "what's new", "grand rounds", "for busy clinicians",
-          "practical workshop", "evidence review", "in primary care", "in the hospital", "across the team",
-          "bootcamp", "deep dive", "pitfalls and pearls"]
-SUPPORTERS = ["Acme Pharmaceuticals (synthetic)", "Bluepeak Devices (synthetic)", "Corvid Biologics (synthetic)",
-              "Dunmore Diagnostics (synthetic)", "Everline Therapeutics (synthetic)"]
-SPECIALTIES = ["internal medicine", "family medicine", "pediatrics", "emergency medicine", "cardiology",
-               "psychiatry", "oncology", "hospital medicine", "critical care", "obstetrics", "surgery",
-               "anesthesiology", "geriatrics", "infectious disease", "nursing", "pharmacy"]
+STATES = [
+    "CA",
+    "TX",
+    "NY",
+    "FL",
+    "IL",
+    "PA",
+    "OH",
+    "GA",
+    "NC",
+    "MI",
+    "NJ",
+    "VA",
+    "WA",
+    "AZ",
+    "MA",
+    "TN",
+    "IN",
+    "MO",
+    "MD",
+    "WI",
+    "CO",
+    "MN",
+    "SC",
+    "AL",
+    "LA",
+    "KY",
+    "OR",
+    "OK",
+    "CT",
+    "UT",
+    "NH",
+]
+CITIES = {
+    "CA": "Sacramento",
+    "TX": "Austin",
+    "NY": "Albany",
+    "FL": "Orlando",
+    "IL": "Chicago",
+    "PA": "Pittsburgh",
+    "OH": "Columbus",
+    "GA": "Atlanta",
+    "NC": "Raleigh",
+    "MI": "Detroit",
+    "NJ": "Newark",
+    "VA": "Richmond",
+    "WA": "Seattle",
+    "AZ": "Phoenix",
+    "MA": "Boston",
+    "TN": "Nashville",
+    "IN": "Indianapolis",
+    "MO": "St. Louis",
+    "MD": "Baltimore",
+    "WI": "Madison",
+    "CO": "Denver",
+    "MN": "Minneapolis",
+    "SC": "Charleston",
+    "AL": "Birmingham",
+    "LA": "New Orleans",
+    "KY": "Louisville",
+    "OR": "Portland",
+    "OK": "Tulsa",
+    "CT": "Hartford",
+    "UT": "Salt Lake City",
+    "NH": "Concord",
+}
+ANGLES = [
+    "update",
+    "case-based review",
+    "essentials",
+    "what's new",
+    "grand rounds",
+    "for busy clinicians",
+    "practical workshop",
+    "evidence review",
+    "in primary care",
+    "in the hospital",
+    "across the team",
+    "bootcamp",
+    "deep dive",
+    "pitfalls and pearls",
+]
+SUPPORTERS = [
+    "Acme Pharmaceuticals (synthetic)",
+    "Bluepeak Devices (synthetic)",
+    "Corvid Biologics (synthetic)",
+    "Dunmore Diagnostics (synthetic)",
+    "Everline Therapeutics (synthetic)",
+]
+SPECIALTIES = [
+    "internal medicine",
+    "family medicine",
+    "pediatrics",
+    "emergency medicine",
+    "cardiology",
+    "psychiatry",
+    "oncology",
+    "hospital medicine",
+    "critical care",
+    "obstetrics",
+    "surgery",
+    "anesthesiology",
+    "geriatrics",
+    "infectious disease",
+    "nursing",
+    "pharmacy",
+]
 
 #: Leadership programs, always present (the planner's career goals need them).
 LEADERSHIP: list[dict[str, Any]] = [
-    {"provider_activity_id": "LEAD-CMO", "title": "Chief Medical Officer Leadership Track",
-     "format": "course", "delivery": "hybrid", "days": 330, "cost": "14500", "state": "IL", "city": "Chicago",
-     "credits": "ama_pra_1:185; abim_moc:40", "professions": "MD;DO",
-     "competencies": "leadership;finance;strategy;quality_patient_safety;communication",
-     "topics": "quality_improvement;patient_safety;risk_management", "moore_level": 5,
-     "outcomes_evaluated": "yes", "designed_to_change": "competence;performance", "pi_component": "yes",
-     "moc_boards": "ABIM"},
-    {"provider_activity_id": "LEAD-PEL", "title": "Physician Executive Leadership Program",
-     "format": "course", "delivery": "online", "days": 180, "cost": "6900", "credits": "ama_pra_1:60",
-     "professions": "MD;DO", "competencies": "leadership;strategy;finance", "topics": "quality_improvement",
-     "moore_level": 4, "outcomes_evaluated": "yes", "designed_to_change": "competence"},
-    {"provider_activity_id": "LEAD-CHAIR", "title": "Department Chair Academy",
-     "format": "rss", "delivery": "hybrid", "days": 300, "cost": "4200", "state": "MA", "city": "Boston",
-     "credits": "ama_pra_1:40", "professions": "MD;DO", "competencies": "leadership;teaching;communication",
-     "topics": "communication_skills;ethics", "designed_to_change": "performance"},
-    {"provider_activity_id": "LEAD-NURSE", "title": "Nurse Manager Leadership Series",
-     "format": "rss", "delivery": "online", "days": 240, "cost": "1800", "credits": "ancc:30; ipce:30",
-     "professions": "RN;NP", "competencies": "leadership;interprofessional_collaboration;quality_patient_safety",
-     "topics": "patient_safety;quality_improvement", "interprofessional": "yes", "moore_level": 5,
-     "outcomes_evaluated": "yes", "designed_to_change": "performance;patient_outcomes"},
-    {"provider_activity_id": "LEAD-QI", "title": "Quality Improvement Leader Certificate (PI CME)",
-     "format": "performance_improvement", "delivery": "online", "days": 270, "cost": "2400",
-     "credits": "ama_pra_1:20; aapa_1:20; ancc:20; ipce:20", "professions": "MD;DO;PA;NP;RN",
-     "competencies": "quality_patient_safety;leadership;informatics", "topics": "quality_improvement;patient_safety",
-     "interprofessional": "yes", "pi_component": "yes", "moore_level": 6, "outcomes_evaluated": "yes",
-     "designed_to_change": "performance;patient_outcomes"},
+    {
+        "provider_activity_id": "LEAD-CMO",
+        "title": "Chief Medical Officer Leadership Track",
+        "format": "course",
+        "delivery": "hybrid",
+        "days": 330,
+        "cost": "14500",
+        "state": "IL",
+        "city": "Chicago",
+        "credits": "ama_pra_1:185; abim_moc:40",
+        "professions": "MD;DO",
+        "competencies": "leadership;finance;strategy;quality_patient_safety;communication",
+        "topics": "quality_improvement;patient_safety;risk_management",
+        "moore_level": 5,
+        "outcomes_evaluated": "yes",
+        "designed_to_change": "competence;performance",
+        "pi_component": "yes",
+        "moc_boards": "ABIM",
+    },
+    {
+        "provider_activity_id": "LEAD-PEL",
+        "title": "Physician Executive Leadership Program",
+        "format": "course",
+        "delivery": "online",
+        "days": 180,
+        "cost": "6900",
+        "credits": "ama_pra_1:60",
+        "professions": "MD;DO",
+        "competencies": "leadership;strategy;finance",
+        "topics": "quality_improvement",
+        "moore_level": 4,
+        "outcomes_evaluated": "yes",
+        "designed_to_change": "competence",
+    },
+    {
+        "provider_activity_id": "LEAD-CHAIR",
+        "title": "Department Chair Academy",
+        "format": "rss",
+        "delivery": "hybrid",
+        "days": 300,
+        "cost": "4200",
+        "state": "MA",
+        "city": "Boston",
+        "credits": "ama_pra_1:40",
+        "professions": "MD;DO",
+        "competencies": "leadership;teaching;communication",
+        "topics": "communication_skills;ethics",
+        "designed_to_change": "performance",
+    },
+    {
+        "provider_activity_id": "LEAD-NURSE",
+        "title": "Nurse Manager Leadership Series",
+        "format": "rss",
+        "delivery": "online",
+        "days": 240,
+        "cost": "1800",
+        "credits": "ancc:30; ipce:30",
+        "professions": "RN;NP",
+        "competencies": "leadership;interprofessional_collaboration;quality_patient_safety",
+        "topics": "patient_safety;quality_improvement",
+        "interprofessional": "yes",
+        "moore_level": 5,
+        "outcomes_evaluated": "yes",
+        "designed_to_change": "performance;patient_outcomes",
+    },
+    {
+        "provider_activity_id": "LEAD-QI",
+        "title": "Quality Improvement Leader Certificate (PI CME)",
+        "format": "performance_improvement",
+        "delivery": "online",
+        "days": 270,
+        "cost": "2400",
+        "credits": "ama_pra_1:20; aapa_1:20; ancc:20; ipce:20",
+        "professions": "MD;DO;PA;NP;RN",
+        "competencies": "quality_patient_safety;leadership;informatics",
+        "topics": "quality_improvement;patient_safety",
+        "interprofessional": "yes",
+        "pi_component": "yes",
+        "moore_level": 6,
+        "outcomes_evaluated": "yes",
+        "designed_to_change": "performance;patient_outcomes",
+    },
 ]
 
 
@@ -121,7 +282,9 @@ def _credits(rng: random.Random, fmt: str, professions: list[str], interprofessi
     return "; ".join(parts)
 
 
-def _activity(rng: random.Random, i: int, professions_pool: list[str], accreditor: str) -> dict[str, Any]:
+def _activity(
+    rng: random.Random, i: int, professions_pool: list[str], accreditor: str
+) -> dict[str, Any]:
     topic = rng.choice(list(TOPICS))
     extra = rng.sample(list(TOPICS), rng.choice([0, 0, 1, 2]))
     if rng.random() < 0.2:
@@ -133,30 +296,43 @@ def _activity(rng: random.Random, i: int, professions_pool: list[str], accredito
     professions = rng.sample(professions_pool, min(len(professions_pool), rng.choice([1, 1, 2, 3])))
     interprofessional = accreditor == "JA" and (len(professions) > 1 or rng.random() < 0.5)
     start = ANCHOR + timedelta(days=rng.randint(-540, 540))
-    length = {"rss": rng.randint(90, 360), "enduring_material": 365, "internet_enduring": 365,
-              "journal_based": 365, "performance_improvement": 270}.get(fmt, rng.choice([0, 0, 1, 2, 4]))
+    length = {
+        "rss": rng.randint(90, 360),
+        "enduring_material": 365,
+        "internet_enduring": 365,
+        "journal_based": 365,
+        "performance_improvement": 270,
+    }.get(fmt, rng.choice([0, 0, 1, 2, 4]))
     free = rng.random() < 0.22
     cost = 0 if free else round(min(rng.lognormvariate(4.9, 1.0), 3500), 0)
     supported = rng.random() < 0.18
     support = ""
     if supported:
         picks = rng.sample(SUPPORTERS, rng.choice([1, 1, 1, 2, 3]))
-        support = "; ".join(f"{s}:{'in_kind' if rng.random() < 0.25 else 'monetary'}:{rng.choice([2500, 5000, 10000, 25000, 60000])}"
-                            for s in picks)
+        support = "; ".join(
+            f"{s}:{'in_kind' if rng.random() < 0.25 else 'monetary'}:{rng.choice([2500, 5000, 10000, 25000, 60000])}"
+            for s in picks
+        )
     tracked = rng.random() < 0.33
     moore = rng.choice([3, 4, 4, 5, 5, 6]) if tracked else rng.choice(["", "", "1", "2", "3"])
     label = TOPICS[topic].label
     angle = rng.choice(ANGLES)
     title = f"{label}: {angle}" if rng.random() < 0.7 else f"{angle.capitalize()}: {label.lower()}"
-    state = rng.choice(STATES) if delivery != "online" else (rng.choice(STATES) if rng.random() < 0.1 else "")
+    state = (
+        rng.choice(STATES)
+        if delivery != "online"
+        else (rng.choice(STATES) if rng.random() < 0.1 else "")
+    )
     competencies = rng.sample(list(COMPETENCIES), rng.choice([1, 1, 2]))
     if "clinical" not in competencies and rng.random() < 0.6:
         competencies.append("clinical")
     row: dict[str, Any] = {
         "provider_activity_id": f"DEMO-{i:05d}",
         "title": title,
-        "description": (f"Synthetic demo activity: {label.lower()} {angle} for "
-                        f"{', '.join(professions)} clinicians. Not a real course."),
+        "description": (
+            f"Synthetic demo activity: {label.lower()} {angle} for "
+            f"{', '.join(professions)} clinicians. Not a real course."
+        ),
         "format": fmt,
         "delivery": delivery,
         "start_date": start.isoformat(),
@@ -171,15 +347,22 @@ def _activity(rng: random.Random, i: int, professions_pool: list[str], accredito
         "topics": ";".join(topics),
         "competencies": ";".join(competencies),
         "commercial_support": support,
-        "disclosure_summary": "" if rng.random() < 0.05 else
-        ("No one in control of content has relevant financial relationships with ineligible companies."
-         if not supported else "Two faculty members disclosed consulting for ineligible companies; "
-                               "their content was peer reviewed to mitigate these relationships."),
-        "designed_to_change": ";".join(rng.sample(["competence", "performance", "patient_outcomes"],
-                                                  rng.choice([0, 1, 1, 2]))),
+        "disclosure_summary": ""
+        if rng.random() < 0.05
+        else (
+            "No one in control of content has relevant financial relationships with ineligible companies."
+            if not supported
+            else "Two faculty members disclosed consulting for ineligible companies; "
+            "their content was peer reviewed to mitigate these relationships."
+        ),
+        "designed_to_change": ";".join(
+            rng.sample(["competence", "performance", "patient_outcomes"], rng.choice([0, 1, 1, 2]))
+        ),
         "outcomes_evaluated": "yes" if tracked and isinstance(moore, int) and moore >= 4 else "no",
         "moore_level": moore,
-        "outcomes_summary": "Pre/post assessment and 90-day practice follow-up (synthetic)." if tracked else "",
+        "outcomes_summary": "Pre/post assessment and 90-day practice follow-up (synthetic)."
+        if tracked
+        else "",
         "moc_boards": "ABIM" if "MD" in professions and rng.random() < 0.25 else "",
         "moc_points": "",
         "rems": "compliant" if "opioid_prescribing" in topics and rng.random() < 0.3 else "none",
@@ -198,8 +381,10 @@ def _leadership_rows() -> list[dict[str, Any]]:
         start = ANCHOR + timedelta(days=60)
         row["start_date"] = start.isoformat()
         row["end_date"] = (start + timedelta(days=spec["days"])).isoformat()
-        row["description"] = (f"Synthetic demo activity: {spec['title'].lower()} for clinicians moving into "
-                              "leadership roles. Not a real program.")
+        row["description"] = (
+            f"Synthetic demo activity: {spec['title'].lower()} for clinicians moving into "
+            "leadership roles. Not a real program."
+        )
         row["disclosure_summary"] = "No relevant financial relationships with ineligible companies."
         row["url"] = f"https://example.org/demo/{spec['provider_activity_id'].lower()}"
         rows.append(row)
@@ -212,7 +397,9 @@ def _provider(name: str, accreditor: str) -> Provider:
 
 
 @transaction.atomic
-def catalog_demo_load(n: int = 2000, seed: int = DEMO_SEED, *, reindex: bool = True) -> dict[str, Any]:
+def catalog_demo_load(
+    n: int = 2000, seed: int = DEMO_SEED, *, reindex: bool = True
+) -> dict[str, Any]:
     """Load ``n`` synthetic activities (plus the leadership programs) and index them."""
     from cmepath.accounts.models import User
 
@@ -220,7 +407,9 @@ def catalog_demo_load(n: int = 2000, seed: int = DEMO_SEED, *, reindex: bool = T
     providers = [(_provider(name, acc), acc, profs) for name, acc, profs in PROVIDERS]
     rows_by_provider: dict[int, list[dict[str, Any]]] = {p.pk: [] for p, _, _ in providers}
     for i in range(1, n + 1):
-        provider, accreditor, profs = providers[(i - 1) % len(providers)] if rng.random() < 0.6 else rng.choice(providers)
+        provider, accreditor, profs = (
+            providers[(i - 1) % len(providers)] if rng.random() < 0.6 else rng.choice(providers)
+        )
         rows_by_provider[provider.pk].append(_activity(rng, i, profs, accreditor))
     leadership_provider = providers[2][0]
     rows_by_provider[leadership_provider.pk].extend(_leadership_rows())
@@ -229,28 +418,50 @@ def catalog_demo_load(n: int = 2000, seed: int = DEMO_SEED, *, reindex: bool = T
         rows = rows_by_provider[provider.pk]
         if not rows:
             continue
-        report = activity_import(source=json.dumps(rows).encode(), file_format="json", provider=provider,
-                                 filename="demo.json", record_run=False)
-        created, updated, rejected = created + report.created, updated + report.updated, rejected + report.rejected
+        report = activity_import(
+            source=json.dumps(rows).encode(),
+            file_format="json",
+            provider=provider,
+            filename="demo.json",
+            record_run=False,
+        )
+        created, updated, rejected = (
+            created + report.created,
+            updated + report.updated,
+            rejected + report.rejected,
+        )
     member = User.objects.filter(email=DEMO_PROVIDER_EMAIL).first()
     if member is not None:
         leadership_provider.members.add(member)
     outcomes = _demo_outcomes(leadership_provider, member)
     indexed = search_reindex_all() if reindex else 0
-    return {"providers": len(providers), "activities_created": created, "activities_updated": updated,
-            "rejected": rejected, "cohort_outcomes": outcomes, "indexed": indexed}
+    return {
+        "providers": len(providers),
+        "activities_created": created,
+        "activities_updated": updated,
+        "rejected": rejected,
+        "cohort_outcomes": outcomes,
+        "indexed": indexed,
+    }
 
 
 def _demo_outcomes(provider: Provider, actor: Any) -> int:
     """Past cohorts of a few of the leadership provider's finished activities."""
     done = 0
     cutoff = min(ANCHOR, date.today())  # noqa: DTZ011 - calendar dates
-    past = (Activity.objects.filter(provider=provider, end_date__lt=cutoff, cohort_outcomes__isnull=True)
-            .order_by("provider_activity_id")[:6])
+    past = Activity.objects.filter(
+        provider=provider, end_date__lt=cutoff, cohort_outcomes__isnull=True
+    ).order_by("provider_activity_id")[:6]
     for i, activity in enumerate(past):
-        cohort_outcome_record(actor=actor, activity=activity, period_start=activity.start_date,
-                              period_end=activity.end_date, learners=40 + 17 * i, moore_level=4 + i % 3,
-                              summary="Synthetic cohort: chart review three months after the activity showed "
-                                      "the targeted practice change in most learners.")
+        cohort_outcome_record(
+            actor=actor,
+            activity=activity,
+            period_start=activity.start_date,
+            period_end=activity.end_date,
+            learners=40 + 17 * i,
+            moore_level=4 + i % 3,
+            summary="Synthetic cohort: chart review three months after the activity showed "
+            "the targeted practice change in most learners.",
+        )
         done += 1
     return done

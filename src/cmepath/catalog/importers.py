@@ -51,7 +51,9 @@ def decode(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFileError(f"The file is not UTF-8 text (bad byte on line {line}); save it as UTF-8 and retry.") from None
+        raise ImportFileError(
+            f"The file is not UTF-8 text (bad byte on line {line}); save it as UTF-8 and retry."
+        ) from None
 
 
 def parse(text: str, file_format: str) -> Iterator[ParsedRow]:
@@ -89,14 +91,18 @@ def parse_csv(text: str) -> Iterator[ParsedRow]:
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportFileError("The file is empty; it needs a header row and one row per activity.") from None
+        raise ImportFileError(
+            "The file is empty; it needs a header row and one row per activity."
+        ) from None
     except csv.Error as exc:
         raise ImportFileError(f"The header row cannot be read: {exc}.") from None
     columns = [_column(h) for h in header]
     unknown = [h for h, c in zip(header, columns, strict=True) if c not in FIELDS]
     if unknown:
-        raise ImportFileError(f"Unknown column(s) in the header: {', '.join(repr(u) for u in unknown[:10])}. "
-                              "See docs/catalog-import.md for the column names.")
+        raise ImportFileError(
+            f"Unknown column(s) in the header: {', '.join(repr(u) for u in unknown[:10])}. "
+            "See docs/catalog-import.md for the column names."
+        )
     missing = [r for r in REQUIRED if r not in columns]
     if missing:
         raise ImportFileError(f"Required column(s) missing from the header: {', '.join(missing)}.")
@@ -141,16 +147,22 @@ def parse_json(text: str) -> Iterator[ParsedRow]:
     try:
         whole = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+        raise ImportFileError(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
     if isinstance(whole, dict):
         if not isinstance(whole.get("activities"), list):
-            raise ImportFileError('A JSON object needs an "activities" list; or send a JSON array of activities.')
+            raise ImportFileError(
+                'A JSON object needs an "activities" list; or send a JSON array of activities.'
+            )
         match = _ACTIVITIES_KEY.search(text)
         start = match.end() if match else None
     elif isinstance(whole, list):
         start = text.index("[") + 1
     else:
-        raise ImportFileError("The JSON must be an array of activities or an object with an \"activities\" list.")
+        raise ImportFileError(
+            'The JSON must be an array of activities or an object with an "activities" list.'
+        )
     if start is None:  # pragma: no cover - json.loads accepted it, so the key is there
         raise ImportFileError('Cannot find the "activities" list.')
     return _json_items(text, start)
@@ -213,12 +225,23 @@ PARS_FIELDS: dict[int, str | None] = {
 }
 #: Names of the stored 2010 fields, for row errors.
 _PARS_2010_LABELS = {
-    1: "Reporting Year", 2: "Provider Activity ID", 4: "Activity Title", 5: "Activity Date", 6: "City",
-    7: "State", 8: "Country", 10: "Activity Type", 14: "Commercial Support Received?",
-    17: "Designed to change Competence?", 18: "Changes in Competence evaluated?",
-    19: "Designed to change Performance?", 20: "Changes in Performance evaluated?",
-    21: "Designed to change Patient Outcomes?", 22: "Changes in Patient Outcomes evaluated?",
-    31: "Number of AMA PRA Category 1 Credits Designated", 32: "Description of Content",
+    1: "Reporting Year",
+    2: "Provider Activity ID",
+    4: "Activity Title",
+    5: "Activity Date",
+    6: "City",
+    7: "State",
+    8: "Country",
+    10: "Activity Type",
+    14: "Commercial Support Received?",
+    17: "Designed to change Competence?",
+    18: "Changes in Competence evaluated?",
+    19: "Designed to change Performance?",
+    20: "Changes in Performance evaluated?",
+    21: "Designed to change Patient Outcomes?",
+    22: "Changes in Patient Outcomes evaluated?",
+    31: "Number of AMA PRA Category 1 Credits Designated",
+    32: "Description of Content",
 }
 
 # ACCME's template layouts, as jfrux/accme_lib lib/accme_lib/pars/serializer.rb (commit
@@ -243,7 +266,9 @@ _T_START: tuple[tuple[str, str | None], ...] = (
     ("# of Other Learners", None),
     ("Commercial Support Received?", "_support_received"),
 )
-_T_ACTIVITY_SUPPORT: tuple[tuple[str, str | None], ...] = (  # Template C only; all blank when field 15 is No
+_T_ACTIVITY_SUPPORT: tuple[
+    tuple[str, str | None], ...
+] = (  # Template C only; all blank when field 15 is No
     ("# of Commercial Supporters", None),
     ("Total Monetary Amount Received (Activity)", None),
     ("In Kind Support Received - Durable equipment? (Activity)", None),
@@ -290,7 +315,10 @@ _T_COMPETENCIES: tuple[tuple[str, str | None], ...] = (
     ("Institute of Medicine - Employ evidence-based practice", None),
     ("Institute of Medicine - Apply quality improvement", None),
     ("Institute of Medicine - Utilize informatics", None),
-    ("Interprofessional Education Collaborative - Values/Ethics for Interprofessional Practice", None),
+    (
+        "Interprofessional Education Collaborative - Values/Ethics for Interprofessional Practice",
+        None,
+    ),
     ("Interprofessional Education Collaborative - Roles/Responsibilities", None),
     ("Interprofessional Education Collaborative - Interprofessional Communication", None),
     ("Interprofessional Education Collaborative - Teams and Teamwork", None),
@@ -305,35 +333,61 @@ class ParsLayout:
     name: str
     base_fields: int
     min_fields: int
-    fields: dict[int, str | None]  # field number -> key (``_`` = checked, not stored; None = skipped)
+    fields: dict[
+        int, str | None
+    ]  # field number -> key (``_`` = checked, not stored; None = skipped)
     labels: dict[int, str]  # field number -> the layout's name for it (row errors)
 
 
 def _template(name: str, *parts: tuple[tuple[str, str | None], ...]) -> ParsLayout:
     columns = [c for part in parts for c in part]
     return ParsLayout(
-        name=name, base_fields=len(columns), min_fields=len(columns),  # no supporter: no block
+        name=name,
+        base_fields=len(columns),
+        min_fields=len(columns),  # no supporter: no block
         fields={n: key for n, (_, key) in enumerate(columns, start=1)},
         labels={n: label for n, (label, _) in enumerate(columns, start=1)},
     )
 
 
-PARS_2010 = ParsLayout("the Reporting Year 2010 layout", PARS_BASE_FIELDS, PARS_MIN_FIELDS, PARS_FIELDS,
-                       _PARS_2010_LABELS)
+PARS_2010 = ParsLayout(
+    "the Reporting Year 2010 layout",
+    PARS_BASE_FIELDS,
+    PARS_MIN_FIELDS,
+    PARS_FIELDS,
+    _PARS_2010_LABELS,
+)
 #: Template layouts by the exact text of field 1 (matched ignoring case and extra spaces).
 PARS_TEMPLATES: dict[str, ParsLayout] = {
-    "Template C": _template("Template C", _T_START, _T_ACTIVITY_SUPPORT, _T_CHANGE, _T_FINANCE, _T_COMPETENCIES),
+    "Template C": _template(
+        "Template C", _T_START, _T_ACTIVITY_SUPPORT, _T_CHANGE, _T_FINANCE, _T_COMPETENCIES
+    ),
     "Template D": _template("Template D", _T_START, _T_CHANGE, _T_COMPETENCIES),
 }
 _TEMPLATE_BY_KEY = {" ".join(k.lower().split()): v for k, v in PARS_TEMPLATES.items()}
 #: Within each 8-field supporter block (fields 36-43, 44-51, ...), by offset 0..7; offsets
 #: 2-7 are the in-kind questions (durable equipment, facilities/space, disposable supplies,
 #: animal parts or tissue, human parts or tissue, other).
-PARS_SUPPORT_BLOCK = ("source", "monetary_amount", "in_kind_durable", "in_kind_space", "in_kind_disposable",
-                      "in_kind_animal", "in_kind_human", "in_kind_other")
-_IN_KIND_LABELS = tuple(f"In Kind Support Received - {q}?" for q in (
-    "Durable equipment", "Facilities / Space", "Disposable supplies (Non-biological)", "Animal parts or tissue",
-    "Human parts or tissue"))
+PARS_SUPPORT_BLOCK = (
+    "source",
+    "monetary_amount",
+    "in_kind_durable",
+    "in_kind_space",
+    "in_kind_disposable",
+    "in_kind_animal",
+    "in_kind_human",
+    "in_kind_other",
+)
+_IN_KIND_LABELS = tuple(
+    f"In Kind Support Received - {q}?"
+    for q in (
+        "Durable equipment",
+        "Facilities / Space",
+        "Disposable supplies (Non-biological)",
+        "Animal parts or tissue",
+        "Human parts or tissue",
+    )
+)
 #: PARS activity type (field 10) -> cmepath format and delivery. PARS has no delivery field:
 #: courses and series are live, every other type is taken as online (cmepath's convention).
 PARS_ACTIVITY_TYPES: dict[str, tuple[str, str]] = {
@@ -352,21 +406,38 @@ PARS_ACTIVITY_TYPES: dict[str, tuple[str, str]] = {
 }
 #: The same types spelled out, as the PARS screens name them.
 _PARS_TYPE_NAMES = {
-    "course": "C", "regularly scheduled series": "RSS", "internet live course": "IL",
-    "enduring material": "EM", "internet activity enduring material": "IEM", "internet enduring material": "IEM",
-    "journal-based cme": "JN", "journal based cme": "JN", "manuscript review": "MR", "test item writing": "TIW",
-    "committee learning": "CML", "performance improvement": "PI", "internet searching and learning": "ISL",
+    "course": "C",
+    "regularly scheduled series": "RSS",
+    "internet live course": "IL",
+    "enduring material": "EM",
+    "internet activity enduring material": "IEM",
+    "internet enduring material": "IEM",
+    "journal-based cme": "JN",
+    "journal based cme": "JN",
+    "manuscript review": "MR",
+    "test item writing": "TIW",
+    "committee learning": "CML",
+    "performance improvement": "PI",
+    "internet searching and learning": "ISL",
     "learning from teaching": "LFT",
 }
 #: A heading row: the 2010 names, or the template headings ("1. Template (DO NOT ALTER ...").
-_HEADER_START = re.compile(r"\A\s*(?:\d+\.\s*)?(reporting year|provider activity id|accme activity id"
-                           r"|template \(do not alter or delete this column\))\s*\Z", re.IGNORECASE)
+_HEADER_START = re.compile(
+    r"\A\s*(?:\d+\.\s*)?(reporting year|provider activity id|accme activity id"
+    r"|template \(do not alter or delete this column\))\s*\Z",
+    re.IGNORECASE,
+)
 _YES = frozenset({"y", "yes", "true", "1", "x"})
 _NO = frozenset({"", "n", "no", "false", "0"})
 _LEVEL_OF = {"competence": 4, "performance": 5, "patient_outcomes": 6}
-_SUPPORTED = ("the Reporting Year 2010 layout (no template column: field 1 Reporting Year, "
-              "field 2 Provider Activity ID), " + ", ".join(
-                  f"{t.name} ({t.base_fields} fields + 8 per commercial supporter)" for t in PARS_TEMPLATES.values()))
+_SUPPORTED = (
+    "the Reporting Year 2010 layout (no template column: field 1 Reporting Year, "
+    "field 2 Provider Activity ID), "
+    + ", ".join(
+        f"{t.name} ({t.base_fields} fields + 8 per commercial supporter)"
+        for t in PARS_TEMPLATES.values()
+    )
+)
 
 
 def parse_pars(text: str) -> Iterator[ParsedRow]:
@@ -406,18 +477,30 @@ def _pars_rows(text: str) -> Iterator[ParsedRow]:
         base = layout.base_fields
         if layout is PARS_2010:
             if n < PARS_MIN_FIELDS:
-                yield ParsedRow(number, None, f"PARS record has {n} fields; at least {PARS_MIN_FIELDS} are required")
+                yield ParsedRow(
+                    number,
+                    None,
+                    f"PARS record has {n} fields; at least {PARS_MIN_FIELDS} are required",
+                )
                 continue
             if (n - base) % PARS_SUPPORT_FIELDS:
-                yield ParsedRow(number, None, f"PARS record has {n} fields; after field 35 they must come in "
-                                              f"blocks of {PARS_SUPPORT_FIELDS} (fields 36-43 per supporter)")
+                yield ParsedRow(
+                    number,
+                    None,
+                    f"PARS record has {n} fields; after field 35 they must come in "
+                    f"blocks of {PARS_SUPPORT_FIELDS} (fields 36-43 per supporter)",
+                )
                 continue
         elif n < layout.min_fields or (n - base) % PARS_SUPPORT_FIELDS:
             step = PARS_SUPPORT_FIELDS
-            yield ParsedRow(number, None, f"{layout.name} record has {n} fields; {layout.name} needs {base}, plus "
-                                          f"{step} per commercial supporter (fields {base + 1}-{base + step}, "
-                                          f"{base + step + 1}-{base + 2 * step}, ...): {base}, {base + step}, "
-                                          f"{base + 2 * step}, ... fields")
+            yield ParsedRow(
+                number,
+                None,
+                f"{layout.name} record has {n} fields; {layout.name} needs {base}, plus "
+                f"{step} per commercial supporter (fields {base + 1}-{base + step}, "
+                f"{base + step + 1}-{base + 2 * step}, ...): {base}, {base + step}, "
+                f"{base + 2 * step}, ... fields",
+            )
             continue
         try:
             yield ParsedRow(number, _pars_record(fields, layout))
@@ -431,7 +514,9 @@ def _yn(value: str, field: int, label: str = "") -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"field {field}: {value!r} is not Yes or No" + (f" ({label})" if label else ""))
+    raise ValueError(
+        f"field {field}: {value!r} is not Yes or No" + (f" ({label})" if label else "")
+    )
 
 
 def _pars_activity_type(value: str, field: int = 10) -> tuple[str, str]:
@@ -439,8 +524,10 @@ def _pars_activity_type(value: str, field: int = 10) -> tuple[str, str]:
     if code not in PARS_ACTIVITY_TYPES:
         if not value:
             raise ValueError(f"field {field}: the activity type is required")
-        raise ValueError(f"field {field}: unknown PARS activity type {value!r} "
-                         f"(use one of: {', '.join(PARS_ACTIVITY_TYPES)})")
+        raise ValueError(
+            f"field {field}: unknown PARS activity type {value!r} "
+            f"(use one of: {', '.join(PARS_ACTIVITY_TYPES)})"
+        )
     return PARS_ACTIVITY_TYPES[code]
 
 
@@ -459,16 +546,24 @@ def _pars_record(fields: list[str], layout: ParsLayout = PARS_2010) -> dict[str,
     num = {name: i for i, name in layout.fields.items() if name}
     year = raw["_reporting_year"]
     if year and not (len(year) == 4 and year.isdigit()):
-        raise ValueError(f"field {num['_reporting_year']}: reporting year {year!r} is not a year (YYYY)")
+        raise ValueError(
+            f"field {num['_reporting_year']}: reporting year {year!r} is not a year (YYYY)"
+        )
     if not raw["provider_activity_id"]:
-        raise ValueError(f"field {num['provider_activity_id']}: the Provider Activity ID is required "
-                         "(cmepath matches activities on it)")
+        raise ValueError(
+            f"field {num['provider_activity_id']}: the Provider Activity ID is required "
+            "(cmepath matches activities on it)"
+        )
     country = raw["_country"].upper()
     if country not in ("", "US", "USA", "UNITED STATES"):
-        raise ValueError(f"field {num['_country']}: only activities in the United States are listed "
-                         f"(country {country!r})")
+        raise ValueError(
+            f"field {num['_country']}: only activities in the United States are listed "
+            f"(country {country!r})"
+        )
     data: dict[str, Any] = {k: v for k, v in raw.items() if not k.startswith("_")}
-    data["format"], data["delivery"] = _pars_activity_type(raw["_activity_type"], num["_activity_type"])
+    data["format"], data["delivery"] = _pars_activity_type(
+        raw["_activity_type"], num["_activity_type"]
+    )
     # One activity date in PARS: it is both the start and the end date.
     data["start_date"] = data["end_date"] = raw["_activity_date"]
     data["credits"] = f"ama_pra_1:{raw['_ama_pra_1']}" if raw["_ama_pra_1"] else ""
@@ -488,13 +583,15 @@ def _pars_record(fields: list[str], layout: ParsLayout = PARS_2010) -> dict[str,
     blocks = f"fields {base + 1}-{base + PARS_SUPPORT_FIELDS}"
     support = []
     for start in range(base, len(fields), PARS_SUPPORT_FIELDS):
-        block = [f.strip() for f in fields[start:start + PARS_SUPPORT_FIELDS]]
+        block = [f.strip() for f in fields[start : start + PARS_SUPPORT_FIELDS]]
         if not any(block):
             continue
         first = start + 1  # field number of the supporter's name
         source, monetary, other = block[0], block[1], block[7]
         if not source:
-            raise ValueError(f"field {first}: a commercial supporter needs a name (Commercial Support Source)")
+            raise ValueError(
+                f"field {first}: a commercial supporter needs a name (Commercial Support Source)"
+            )
         money = _pars_amount(monetary, first + 1) if monetary else Decimal(0)
         in_kind = [_yn(v, first + 2 + k, _IN_KIND_LABELS[k]) for k, v in enumerate(block[2:7])]
         in_kind_other = other.lower() not in _NO  # a yes, or a description of the other support
@@ -504,14 +601,20 @@ def _pars_record(fields: list[str], layout: ParsLayout = PARS_2010) -> dict[str,
             # PARS records the nature of in-kind support, never a value (ACCME: do not estimate it)
             support.append({"source": source, "kind": "in_kind", "amount": "0"})
         if not money and not (any(in_kind) or in_kind_other):
-            raise ValueError(f"field {first}: supporter {source!r} has no monetary amount (field {first + 1}) "
-                             f"and no in-kind support (fields {first + 2}-{first + 7})")
+            raise ValueError(
+                f"field {first}: supporter {source!r} has no monetary amount (field {first + 1}) "
+                f"and no in-kind support (fields {first + 2}-{first + 7})"
+            )
     flag = num["_support_received"]
     received = _yn(raw["_support_received"], flag, layout.labels[flag])
     if received and not support:
-        raise ValueError(f"field {flag}: commercial support received is Yes but no supporter is listed ({blocks}); "
-                         "cmepath needs each supporter's name and monetary amount or in-kind support")
+        raise ValueError(
+            f"field {flag}: commercial support received is Yes but no supporter is listed ({blocks}); "
+            "cmepath needs each supporter's name and monetary amount or in-kind support"
+        )
     if not received and support:
-        raise ValueError(f"field {flag}: commercial support received is No but supporters are listed ({blocks})")
+        raise ValueError(
+            f"field {flag}: commercial support received is No but supporters are listed ({blocks})"
+        )
     data["commercial_support"] = support
     return data

@@ -36,7 +36,9 @@ class Provider(models.Model):
         default=True, help_text="Accreditation confirmed and current (checked by an admin)."
     )
     website = models.URLField(blank=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cme_providers", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="cme_providers", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -56,9 +58,13 @@ class Activity(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="activities")
     provider_activity_id = models.CharField(
-        "provider activity ID", max_length=64, help_text="The provider's own ID; re-imports update the row with the same ID."
+        "provider activity ID",
+        max_length=64,
+        help_text="The provider's own ID; re-imports update the row with the same ID.",
     )
-    status = models.CharField(max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PUBLISHED)
+    status = models.CharField(
+        max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PUBLISHED
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     format = models.CharField(max_length=32, choices=ActivityFormat.choices)
@@ -69,29 +75,44 @@ class Activity(models.Model):
     state = models.CharField(max_length=2, choices=US_STATES, blank=True)
     cost = models.DecimalField("cost (USD)", max_digits=9, decimal_places=2, default=0)
     url = models.URLField("activity URL", max_length=500, blank=True)
-    professions = models.JSONField(default=list, blank=True, help_text="Vocabulary profession codes.")
-    specialties = models.JSONField(default=list, blank=True, help_text="Specialty names (free text).")
-    topics = models.JSONField(default=list, blank=True, help_text="Vocabulary topic codes.")
-    competencies = models.JSONField(default=list, blank=True, help_text="Vocabulary competency codes.")
-    disclosure_summary = models.TextField(
-        blank=True, help_text="Relevant financial relationships of everyone in control of content, and how they were mitigated."
+    professions = models.JSONField(
+        default=list, blank=True, help_text="Vocabulary profession codes."
     )
-    designed_to_change = models.JSONField(default=list, blank=True, help_text="competence / performance / patient_outcomes")
+    specialties = models.JSONField(
+        default=list, blank=True, help_text="Specialty names (free text)."
+    )
+    topics = models.JSONField(default=list, blank=True, help_text="Vocabulary topic codes.")
+    competencies = models.JSONField(
+        default=list, blank=True, help_text="Vocabulary competency codes."
+    )
+    disclosure_summary = models.TextField(
+        blank=True,
+        help_text="Relevant financial relationships of everyone in control of content, and how they were mitigated.",
+    )
+    designed_to_change = models.JSONField(
+        default=list, blank=True, help_text="competence / performance / patient_outcomes"
+    )
     outcomes_evaluated = models.BooleanField("changes evaluated", default=False)
     moore_level = models.PositiveSmallIntegerField(
         "Moore level of published results", choices=MOORE_LEVELS, null=True, blank=True
     )
     outcomes_summary = models.TextField(blank=True)
     moc_boards = models.JSONField("MOC boards", default=list, blank=True)
-    moc_points = models.DecimalField("MOC points", max_digits=6, decimal_places=2, null=True, blank=True)
+    moc_points = models.DecimalField(
+        "MOC points", max_digits=6, decimal_places=2, null=True, blank=True
+    )
     rems = models.CharField("REMS", max_length=12, choices=Rems.choices, default=Rems.NONE)
     interprofessional = models.BooleanField(
         default=False, help_text="Planned by and for the healthcare team (standards 2.6)."
     )
     pi_component = models.BooleanField("practice-improvement component", default=False)
     credits = models.FloatField(default=0, help_text="Largest designated amount (derived).")
-    credit_types = models.JSONField(default=list, blank=True, help_text="Designated credit types (derived).")
-    has_commercial_support = models.BooleanField(default=False, help_text="Any commercial support row (derived).")
+    credit_types = models.JSONField(
+        default=list, blank=True, help_text="Designated credit types (derived)."
+    )
+    has_commercial_support = models.BooleanField(
+        default=False, help_text="Any commercial support row (derived)."
+    )
     value_score = models.FloatField(default=0, db_index=True)
     score_breakdown = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -101,15 +122,21 @@ class Activity(models.Model):
         ordering = ["-value_score", "pk"]
         verbose_name_plural = "activities"
         constraints = [
-            models.UniqueConstraint(fields=["provider", "provider_activity_id"], name="activity_unique_provider_id"),
+            models.UniqueConstraint(
+                fields=["provider", "provider_activity_id"], name="activity_unique_provider_id"
+            ),
             models.CheckConstraint(condition=Q(cost__gte=0), name="activity_cost_nonnegative"),
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="activity_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="activity_end_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(moore_level__isnull=True) | Q(moore_level__gte=1, moore_level__lte=7),
                 name="activity_moore_level_range",
             ),
-            models.CheckConstraint(condition=Q(moc_points__isnull=True) | Q(moc_points__gte=0),
-                                   name="activity_moc_points_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(moc_points__isnull=True) | Q(moc_points__gte=0),
+                name="activity_moc_points_nonnegative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,10 +158,13 @@ class CreditDesignation(models.Model):
     class Meta:
         ordering = ["activity", "credit_type"]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "credit_type"], name="designation_unique_type"),
+            models.UniqueConstraint(
+                fields=["activity", "credit_type"], name="designation_unique_type"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="designation_amount_positive"),
             models.CheckConstraint(
-                condition=Q(pharmacology_hours__isnull=True) | Q(pharmacology_hours__gte=0, pharmacology_hours__lte=F("amount")),
+                condition=Q(pharmacology_hours__isnull=True)
+                | Q(pharmacology_hours__gte=0, pharmacology_hours__lte=F("amount")),
                 name="designation_pharm_hours_range",
             ),
         ]
@@ -146,7 +176,9 @@ class CreditDesignation(models.Model):
 class CommercialSupport(models.Model):
     """One PARS commercial-support source: monetary or in-kind, and the amount (standards 2.5)."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="commercial_support")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="commercial_support"
+    )
     source = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=SupportKind.choices)
     amount = models.DecimalField("amount (USD)", max_digits=12, decimal_places=2, default=0)
@@ -170,15 +202,20 @@ class CohortOutcome(models.Model):
     learners = models.PositiveIntegerField()
     moore_level = models.PositiveSmallIntegerField("Moore level reached", choices=MOORE_LEVELS)
     summary = models.TextField()
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-period_end", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="cohort_end_after_start"),
-            models.CheckConstraint(condition=Q(moore_level__gte=1, moore_level__lte=7), name="cohort_moore_level_range"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="cohort_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(moore_level__gte=1, moore_level__lte=7), name="cohort_moore_level_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,7 +225,9 @@ class CohortOutcome(models.Model):
 class WishlistItem(models.Model):
     """An activity a clinician saved for later."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist"
+    )
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -203,9 +242,12 @@ class WishlistItem(models.Model):
 class ActivityImport(models.Model):
     """One import run (page upload or CLI): counts and the row errors, for the report page."""
 
-    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.CASCADE, related_name="imports")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     filename = models.CharField(max_length=200)
     file_format = models.CharField(max_length=8)
     rows = models.PositiveIntegerField(default=0)

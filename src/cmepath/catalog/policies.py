@@ -60,7 +60,11 @@ class ActivityPolicy(Policy[Activity]):
     def visible(self, user: Any, action: str = "view") -> models.QuerySet[Activity]:
         qs = Activity.objects.all()
         if action == "report":
-            return qs.filter(provider_id__in=_member_provider_ids(user)) if role_of(user) else qs.none()
+            return (
+                qs.filter(provider_id__in=_member_provider_ids(user))
+                if role_of(user)
+                else qs.none()
+            )
         if is_admin(user):
             return qs
         published = Q(status=ActivityStatus.PUBLISHED)
@@ -87,7 +91,9 @@ class CohortOutcomePolicy(Policy[CohortOutcome]):
     model = CohortOutcome
 
     def visible(self, user: Any, action: str = "view") -> models.QuerySet[CohortOutcome]:
-        return CohortOutcome.objects.filter(activity__in=activities.visible(user, action).values("pk"))
+        return CohortOutcome.objects.filter(
+            activity__in=activities.visible(user, action).values("pk")
+        )
 
     def allows(self, user: Any, action: str, obj: CohortOutcome) -> bool:
         return activities.allows(user, "view" if action == "view" else "change", obj.activity)

@@ -173,7 +173,9 @@ FIELDS = frozenset(ActivityRecord.__dataclass_fields__) | {"credits", "commercia
 REQUIRED = ("provider_activity_id", "title", "format", "delivery", "start_date", "end_date")
 
 
-def activity_record(data: Mapping[str, Any], *, partial_of: ActivityRecord | None = None) -> ActivityRecord:
+def activity_record(
+    data: Mapping[str, Any], *, partial_of: ActivityRecord | None = None
+) -> ActivityRecord:
     """Validate one activity. Unknown keys are refused (a typo must not pass silently).
 
     With ``partial_of``, missing keys keep that record's values (an update).
@@ -210,8 +212,11 @@ def _check_whole(r: ActivityRecord) -> None:
     dupes = sorted({t for t in types if types.count(t) > 1})
     if dupes:
         raise RecordError("credits", f"credit type listed twice: {', '.join(dupes)}")
-    if r.delivery in (Delivery.LIVE, Delivery.HYBRID) and r.format in (ActivityFormat.COURSE, ActivityFormat.RSS) \
-            and not r.state:
+    if (
+        r.delivery in (Delivery.LIVE, Delivery.HYBRID)
+        and r.format in (ActivityFormat.COURSE, ActivityFormat.RSS)
+        and not r.state
+    ):
         raise RecordError("state", "a live course or series needs the state where it takes place")
 
 
@@ -219,7 +224,12 @@ def _check_whole(r: ActivityRecord) -> None:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == ()
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or value == []
+        or value == ()
+    )
 
 
 def _text(limit: int) -> Any:
@@ -411,7 +421,9 @@ def _credits(field: str, value: Any) -> tuple[CreditLine, ...]:
         for part in _items(value):
             bits = [b.strip() for b in part.split(":")]
             if len(bits) not in (2, 3):
-                raise RecordError(field, f"{part!r} is not type:amount or type:amount:pharmacology_hours")
+                raise RecordError(
+                    field, f"{part!r} is not type:amount or type:amount:pharmacology_hours"
+                )
             entries.append((bits[0], bits[1], bits[2] if len(bits) == 3 else None))
     elif isinstance(value, Sequence):
         for item in value:
@@ -429,13 +441,21 @@ def _credits(field: str, value: Any) -> tuple[CreditLine, ...]:
     for ctype, amount, pharm in entries:
         code = lowered.get(_norm(str(ctype or "")))
         if code is None:
-            raise RecordError(field, f"unknown credit type {str(ctype)!r} (known: {', '.join(CREDIT_TYPES)})")
+            raise RecordError(
+                field, f"unknown credit type {str(ctype)!r} (known: {', '.join(CREDIT_TYPES)})"
+            )
         if _blank(amount):
             raise RecordError(field, f"{code}: amount is required")
         number = _decimal(f"{field} {code}", amount, maximum=MAX_CREDITS, positive=True)
-        hours = None if _blank(pharm) else _decimal(f"{field} {code} pharmacology hours", pharm, maximum=MAX_CREDITS)
+        hours = (
+            None
+            if _blank(pharm)
+            else _decimal(f"{field} {code} pharmacology hours", pharm, maximum=MAX_CREDITS)
+        )
         if hours is not None and hours > number:
-            raise RecordError(field, f"{code}: pharmacology hours ({hours}) exceed the amount ({number})")
+            raise RecordError(
+                field, f"{code}: pharmacology hours ({hours}) exceed the amount ({number})"
+            )
         lines.append(CreditLine(code, number, hours))
     return tuple(lines)
 
@@ -470,7 +490,11 @@ def _support(field: str, value: Any) -> tuple[SupportLine, ...]:
         code = kinds(f"{field} kind", kind)
         if not code:
             raise RecordError(field, f"{name}: kind must be monetary or in_kind")
-        number = Decimal("0.00") if _blank(amount) else _decimal(f"{field} amount", amount, maximum=MAX_SUPPORT)
+        number = (
+            Decimal("0.00")
+            if _blank(amount)
+            else _decimal(f"{field} amount", amount, maximum=MAX_SUPPORT)
+        )
         lines.append(SupportLine(name, code, number))
     if len(lines) > 50:
         raise RecordError(field, "more than 50 commercial supporters")

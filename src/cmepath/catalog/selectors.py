@@ -34,8 +34,9 @@ def search_backend() -> TantivyBackend:
     root = str(settings.CMEPATH_SEARCH_DIR)
     backend = _backends.get(root)
     if backend is None:
-        backend = _backends[root] = TantivyBackend(ACTIVITY, root, writer_heap=INDEX_WRITER_HEAP,
-                                                   writer_threads=1)
+        backend = _backends[root] = TantivyBackend(
+            ACTIVITY, root, writer_heap=INDEX_WRITER_HEAP, writer_threads=1
+        )
     return backend
 
 
@@ -122,12 +123,32 @@ def catalog_query(params: Mapping[str, Any], getlist: Any = None) -> tuple[Catal
 
 # What a result shows (search page cards and the API's summaries): a page loads these and no
 # more (descriptions, disclosures and the score breakdown are the detail page's).
-SUMMARY_FIELDS = ("id", "title", "provider__name", "format", "delivery", "start_date", "end_date", "city",
-                  "state", "cost", "credits", "credit_types", "value_score", "url", "status")
+SUMMARY_FIELDS = (
+    "id",
+    "title",
+    "provider__name",
+    "format",
+    "delivery",
+    "start_date",
+    "end_date",
+    "city",
+    "state",
+    "cost",
+    "credits",
+    "credit_types",
+    "value_score",
+    "url",
+    "status",
+)
 
 
-def activity_search(*, actor: Any, query: CatalogQuery, facets: Iterable[str] = SEARCH_FACETS,
-                    notes: Sequence[str] = ()) -> CatalogPage:
+def activity_search(
+    *,
+    actor: Any,
+    query: CatalogQuery,
+    facets: Iterable[str] = SEARCH_FACETS,
+    notes: Sequence[str] = (),
+) -> CatalogPage:
     """One page of published activities matching ``query``, with facet counts.
 
     Two steps, one database query: the index answers ids, total and facets; the rows of
@@ -142,22 +163,30 @@ def activity_search(*, actor: Any, query: CatalogQuery, facets: Iterable[str] = 
         ranges["credits"] = Range(min=query.credits_min)
     if query.starts_after is not None:
         ranges["start_date"] = Range(min=int(query.starts_after.strftime("%Y%m%d")))
-    result = search_backend().search(SearchQuery(
-        text=query.text,
-        filters=query.filters,
-        ranges=ranges,
-        sort=query.sort,
-        page=query.page,
-        page_size=query.page_size,
-        facets=list(facets),
-    ))
+    result = search_backend().search(
+        SearchQuery(
+            text=query.text,
+            filters=query.filters,
+            ranges=ranges,
+            sort=query.sort,
+            page=query.page,
+            page_size=query.page_size,
+            facets=list(facets),
+        )
+    )
     ids = [int(h.id) for h in result.hits if h.id.isdigit()]
     rows: dict[int, Activity] = {}
     if ids:
         # order_by(): no ORDER BY, so the database looks rows up by primary key instead of
         # walking the value_score index of the default ordering
-        rows = {a.pk: a for a in policies.activities.visible(actor, "view").filter(pk__in=ids)
-                .select_related("provider").only(*SUMMARY_FIELDS).order_by()}
+        rows = {
+            a.pk: a
+            for a in policies.activities.visible(actor, "view")
+            .filter(pk__in=ids)
+            .select_related("provider")
+            .only(*SUMMARY_FIELDS)
+            .order_by()
+        }
     message = " ".join([*notes, result.message or ""]).strip() or None
     return CatalogPage(
         total=result.total,
@@ -171,9 +200,15 @@ def activity_search(*, actor: Any, query: CatalogQuery, facets: Iterable[str] = 
 
 def activity_detail(*, actor: Any, pk: int) -> Activity:
     """One activity the actor may see, with designations, support, outcomes and provider."""
-    qs = (policies.activities.visible(actor, "view").select_related("provider")
-          .prefetch_related("designations", "commercial_support",
-                            Prefetch("cohort_outcomes", queryset=CohortOutcome.objects.order_by("-period_end"))))
+    qs = (
+        policies.activities.visible(actor, "view")
+        .select_related("provider")
+        .prefetch_related(
+            "designations",
+            "commercial_support",
+            Prefetch("cohort_outcomes", queryset=CohortOutcome.objects.order_by("-period_end")),
+        )
+    )
     try:
         return qs.get(pk=pk)
     except Activity.DoesNotExist:
@@ -183,8 +218,11 @@ def activity_detail(*, actor: Any, pk: int) -> Activity:
 def activity_for_change(*, actor: Any, pk: int) -> Activity:
     """An activity the actor may edit (404 otherwise), with its designations and support."""
     activity = policies.activities.get(actor, "change", pk=pk)
-    return (Activity.objects.select_related("provider")
-            .prefetch_related("designations", "commercial_support", "cohort_outcomes").get(pk=activity.pk))
+    return (
+        Activity.objects.select_related("provider")
+        .prefetch_related("designations", "commercial_support", "cohort_outcomes")
+        .get(pk=activity.pk)
+    )
 
 
 def providers_for(*, actor: Any) -> QuerySet[Provider]:
@@ -193,14 +231,19 @@ def providers_for(*, actor: Any) -> QuerySet[Provider]:
 
 
 def provider_activities(*, actor: Any, provider: Provider) -> QuerySet[Activity]:
-    return (policies.activities.visible(actor, "change").filter(provider=provider)
-            .order_by("-start_date", "pk"))
+    return (
+        policies.activities.visible(actor, "change")
+        .filter(provider=provider)
+        .order_by("-start_date", "pk")
+    )
 
 
 def provider_imports(*, actor: Any, provider: Provider, limit: int = 10) -> list[ActivityImport]:
     if not policies.providers.allows(actor, "import", provider):
         return []
-    return list(ActivityImport.objects.filter(provider=provider).order_by("-created_at", "-pk")[:limit])
+    return list(
+        ActivityImport.objects.filter(provider=provider).order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def import_run(*, actor: Any, provider: Provider, pk: int) -> ActivityImport:

@@ -52,9 +52,18 @@ MAX_REPORTED_ERRORS = 1000
 
 _DERIVED = ("credits", "credit_types", "has_commercial_support", "value_score", "score_breakdown")
 UPSERT_FIELDS = [
-    *(f for f in ActivityRecord(
-        provider_activity_id="x", title="x", format="other", delivery="online",
-        start_date=date(2000, 1, 1), end_date=date(2000, 1, 1)).model_fields() if f != "provider_activity_id"),
+    *(
+        f
+        for f in ActivityRecord(
+            provider_activity_id="x",
+            title="x",
+            format="other",
+            delivery="online",
+            start_date=date(2000, 1, 1),
+            end_date=date(2000, 1, 1),
+        ).model_fields()
+        if f != "provider_activity_id"
+    ),
     *_DERIVED,
     "updated_at",
 ]
@@ -124,14 +133,30 @@ def record_of(activity: Activity) -> ActivityRecord:
     """The record an existing activity holds (for partial updates and rescoring)."""
     return ActivityRecord(
         **{**activity_field_values(activity)},
-        credits=tuple(CreditLine(d.credit_type, d.amount, d.pharmacology_hours) for d in activity.designations.all()),
-        commercial_support=tuple(SupportLine(s.source, s.kind, s.amount) for s in activity.commercial_support.all()),
+        credits=tuple(
+            CreditLine(d.credit_type, d.amount, d.pharmacology_hours)
+            for d in activity.designations.all()
+        ),
+        commercial_support=tuple(
+            SupportLine(s.source, s.kind, s.amount) for s in activity.commercial_support.all()
+        ),
     )
 
 
 def activity_field_values(activity: Activity) -> dict[str, Any]:
-    values = {name: getattr(activity, name) for name in UPSERT_FIELDS if name not in _DERIVED and name != "updated_at"}
-    for name in ("professions", "specialties", "topics", "competencies", "designed_to_change", "moc_boards"):
+    values = {
+        name: getattr(activity, name)
+        for name in UPSERT_FIELDS
+        if name not in _DERIVED and name != "updated_at"
+    }
+    for name in (
+        "professions",
+        "specialties",
+        "topics",
+        "competencies",
+        "designed_to_change",
+        "moc_boards",
+    ):
         values[name] = tuple(values[name] or ())
     values["provider_activity_id"] = activity.provider_activity_id
     return values
@@ -141,8 +166,14 @@ def activity_field_values(activity: Activity) -> dict[str, Any]:
 
 
 @transaction.atomic
-def provider_create(*, actor: Any, name: str, accreditor: str = "", accreditation_valid: bool = True,
-                    website: str = "") -> Provider:
+def provider_create(
+    *,
+    actor: Any,
+    name: str,
+    accreditor: str = "",
+    accreditation_valid: bool = True,
+    website: str = "",
+) -> Provider:
     name = " ".join(name.split())
     if not name:
         raise ValidationError("A provider needs a name.", field="name")
@@ -150,16 +181,21 @@ def provider_create(*, actor: Any, name: str, accreditor: str = "", accreditatio
         raise ValidationError(f"Unknown accreditor {accreditor!r}.", field="accreditor")
     if Provider.objects.filter(name__iexact=name).exists():
         raise ConflictError(f"A provider named {name!r} already exists.", field="name")
-    provider = Provider.objects.create(name=name, accreditor=accreditor, accreditation_valid=accreditation_valid,
-                                       website=website)
-    audit_record(actor=actor, action="catalog.provider.create", target=provider, detail={"name": name})
+    provider = Provider.objects.create(
+        name=name, accreditor=accreditor, accreditation_valid=accreditation_valid, website=website
+    )
+    audit_record(
+        actor=actor, action="catalog.provider.create", target=provider, detail={"name": name}
+    )
     return provider
 
 
 @transaction.atomic
 def provider_member_add(*, actor: Any, provider: Provider, user: Any) -> None:
     provider.members.add(user)
-    audit_record(actor=actor, action="catalog.provider.member_add", target=provider, subject_user_id=user.pk)
+    audit_record(
+        actor=actor, action="catalog.provider.member_add", target=provider, subject_user_id=user.pk
+    )
 
 
 # ------------------------------------------------------------------ activities
@@ -175,12 +211,23 @@ def _clean(data: dict[str, Any], *, partial_of: ActivityRecord | None = None) ->
 def _save_children(activity: Activity, record: ActivityRecord) -> None:
     CreditDesignation.objects.filter(activity=activity).delete()
     CommercialSupport.objects.filter(activity=activity).delete()
-    CreditDesignation.objects.bulk_create([
-        CreditDesignation(activity=activity, credit_type=c.credit_type, amount=c.amount,
-                          pharmacology_hours=c.pharmacology_hours) for c in record.credits])
-    CommercialSupport.objects.bulk_create([
-        CommercialSupport(activity=activity, source=s.source, kind=s.kind, amount=s.amount)
-        for s in record.commercial_support])
+    CreditDesignation.objects.bulk_create(
+        [
+            CreditDesignation(
+                activity=activity,
+                credit_type=c.credit_type,
+                amount=c.amount,
+                pharmacology_hours=c.pharmacology_hours,
+            )
+            for c in record.credits
+        ]
+    )
+    CommercialSupport.objects.bulk_create(
+        [
+            CommercialSupport(activity=activity, source=s.source, kind=s.kind, amount=s.amount)
+            for s in record.commercial_support
+        ]
+    )
 
 
 @transaction.atomic
@@ -191,13 +238,24 @@ def activity_create(*, actor: Any, provider: Provider, data: dict[str, Any]) -> 
         data["provider_activity_id"] = f"web-{uuid.uuid4().hex[:12]}"
     data.pop("provider_name", None)
     record = _clean(data)
-    if Activity.objects.filter(provider=provider, provider_activity_id=record.provider_activity_id).exists():
-        raise ConflictError(f"{provider.name} already has an activity with ID {record.provider_activity_id!r}; "
-                            "edit that one or choose another ID.", field="provider_activity_id")
-    activity = Activity.objects.create(provider=provider, **record.model_fields(), **_derived(record, provider))
+    if Activity.objects.filter(
+        provider=provider, provider_activity_id=record.provider_activity_id
+    ).exists():
+        raise ConflictError(
+            f"{provider.name} already has an activity with ID {record.provider_activity_id!r}; "
+            "edit that one or choose another ID.",
+            field="provider_activity_id",
+        )
+    activity = Activity.objects.create(
+        provider=provider, **record.model_fields(), **_derived(record, provider)
+    )
     _save_children(activity, record)
-    audit_record(actor=actor, action="catalog.activity.create", target=activity,
-                 detail={"provider": provider.pk, "provider_activity_id": record.provider_activity_id})
+    audit_record(
+        actor=actor,
+        action="catalog.activity.create",
+        target=activity,
+        detail={"provider": provider.pk, "provider_activity_id": record.provider_activity_id},
+    )
     _index_on_commit([activity.pk])
     return activity
 
@@ -205,22 +263,38 @@ def activity_create(*, actor: Any, provider: Provider, data: dict[str, Any]) -> 
 @transaction.atomic
 def activity_update(*, actor: Any, activity: Activity, data: dict[str, Any]) -> Activity:
     """Change some fields of an activity (the caller checked ``activities.allows(actor, "change")``)."""
-    activity = (Activity.objects.select_for_update().select_related("provider")
-                .prefetch_related("designations", "commercial_support").get(pk=activity.pk))
+    activity = (
+        Activity.objects.select_for_update()
+        .select_related("provider")
+        .prefetch_related("designations", "commercial_support")
+        .get(pk=activity.pk)
+    )
     data = {k: v for k, v in data.items() if k != "provider_name"}
     before = record_of(activity)
     record = _clean(data, partial_of=before)
-    if record.provider_activity_id != before.provider_activity_id and Activity.objects.filter(
-            provider_id=activity.provider_id, provider_activity_id=record.provider_activity_id).exists():
-        raise ConflictError(f"Another activity already has ID {record.provider_activity_id!r}.",
-                            field="provider_activity_id")
+    if (
+        record.provider_activity_id != before.provider_activity_id
+        and Activity.objects.filter(
+            provider_id=activity.provider_id, provider_activity_id=record.provider_activity_id
+        ).exists()
+    ):
+        raise ConflictError(
+            f"Another activity already has ID {record.provider_activity_id!r}.",
+            field="provider_activity_id",
+        )
     for name, value in {**record.model_fields(), **_derived(record, activity.provider)}.items():
         setattr(activity, name, value)
     activity.save()
     if record.credits != before.credits or record.commercial_support != before.commercial_support:
         _save_children(activity, record)
-    changed = sorted(k for k in data if getattr(before, _field_alias(k), None) != getattr(record, _field_alias(k), None))
-    audit_record(actor=actor, action="catalog.activity.update", target=activity, detail={"fields": changed})
+    changed = sorted(
+        k
+        for k in data
+        if getattr(before, _field_alias(k), None) != getattr(record, _field_alias(k), None)
+    )
+    audit_record(
+        actor=actor, action="catalog.activity.update", target=activity, detail={"fields": changed}
+    )
     _index_on_commit([activity.pk])
     return activity
 
@@ -232,8 +306,16 @@ def _field_alias(key: str) -> str:
 
 
 @transaction.atomic
-def cohort_outcome_record(*, actor: Any, activity: Activity, period_start: date, period_end: date, learners: int,
-                          moore_level: int | str, summary: str) -> CohortOutcome:
+def cohort_outcome_record(
+    *,
+    actor: Any,
+    activity: Activity,
+    period_start: date,
+    period_end: date,
+    learners: int,
+    moore_level: int | str,
+    summary: str,
+) -> CohortOutcome:
     """Record the outcomes of a past cohort; a higher Moore level lifts the activity's own
     (its value score follows, and the index is updated after commit)."""
     try:
@@ -241,7 +323,9 @@ def cohort_outcome_record(*, actor: Any, activity: Activity, period_start: date,
     except (TypeError, ValueError):
         level = None
     if level is None:
-        raise ValidationError("Choose the Moore level the cohort reached (1-7).", field="moore_level")
+        raise ValidationError(
+            "Choose the Moore level the cohort reached (1-7).", field="moore_level"
+        )
     if period_end < period_start:
         raise ValidationError("The period ends before it starts.", field="period_end")
     if period_start > date.today():  # noqa: DTZ011 - calendar dates
@@ -251,9 +335,15 @@ def cohort_outcome_record(*, actor: Any, activity: Activity, period_start: date,
     summary = summary.strip()
     if not summary:
         raise ValidationError("Summarise what was measured and what changed.", field="summary")
-    outcome = CohortOutcome.objects.create(activity=activity, period_start=period_start, period_end=period_end,
-                                           learners=learners, moore_level=level, summary=summary[:5000],
-                                           reported_by=actor if getattr(actor, "is_authenticated", False) else None)
+    outcome = CohortOutcome.objects.create(
+        activity=activity,
+        period_start=period_start,
+        period_end=period_end,
+        learners=learners,
+        moore_level=level,
+        summary=summary[:5000],
+        reported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     if activity.moore_level is None or level > activity.moore_level:
         data: dict[str, Any] = {"moore_level": level}
         if level >= 4:
@@ -261,8 +351,12 @@ def cohort_outcome_record(*, actor: Any, activity: Activity, period_start: date,
         if not activity.outcomes_summary:
             data["outcomes_summary"] = summary[:5000]
         activity_update(actor=actor, activity=activity, data=data)
-    audit_record(actor=actor, action="catalog.outcome.record", target=outcome,
-                 detail={"activity": activity.pk, "moore_level": level, "learners": learners})
+    audit_record(
+        actor=actor,
+        action="catalog.outcome.record",
+        target=outcome,
+        detail={"activity": activity.pk, "moore_level": level, "learners": learners},
+    )
     return outcome
 
 
@@ -322,7 +416,10 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "rejected": self.rejected,
-            "errors": [{"line": e.line, "reason": e.reason} for e in sorted(self.errors, key=lambda e: e.line)],
+            "errors": [
+                {"line": e.line, "reason": e.reason}
+                for e in sorted(self.errors, key=lambda e: e.line)
+            ],
             "errors_truncated": self.rejected > len(self.errors),
             "run_id": self.run_id,
         }
@@ -347,8 +444,11 @@ class _Providers:
     def resolve(self, record: ActivityRecord) -> Provider:
         if self.fixed is not None:
             if record.provider_name and record.provider_name.lower() != self.fixed.name.lower():
-                raise RecordError("provider", f"row names {record.provider_name!r} but this import is for "
-                                              f"{self.fixed.name!r}")
+                raise RecordError(
+                    "provider",
+                    f"row names {record.provider_name!r} but this import is for "
+                    f"{self.fixed.name!r}",
+                )
             return self.fixed
         name = record.provider_name
         if not name:
@@ -363,10 +463,18 @@ class _Providers:
         return found
 
 
-def activity_import(*, source: IO[bytes] | bytes, file_format: str, provider: Provider | None = None,
-                    actor: Any = None, filename: str = "", create_providers: bool = False,
-                    progress: Progress | None = None, batch_size: int = IMPORT_BATCH,
-                    record_run: bool = True) -> ImportReport:
+def activity_import(
+    *,
+    source: IO[bytes] | bytes,
+    file_format: str,
+    provider: Provider | None = None,
+    actor: Any = None,
+    filename: str = "",
+    create_providers: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = IMPORT_BATCH,
+    record_run: bool = True,
+) -> ImportReport:
     """Import activities from a CSV, JSON or PARS file; upsert on (provider, provider activity ID).
 
     Every row is checked in full before anything of it is written; bad rows are reported
@@ -382,7 +490,9 @@ def activity_import(*, source: IO[bytes] | bytes, file_format: str, provider: Pr
     text = decode(raw)
     rows = parse(text, file_format)
     report = ImportReport(file_format=file_format, filename=filename)
-    total = max(1, text.count("\n") + (0 if text.endswith("\n") else 1) - (1 if file_format == "csv" else 0))
+    total = max(
+        1, text.count("\n") + (0 if text.endswith("\n") else 1) - (1 if file_format == "csv" else 0)
+    )
     providers = _Providers(provider, create_providers, actor)
     batch: dict[tuple[int, str], _Pending] = {}
 
@@ -416,13 +526,28 @@ def activity_import(*, source: IO[bytes] | bytes, file_format: str, provider: Pr
     flush()
     if record_run:
         run = ActivityImport.objects.create(
-            provider=provider, actor=actor if getattr(actor, "is_authenticated", False) else None,
-            filename=filename[:200], file_format=file_format, rows=report.rows, created=report.created,
-            updated=report.updated, rejected=report.rejected, errors=report.as_dict()["errors"])
+            provider=provider,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            filename=filename[:200],
+            file_format=file_format,
+            rows=report.rows,
+            created=report.created,
+            updated=report.updated,
+            rejected=report.rejected,
+            errors=report.as_dict()["errors"],
+        )
         report.run_id = run.pk
-        audit_record(actor=actor, action="catalog.import", target=run,
-                     detail={"rows": report.rows, "created": report.created, "updated": report.updated,
-                             "rejected": report.rejected})
+        audit_record(
+            actor=actor,
+            action="catalog.import",
+            target=run,
+            detail={
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "rejected": report.rejected,
+            },
+        )
     return report
 
 
@@ -436,7 +561,9 @@ def _flush(items: list[_Pending], report: ImportReport) -> None:
                 with transaction.atomic():
                     created, ids = _upsert([item])
             except (IntegrityError, DatabaseError) as exc:
-                report.reject(item.line, f"rejected by the database: {str(exc).splitlines()[0][:200]}")
+                report.reject(
+                    item.line, f"rejected by the database: {str(exc).splitlines()[0][:200]}"
+                )
                 continue
             _count(report, created, ids)
         return
@@ -466,7 +593,7 @@ def _upsert(items: list[_Pending]) -> tuple[int, list[int]]:
     per_statement = max(1, _max_params() // len(_UPSERT_COLUMNS))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
+            chunk = rows[start : start + per_statement]
             cursor.execute(_upsert_sql(len(chunk)), [v for row in chunk for v in row])
             for pk, provider_id, key, created_at in cursor.fetchall():
                 pk_of[(provider_id, key)] = pk
@@ -475,28 +602,59 @@ def _upsert(items: list[_Pending]) -> tuple[int, list[int]]:
         ids = [pk_of[(i.provider.pk, i.record.provider_activity_id)] for i in items]
         step = _max_params()
         for start in range(0, len(ids), step):
-            part = ids[start:start + step]
+            part = ids[start : start + step]
             for sql in _delete_children_sql(len(part)):
                 cursor.execute(sql, part)
         ops = connection.ops
-        credits = [(pk, c.credit_type, ops.adapt_decimalfield_value(c.amount, 6, 2),
-                    ops.adapt_decimalfield_value(c.pharmacology_hours, 6, 2))
-                   for pk, i in zip(ids, items, strict=True) for c in i.record.credits]
-        support = [(pk, s.source, s.kind, ops.adapt_decimalfield_value(s.amount, 12, 2))
-                   for pk, i in zip(ids, items, strict=True) for s in i.record.commercial_support]
+        credits = [
+            (
+                pk,
+                c.credit_type,
+                ops.adapt_decimalfield_value(c.amount, 6, 2),
+                ops.adapt_decimalfield_value(c.pharmacology_hours, 6, 2),
+            )
+            for pk, i in zip(ids, items, strict=True)
+            for c in i.record.credits
+        ]
+        support = [
+            (pk, s.source, s.kind, ops.adapt_decimalfield_value(s.amount, 12, 2))
+            for pk, i in zip(ids, items, strict=True)
+            for s in i.record.commercial_support
+        ]
         if credits:
-            cursor.executemany(_insert_sql(CreditDesignation, "activity_id", "credit_type", "amount",
-                                           "pharmacology_hours"), credits)
+            cursor.executemany(
+                _insert_sql(
+                    CreditDesignation, "activity_id", "credit_type", "amount", "pharmacology_hours"
+                ),
+                credits,
+            )
         if support:
-            cursor.executemany(_insert_sql(CommercialSupport, "activity_id", "source", "kind", "amount"), support)
+            cursor.executemany(
+                _insert_sql(CommercialSupport, "activity_id", "source", "kind", "amount"), support
+            )
     return created, ids
 
 
-_JSON_COLUMNS = frozenset({"professions", "specialties", "topics", "competencies", "designed_to_change",
-                           "moc_boards", "credit_types", "score_breakdown"})
+_JSON_COLUMNS = frozenset(
+    {
+        "professions",
+        "specialties",
+        "topics",
+        "competencies",
+        "designed_to_change",
+        "moc_boards",
+        "credit_types",
+        "score_breakdown",
+    }
+)
 _DECIMALS = {"cost": (9, 2), "moc_points": (6, 2)}
-_UPSERT_COLUMNS = ["provider_id", "provider_activity_id",
-                   *(f for f in UPSERT_FIELDS if f != "updated_at"), "created_at", "updated_at"]
+_UPSERT_COLUMNS = [
+    "provider_id",
+    "provider_activity_id",
+    *(f for f in UPSERT_FIELDS if f != "updated_at"),
+    "created_at",
+    "updated_at",
+]
 
 
 def _table(model: Any) -> str:
@@ -520,8 +678,10 @@ def _max_params() -> int:
 @functools.lru_cache(maxsize=64)
 def _delete_children_sql(n: int) -> tuple[str, ...]:
     marks = ", ".join(["%s"] * n)
-    return tuple(f"DELETE FROM {_table(m)} WHERE activity_id IN ({marks})"  # noqa: S608  # nosec B608
-                 for m in (CreditDesignation, CommercialSupport))
+    return tuple(
+        f"DELETE FROM {_table(m)} WHERE activity_id IN ({marks})"  # noqa: S608  # nosec B608
+        for m in (CreditDesignation, CommercialSupport)
+    )
 
 
 def _insert_sql(model: Any, *columns: str) -> str:
@@ -536,11 +696,16 @@ def _upsert_sql(n: int) -> str:
     q = connection.ops.quote_name
     cols = ", ".join(q(c) for c in _UPSERT_COLUMNS)
     one = "(" + ", ".join(["%s"] * len(_UPSERT_COLUMNS)) + ")"
-    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in _UPSERT_COLUMNS
-                        if c not in ("provider_id", "provider_activity_id", "created_at"))
-    return (f"INSERT INTO {_table(Activity)} ({cols}) VALUES {', '.join([one] * n)} "  # noqa: S608  # nosec B608
-            f"ON CONFLICT ({q('provider_id')}, {q('provider_activity_id')}) DO UPDATE SET {updates} "
-            f"RETURNING {q('id')}, {q('provider_id')}, {q('provider_activity_id')}, {q('created_at')}")
+    updates = ", ".join(
+        f"{q(c)} = EXCLUDED.{q(c)}"
+        for c in _UPSERT_COLUMNS
+        if c not in ("provider_id", "provider_activity_id", "created_at")
+    )
+    return (
+        f"INSERT INTO {_table(Activity)} ({cols}) VALUES {', '.join([one] * n)} "  # noqa: S608  # nosec B608
+        f"ON CONFLICT ({q('provider_id')}, {q('provider_activity_id')}) DO UPDATE SET {updates} "
+        f"RETURNING {q('id')}, {q('provider_id')}, {q('provider_activity_id')}, {q('created_at')}"
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -586,7 +751,7 @@ def _enqueue_index(ids: list[int]) -> None:
     from .tasks import index_activities
 
     for start in range(0, len(ids), INDEX_CHUNK):
-        index_activities.enqueue(ids[start:start + INDEX_CHUNK])
+        index_activities.enqueue(ids[start : start + INDEX_CHUNK])
 
 
 def activity_document(activity: Activity) -> dict[str, Any]:
@@ -624,8 +789,12 @@ def search_index_activities(ids: Iterable[int]) -> int:
     backend = search_backend()
     written = 0
     for start in range(0, len(wanted), INDEX_CHUNK):
-        chunk = wanted[start:start + INDEX_CHUNK]
-        rows = list(Activity.objects.filter(pk__in=chunk, status=ActivityStatus.PUBLISHED).select_related("provider"))
+        chunk = wanted[start : start + INDEX_CHUNK]
+        rows = list(
+            Activity.objects.filter(pk__in=chunk, status=ActivityStatus.PUBLISHED).select_related(
+                "provider"
+            )
+        )
         found = {a.pk for a in rows}
         gone = [str(i) for i in chunk if i not in found]
         if gone:
@@ -636,8 +805,11 @@ def search_index_activities(ids: Iterable[int]) -> int:
 
 
 def _published_documents(progress: Progress | None, total: int) -> Iterator[dict[str, Any]]:
-    qs = (Activity.objects.filter(status=ActivityStatus.PUBLISHED).select_related("provider")
-          .order_by("pk"))
+    qs = (
+        Activity.objects.filter(status=ActivityStatus.PUBLISHED)
+        .select_related("provider")
+        .order_by("pk")
+    )
     for n, activity in enumerate(qs.iterator(chunk_size=2000), start=1):
         yield activity_document(activity)
         if progress and (n % 1000 == 0 or n == total):

@@ -12,6 +12,8 @@ urlpatterns = [
     path("activities/<int:pk>/outcomes/", views.outcome_create, name="outcome_create"),
     path("wishlist/", views.wishlist, name="wishlist"),
     path("provider/", views.provider_home, name="provider_home"),
-    path("provider/<int:provider_pk>/activities/new/", views.activity_create, name="activity_create"),
+    path(
+        "provider/<int:provider_pk>/activities/new/", views.activity_create, name="activity_create"
+    ),
     path("provider/<int:provider_pk>/import/", views.import_upload, name="import"),
 ]

@@ -70,7 +70,9 @@ def value_label(facet: str, value: str) -> str:
     return _VALUE_LABELS.get(facet, {}).get(value, value)
 
 
-def _facet_groups(page: selectors.CatalogPage, query: selectors.CatalogQuery) -> list[dict[str, Any]]:
+def _facet_groups(
+    page: selectors.CatalogPage, query: selectors.CatalogQuery
+) -> list[dict[str, Any]]:
     groups = []
     for name in SEARCH_FACETS:
         if name == "moore_level":
@@ -78,20 +80,41 @@ def _facet_groups(page: selectors.CatalogPage, query: selectors.CatalogQuery) ->
         chosen = set(query.filters.get(name, ()))
         counts = dict(page.facets.get(name, []))
         values = [*counts, *sorted(chosen - set(counts))]
-        options = [{"value": v, "label": value_label(name, v), "count": counts.get(v, 0), "checked": v in chosen}
-                   for v in values]
+        options = [
+            {
+                "value": v,
+                "label": value_label(name, v),
+                "count": counts.get(v, 0),
+                "checked": v in chosen,
+            }
+            for v in values
+        ]
         if name in ("interprofessional", "no_commercial_support", "moc"):
             options = [o for o in options if o["value"] == "yes"]
         if options:
-            groups.append({"name": name, "label": FACET_LABELS[name], "shown": options[:FACET_SHOWN],
-                           "more": options[FACET_SHOWN:]})
+            groups.append(
+                {
+                    "name": name,
+                    "label": FACET_LABELS[name],
+                    "shown": options[:FACET_SHOWN],
+                    "more": options[FACET_SHOWN:],
+                }
+            )
     return groups
 
 
-def _moore_options(page: selectors.CatalogPage, query: selectors.CatalogQuery) -> list[dict[str, Any]]:
+def _moore_options(
+    page: selectors.CatalogPage, query: selectors.CatalogQuery
+) -> list[dict[str, Any]]:
     counts = {int(v): c for v, c in page.facets.get("moore_level", []) if v.isdigit()}
-    return [{"value": level, "count": sum(c for lv, c in counts.items() if lv >= level),
-             "selected": query.moore_min == level} for level in range(1, 8)]
+    return [
+        {
+            "value": level,
+            "count": sum(c for lv, c in counts.items() if lv >= level),
+            "selected": query.moore_min == level,
+        }
+        for level in range(1, 8)
+    ]
 
 
 @require_GET
@@ -114,7 +137,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "next_qs": f"{base}&page={page.page + 1}" if page.page < page.pages else None,
         "credit_labels": _VALUE_LABELS["credit_type"],
     }
-    return render_page(request, "catalog/search.html", context, partial="catalog/partials/results.html")
+    return render_page(
+        request, "catalog/search.html", context, partial="catalog/partials/results.html"
+    )
 
 
 @require_GET
@@ -125,9 +150,15 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "saved": pk in selectors.wishlist_ids(actor=request.user, activity_ids=[pk]),
         "can_edit": policies.activities.allows(request.user, "change", activity),
         "credit_labels": _VALUE_LABELS["credit_type"],
-        "topic_labels": [(t, TOPICS[t].label, TOPICS[t].mandated) for t in activity.topics if t in TOPICS],
-        "profession_labels": [PROFESSIONS[p].label for p in activity.professions if p in PROFESSIONS],
-        "competency_labels": [COMPETENCIES[c].label for c in activity.competencies if c in COMPETENCIES],
+        "topic_labels": [
+            (t, TOPICS[t].label, TOPICS[t].mandated) for t in activity.topics if t in TOPICS
+        ],
+        "profession_labels": [
+            PROFESSIONS[p].label for p in activity.professions if p in PROFESSIONS
+        ],
+        "competency_labels": [
+            COMPETENCIES[c].label for c in activity.competencies if c in COMPETENCIES
+        ],
         "moc_labels": [MOC_BOARDS.get(b, b) for b in activity.moc_boards],
         "accreditor": services.accreditor_name(activity.provider.accreditor),
     }
@@ -145,10 +176,13 @@ def wishlist_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         services.wishlist_add(actor=request.user, activity=activity)
         saved = True
     if request.htmx:  # type: ignore[attr-defined]
-        return render_page(request, "catalog/partials/wishlist_button.html", {"activity": activity, "saved": saved})
+        return render_page(
+            request, "catalog/partials/wishlist_button.html", {"activity": activity, "saved": saved}
+        )
     nxt = request.POST.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(nxt)
     return redirect("catalog:activity", pk=activity.pk)
 
@@ -157,8 +191,11 @@ def wishlist_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def wishlist(request: HttpRequest) -> HttpResponse:
     items = list(selectors.wishlist_for(actor=request.user))
-    return render_page(request, "catalog/wishlist.html",
-                       {"items": items, "credit_labels": _VALUE_LABELS["credit_type"]})
+    return render_page(
+        request,
+        "catalog/wishlist.html",
+        {"items": items, "credit_labels": _VALUE_LABELS["credit_type"]},
+    )
 
 
 # ------------------------------------------------------------------ provider area
@@ -174,12 +211,22 @@ def provider_home(request: HttpRequest) -> HttpResponse:
         provider = next((p for p in providers if str(p.pk) == wanted), providers[0])
     activities = None
     if provider is not None:
-        paginator = Paginator(selectors.provider_activities(actor=request.user, provider=provider), 50)
+        paginator = Paginator(
+            selectors.provider_activities(actor=request.user, provider=provider), 50
+        )
         activities = paginator.get_page(request.GET.get("page"))
-    return render_page(request, "catalog/provider_home.html", {
-        "providers": providers, "provider": provider, "activities": activities,
-        "imports": selectors.provider_imports(actor=request.user, provider=provider) if provider else [],
-    })
+    return render_page(
+        request,
+        "catalog/provider_home.html",
+        {
+            "providers": providers,
+            "provider": provider,
+            "activities": activities,
+            "imports": selectors.provider_imports(actor=request.user, provider=provider)
+            if provider
+            else [],
+        },
+    )
 
 
 @login_required
@@ -191,7 +238,9 @@ def activity_create(request: HttpRequest, provider_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                activity = services.activity_create(actor=request.user, provider=provider, data=form.service_data())
+                activity = services.activity_create(
+                    actor=request.user, provider=provider, data=form.service_data()
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
@@ -200,8 +249,12 @@ def activity_create(request: HttpRequest, provider_pk: int) -> HttpResponse:
                 return redirect("catalog:activity_edit", pk=activity.pk)
         else:
             status = 422
-    return render_page(request, "catalog/activity_form.html", {"form": form, "provider": provider, "activity": None},
-                       status=status)
+    return render_page(
+        request,
+        "catalog/activity_form.html",
+        {"form": form, "provider": provider, "activity": None},
+        status=status,
+    )
 
 
 @login_required
@@ -213,7 +266,9 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.activity_update(actor=request.user, activity=activity, data=form.service_data())
+                services.activity_update(
+                    actor=request.user, activity=activity, data=form.service_data()
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
@@ -222,9 +277,17 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("catalog:activity_edit", pk=activity.pk)
         else:
             status = 422
-    return render_page(request, "catalog/activity_form.html", {
-        "form": form, "provider": activity.provider, "activity": activity, "outcome_form": CohortOutcomeForm(),
-    }, status=status)
+    return render_page(
+        request,
+        "catalog/activity_form.html",
+        {
+            "form": form,
+            "provider": activity.provider,
+            "activity": activity,
+            "outcome_form": CohortOutcomeForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -235,17 +298,26 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            services.cohort_outcome_record(actor=request.user, activity=activity, **form.cleaned_data)
+            services.cohort_outcome_record(
+                actor=request.user, activity=activity, **form.cleaned_data
+            )
         except DomainError as exc:
             form_add_domain_error(form, exc)
             status = exc.status
         else:
             messages.success(request, "Cohort outcomes recorded; the value score is updated.")
             return redirect("catalog:activity_edit", pk=activity.pk)
-    return render_page(request, "catalog/activity_form.html", {
-        "form": ActivityForm(initial=ActivityForm.initial_for(activity)), "provider": activity.provider,
-        "activity": activity, "outcome_form": form,
-    }, status=status)
+    return render_page(
+        request,
+        "catalog/activity_form.html",
+        {
+            "form": ActivityForm(initial=ActivityForm.initial_for(activity)),
+            "provider": activity.provider,
+            "activity": activity,
+            "outcome_form": form,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -260,21 +332,43 @@ def import_upload(request: HttpRequest, provider_pk: int) -> HttpResponse:
             upload = form.cleaned_data["file"]
             fmt = form.cleaned_data["file_format"] or guess_format(upload.name or "")
             if upload.size > MAX_IMPORT_BYTES:
-                form.add_error("file", "The file is larger than 10 MB; split it, or ask an admin to use the CLI.")
+                form.add_error(
+                    "file",
+                    "The file is larger than 10 MB; split it, or ask an admin to use the CLI.",
+                )
             elif fmt is None:
-                form.add_error("file_format", "Choose the format: the file name does not end in .csv, .json or .txt.")
+                form.add_error(
+                    "file_format",
+                    "Choose the format: the file name does not end in .csv, .json or .txt.",
+                )
             else:
                 try:
-                    report = services.activity_import(source=upload.read(), file_format=fmt, provider=provider,
-                                                      actor=request.user, filename=upload.name or "")
+                    report = services.activity_import(
+                        source=upload.read(),
+                        file_format=fmt,
+                        provider=provider,
+                        actor=request.user,
+                        filename=upload.name or "",
+                    )
                 except ImportFileError as exc:
                     form.add_error("file", exc.message)
                 else:
-                    return redirect(f"{reverse('catalog:import', args=[provider.pk])}?{urlencode({'run': report.run_id})}")
+                    return redirect(
+                        f"{reverse('catalog:import', args=[provider.pk])}?{urlencode({'run': report.run_id})}"
+                    )
     run = None
     if request.GET.get("run", "").isdigit():
-        run = selectors.import_run(actor=request.user, provider=provider, pk=int(request.GET["run"]))
-    return render_page(request, "catalog/import.html", {
-        "form": form, "provider": provider, "run": run,
-        "imports": selectors.provider_imports(actor=request.user, provider=provider),
-    }, status=status)
+        run = selectors.import_run(
+            actor=request.user, provider=provider, pk=int(request.GET["run"])
+        )
+    return render_page(
+        request,
+        "catalog/import.html",
+        {
+            "form": form,
+            "provider": provider,
+            "run": run,
+            "imports": selectors.provider_imports(actor=request.user, provider=provider),
+        },
+        status=status,
+    )

@@ -11,7 +11,14 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_id", "subject_user_id"]
+    list_display = [
+        "created_at",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "subject_user_id",
+    ]
     list_filter = ["action", "target_type"]
     search_fields = ["actor_label", "action", "target_id"]
     date_hierarchy = "created_at"

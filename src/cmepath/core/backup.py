@@ -64,9 +64,15 @@ class BackupResult:
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"directory": str(self.directory), "engine": self.engine, "files": self.files,
-                "bytes": self.bytes, "media_files": self.media_files,
-                "seconds": round(self.seconds, 3), "warnings": self.warnings}
+        return {
+            "directory": str(self.directory),
+            "engine": self.engine,
+            "files": self.files,
+            "bytes": self.bytes,
+            "media_files": self.media_files,
+            "seconds": round(self.seconds, 3),
+            "warnings": self.warnings,
+        }
 
 
 def _noop(step: str, done: int, total: int) -> None:
@@ -116,12 +122,16 @@ def _run(cmd: list[str], env: dict[str, str], what: str) -> None:
     try:
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     except FileNotFoundError as exc:
-        raise BackupError(f"{cmd[0]} is not installed or not on PATH; install the PostgreSQL client tools.") from exc
+        raise BackupError(
+            f"{cmd[0]} is not installed or not on PATH; install the PostgreSQL client tools."
+        ) from exc
     if proc.returncode != 0:
         raise BackupError(f"{what} failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
 
 
-def backup_create(*, directory: Path, alias: str = "default", progress: Progress = _noop) -> BackupResult:
+def backup_create(
+    *, directory: Path, alias: str = "default", progress: Progress = _noop
+) -> BackupResult:
     """Write a verified backup of the database and MEDIA_ROOT into ``directory``.
 
     The directory must be new or empty, so a backup never mixes with an older one.
@@ -129,7 +139,9 @@ def backup_create(*, directory: Path, alias: str = "default", progress: Progress
     started = timezone.now()
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
-        raise ValidationError(f"{directory} is not empty; back up into a new directory.", field="directory")
+        raise ValidationError(
+            f"{directory} is not empty; back up into a new directory.", field="directory"
+        )
     directory.mkdir(parents=True, exist_ok=True)
     connection = connections[alias]
     engine = connection.vendor
@@ -162,27 +174,46 @@ def backup_create(*, directory: Path, alias: str = "default", progress: Progress
         dest_path = directory / MEDIA_DIR / rel
         dest_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest_path)
-        entries.append({"path": f"{MEDIA_DIR}/{rel}", "sha256": file_sha256(dest_path),
-                        "size": dest_path.stat().st_size})
+        entries.append(
+            {
+                "path": f"{MEDIA_DIR}/{rel}",
+                "sha256": file_sha256(dest_path),
+                "size": dest_path.stat().st_size,
+            }
+        )
         progress("media", i, len(sources))
     if not sources:
         progress("media", 0, 0)
-    files = [{"path": db_file.name, "sha256": file_sha256(db_file), "size": db_file.stat().st_size}, *entries]
+    files = [
+        {"path": db_file.name, "sha256": file_sha256(db_file), "size": db_file.stat().st_size},
+        *entries,
+    ]
 
     manifest = {
         "format": FORMAT,
         "created_at": started.isoformat(),
         "engine": engine,
-        "database": {"file": db_file.name, "name": Path(str(connection.settings_dict["NAME"])).name},
+        "database": {
+            "file": db_file.name,
+            "name": Path(str(connection.settings_dict["NAME"])).name,
+        },
         "migrations": _applied_migrations(alias),
         "media_files": len(entries),
         "files": files,
     }
-    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (directory / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     seconds = (timezone.now() - started).total_seconds()
-    return BackupResult(directory=directory, engine=engine, files=len(files),
-                        bytes=sum(int(f["size"]) for f in files), media_files=len(entries),
-                        seconds=seconds, warnings=warnings)
+    return BackupResult(
+        directory=directory,
+        engine=engine,
+        files=len(files),
+        bytes=sum(int(f["size"]) for f in files),
+        media_files=len(entries),
+        seconds=seconds,
+        warnings=warnings,
+    )
 
 
 def backup_verify(*, directory: Path, progress: Progress = _noop) -> dict[str, Any]:
@@ -193,11 +224,15 @@ def backup_verify(*, directory: Path, progress: Progress = _noop) -> dict[str, A
     directory = Path(directory)
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
-        raise ValidationError(f"{directory} has no {MANIFEST}; it is not a cmepath backup.", code="backup_invalid")
+        raise ValidationError(
+            f"{directory} has no {MANIFEST}; it is not a cmepath backup.", code="backup_invalid"
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{MANIFEST} is not valid JSON; the backup is damaged.", code="backup_invalid") from exc
+        raise ValidationError(
+            f"{MANIFEST} is not valid JSON; the backup is damaged.", code="backup_invalid"
+        ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ValidationError(f"Unknown backup format; expected {FORMAT}.", code="backup_invalid")
     problems: list[str] = []
@@ -206,7 +241,11 @@ def backup_verify(*, directory: Path, progress: Progress = _noop) -> dict[str, A
     for i, entry in enumerate(files, start=1):
         rel = str(entry.get("path", ""))
         path = (directory / rel).resolve()
-        if rel.startswith("/") or ".." in Path(rel).parts or directory.resolve() not in path.parents:
+        if (
+            rel.startswith("/")
+            or ".." in Path(rel).parts
+            or directory.resolve() not in path.parents
+        ):
             problems.append(f"{rel}: path leaves the backup directory")
             continue
         listed.add(Path(rel).as_posix())
@@ -217,15 +256,22 @@ def backup_verify(*, directory: Path, progress: Progress = _noop) -> dict[str, A
         elif file_sha256(path) != entry.get("sha256"):
             problems.append(f"{rel}: SHA-256 does not match")
         progress("verify", i, len(files))
-    present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()} - {MANIFEST}
+    present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()} - {
+        MANIFEST
+    }
     problems += [f"{rel}: not listed in the manifest" for rel in sorted(present - listed)]
     db_file = (manifest.get("database") or {}).get("file")
     if db_file not in listed:
         problems.append("the manifest lists no database file")
     if problems:
-        shown = "; ".join(problems[:10]) + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
-        raise ValidationError(f"The backup failed verification; nothing was restored: {shown}",
-                              code="backup_checksum", errors={"files": problems})
+        shown = "; ".join(problems[:10]) + (
+            f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        )
+        raise ValidationError(
+            f"The backup failed verification; nothing was restored: {shown}",
+            code="backup_checksum",
+            errors={"files": problems},
+        )
     return manifest
 
 
@@ -233,8 +279,12 @@ def _unknown_migrations(manifest: dict[str, Any], alias: str) -> list[str]:
     from django.db.migrations.loader import MigrationLoader
 
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    return [f"{app}.{name}" for app, names in (manifest.get("migrations") or {}).items()
-            for name in names if (app, name) not in known]
+    return [
+        f"{app}.{name}"
+        for app, names in (manifest.get("migrations") or {}).items()
+        for name in names
+        if (app, name) not in known
+    ]
 
 
 def _restore_media(directory: Path, manifest: dict[str, Any], progress: Progress) -> int:
@@ -248,7 +298,11 @@ def _restore_media(directory: Path, manifest: dict[str, Any], progress: Progress
         target = media_root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         keep.add(target.resolve())
-        if target.is_file() and target.stat().st_size == entry["size"] and file_sha256(target) == entry["sha256"]:
+        if (
+            target.is_file()
+            and target.stat().st_size == entry["size"]
+            and file_sha256(target) == entry["sha256"]
+        ):
             progress("media", i, len(wanted))
             continue
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
@@ -270,7 +324,9 @@ def _restore_media(directory: Path, manifest: dict[str, Any], progress: Progress
     return len(wanted)
 
 
-def backup_restore(*, directory: Path, alias: str = "default", progress: Progress = _noop) -> BackupResult:
+def backup_restore(
+    *, directory: Path, alias: str = "default", progress: Progress = _noop
+) -> BackupResult:
     """Verify, then restore the database and MEDIA_ROOT from ``directory``."""
     started = timezone.now()
     directory = Path(directory)
@@ -281,12 +337,15 @@ def backup_restore(*, directory: Path, alias: str = "default", progress: Progres
         raise ValidationError(
             f"This backup is of a {manifest.get('engine')} database; the configured database is {engine}. "
             "Restore into the same engine (use `cmepath dumpdata`/`loaddata` to move between engines).",
-            code="backup_engine")
+            code="backup_engine",
+        )
     unknown = _unknown_migrations(manifest, alias)
     if unknown:
         raise ValidationError(
             "The backup was made by a newer cmepath (migrations this code does not know: "
-            f"{', '.join(unknown[:5])}); install that version to restore it.", code="backup_newer")
+            f"{', '.join(unknown[:5])}); install that version to restore it.",
+            code="backup_newer",
+        )
     db_file = directory / str(manifest["database"]["file"])
 
     progress("database", 0, 1)
@@ -304,8 +363,21 @@ def backup_restore(*, directory: Path, alias: str = "default", progress: Progres
             raise BackupError("Restore cannot run inside a transaction.")
         connection.close()  # hold no locks while pg_restore drops and recreates tables
         env, args = _pg_env_and_args(connection.settings_dict)
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", *args, str(db_file)], env, "pg_restore")
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *args,
+                str(db_file),
+            ],
+            env,
+            "pg_restore",
+        )
     progress("database", 1, 1)
 
     media = _restore_media(directory, manifest, progress)
@@ -315,7 +387,15 @@ def backup_restore(*, directory: Path, alias: str = "default", progress: Progres
 
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        warnings.append("The restored database is behind this code's migrations; run `cmepath migrate`.")
-    return BackupResult(directory=directory, engine=engine, files=len(manifest["files"]),
-                        bytes=sum(int(f["size"]) for f in manifest["files"]), media_files=media,
-                        seconds=seconds, warnings=warnings)
+        warnings.append(
+            "The restored database is behind this code's migrations; run `cmepath migrate`."
+        )
+    return BackupResult(
+        directory=directory,
+        engine=engine,
+        files=len(manifest["files"]),
+        bytes=sum(int(f["size"]) for f in manifest["files"]),
+        media_files=media,
+        seconds=seconds,
+        warnings=warnings,
+    )

@@ -30,8 +30,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     role = role_of(getattr(request, "user", None))
     if role is None:
         return {"nav_items": [], "user_role": None}
-    items = [{"label": label, "url": url, "active": request.path == url}
-             for label, url in _nav_for(role, get_script_prefix())]
+    items = [
+        {"label": label, "url": url, "active": request.path == url}
+        for label, url in _nav_for(role, get_script_prefix())
+    ]
     return {"nav_items": items, "user_role": role}
 
 

@@ -9,8 +9,14 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
-                 errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field

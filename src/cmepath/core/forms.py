@@ -19,4 +19,6 @@ def form_add_domain_error(form: Any, exc: DomainError) -> None:
     for name, msgs in exc.errors.items():
         target = name if name in form.fields else None
         for msg in msgs:
-            form.add_error(target, msg if target or name in ("__all__", "file") else f"{name}: {msg}")
+            form.add_error(
+                target, msg if target or name in ("__all__", "file") else f"{name}: {msg}"
+            )

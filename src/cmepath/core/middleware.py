@@ -33,12 +33,22 @@ class SessionPolicyMiddleware:
             started = session.setdefault("cmepath_started", now)
             last = session.get("cmepath_seen", now)
             privileged = getattr(user, "role", None) in PRIVILEGED_ROLES or user.is_superuser
-            idle = settings.CMEPATH_PRIVILEGED_IDLE_SECONDS if privileged else settings.CMEPATH_BASIC_IDLE_SECONDS
-            absolute = settings.CMEPATH_PRIVILEGED_ABSOLUTE_SECONDS if privileged else settings.SESSION_COOKIE_AGE
+            idle = (
+                settings.CMEPATH_PRIVILEGED_IDLE_SECONDS
+                if privileged
+                else settings.CMEPATH_BASIC_IDLE_SECONDS
+            )
+            absolute = (
+                settings.CMEPATH_PRIVILEGED_ABSOLUTE_SECONDS
+                if privileged
+                else settings.SESSION_COOKIE_AGE
+            )
             if now - last > idle or now - started > absolute:
                 logout(request)
                 return redirect(f"{reverse('account_login')}?expired=1")
-            if now - last > 60 or "cmepath_seen" not in session:  # avoid a session write on every request
+            if (
+                now - last > 60 or "cmepath_seen" not in session
+            ):  # avoid a session write on every request
                 session["cmepath_seen"] = now
         return self.get_response(request)
 
@@ -69,7 +79,8 @@ class RequireMfaMiddleware:
                 if request.path.startswith("/api/"):
                     return HttpResponse(
                         '{"code":"mfa_required","message":"Enrol a TOTP authenticator first.","errors":{}}',
-                        status=403, content_type="application/json",
+                        status=403,
+                        content_type="application/json",
                     )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
@@ -104,7 +115,9 @@ class DomainErrorMiddleware:
         from .errors import DomainError
 
         if isinstance(exception, DomainError):
-            return render(request, "core/error.html", {"message": exception.message}, status=exception.status)
+            return render(
+                request, "core/error.html", {"message": exception.message}, status=exception.status
+            )
         if isinstance(exception, OverflowError):  # an id too large for the database names no row
             return render(request, "404.html", status=404)
         return None
@@ -136,9 +149,17 @@ class RejectNulMiddleware:
                 import json
 
                 message = "The request contains a NUL character (U+0000); remove it and try again."
-                return HttpResponse(json.dumps({"code": "invalid_characters", "message": message,
-                                                "errors": {"request": [message]}}),
-                                    status=422, content_type="application/json")
+                return HttpResponse(
+                    json.dumps(
+                        {
+                            "code": "invalid_characters",
+                            "message": message,
+                            "errors": {"request": [message]},
+                        }
+                    ),
+                    status=422,
+                    content_type="application/json",
+                )
         return self.get_response(request)
 
 
@@ -156,5 +177,7 @@ class ServerTimingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.thread_time()
         response = self.get_response(request)
-        response["Server-Timing"] = f'app;desc="CPU";dur={(time.thread_time() - started) * 1000:.3f}'
+        response["Server-Timing"] = (
+            f'app;desc="CPU";dur={(time.thread_time() - started) * 1000:.3f}'
+        )
         return response

@@ -64,8 +64,12 @@ def _json_type_error(annotation: Any, value: Any) -> str | None:
         return ("a number" if leaves & {int, float, Decimal} else "text") + ", not true/false"
     if bool in leaves and not (leaves - {bool, type(None)}):
         return "true or false"
-    if isinstance(value, str) and int in leaves and not (leaves & {str, Decimal, date, float}) \
-            and not any(isinstance(t, type) and issubclass(t, Enum) for t in leaves):
+    if (
+        isinstance(value, str)
+        and int in leaves
+        and not (leaves & {str, Decimal, date, float})
+        and not any(isinstance(t, type) and issubclass(t, Enum) for t in leaves)
+    ):
         return "a number, not text"
     if isinstance(value, list) and item is not None:
         return next((e for e in (_json_type_error(item, v) for v in value) if e), None)

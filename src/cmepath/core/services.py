@@ -34,8 +34,14 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
 
 
 @transaction.atomic
-def audit_record(*, actor: Any, action: str, target: Any = None, subject_user_id: int | None = None,
-                 detail: dict[str, Any] | None = None) -> AuditEvent:
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: Any = None,
+    subject_user_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Append one event to the hash-chained audit log (inside the caller's transaction)."""
     from django.utils import timezone
 
@@ -82,7 +88,9 @@ def model_validate(instance: Any, *, exclude: list[str] | None = None) -> None:
         errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
         first = next(iter(errors.values()))[0] if errors else "Invalid input."
         name = next(iter(errors)) if errors else None
-        raise ValidationError(first, field=None if name == "__all__" else name, errors=errors) from exc
+        raise ValidationError(
+            first, field=None if name == "__all__" else name, errors=errors
+        ) from exc
 
 
 def fields_apply(instance: Any, allowed: frozenset[str], data: Mapping[str, Any]) -> list[str]:
@@ -93,7 +101,8 @@ def fields_apply(instance: Any, allowed: frozenset[str], data: Mapping[str, Any]
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(
-            f"These fields cannot be set: {', '.join(unknown)}.", code="forbidden_fields",
+            f"These fields cannot be set: {', '.join(unknown)}.",
+            code="forbidden_fields",
             errors={name: ["This field is read-only or unknown."] for name in unknown},
         )
     changed = []

@@ -25,5 +25,6 @@ def tasks_requeue_stale(*, older_than: timedelta = DEFAULT_STALE_AFTER) -> int:
     from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - older_than
-    return (DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lte=cutoff)
-            .update(status=TaskResultStatus.READY, started_at=None))
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lte=cutoff
+    ).update(status=TaskResultStatus.READY, started_at=None)

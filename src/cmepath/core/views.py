@@ -53,7 +53,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def security_txt(request: HttpRequest) -> HttpResponse:
     """RFC 9116 security.txt with a rolling expiry one year ahead."""
-    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    expires = (
+        (timezone.now() + timedelta(days=365))
+        .replace(microsecond=0)
+        .isoformat()
+        .replace("+00:00", "Z")
+    )
     body = (
         f"Contact: {settings.CMEPATH_SECURITY_CONTACT}\n"
         f"Expires: {expires}\n"
@@ -63,10 +68,15 @@ def security_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
-def lockout(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """Shown by django-axes after 10 failed logins for one account in 15 minutes."""
     return render_page(
-        request, "core/error.html",
-        {"message": "Too many failed sign-in attempts for this account. Wait 15 minutes, or reset your password."},
+        request,
+        "core/error.html",
+        {
+            "message": "Too many failed sign-in attempts for this account. Wait 15 minutes, or reset your password."
+        },
         status=429,
     )

@@ -52,7 +52,9 @@ def _terms(raw: Any, section: str) -> Mapping[str, Term]:
             raise ValueError(f"{DATA_FILE.name}: {section}.{code} needs a label")
         unknown = set(attrs) - {"label", "body", "unit", "mandated"}
         if unknown:
-            raise ValueError(f"{DATA_FILE.name}: {section}.{code}: unknown field(s) {sorted(unknown)}")
+            raise ValueError(
+                f"{DATA_FILE.name}: {section}.{code}: unknown field(s) {sorted(unknown)}"
+            )
         out[str(code)] = Term(
             code=str(code),
             label=str(attrs["label"]),

@@ -17,7 +17,9 @@ from .models import (
 class CompletionCreditInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CompletionCredit
     extra = 0
-    max_num = 0  # read-only here: credits change through the services (they keep credit_summary in step)
+    max_num = (
+        0  # read-only here: credits change through the services (they keep credit_summary in step)
+    )
     can_delete = False
     readonly_fields = ["credit_type", "amount"]
 
@@ -47,7 +49,15 @@ class EvaluationSnapshotAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(ShareLink)
 class ShareLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["label", "user", "prefix", "regime_id", "expires_at", "revoked_at", "view_count"]
+    list_display = [
+        "label",
+        "user",
+        "prefix",
+        "regime_id",
+        "expires_at",
+        "revoked_at",
+        "view_count",
+    ]
     readonly_fields = ["token_hash", "prefix"]
     raw_id_fields = ["user"]
 

@@ -56,8 +56,12 @@ class CompletionIn(Strict):
     provider: str = Field("", max_length=200)
     accreditor: str = Field("", max_length=40)
     completed_on: IsoDate
-    credits: dict[str, Decimal] = Field(..., min_length=1, max_length=16,
-                                        description="Credit type code to amount, e.g. {\"ama_pra_1\": 2}.")
+    credits: dict[str, Decimal] = Field(
+        ...,
+        min_length=1,
+        max_length=16,
+        description='Credit type code to amount, e.g. {"ama_pra_1": 2}.',
+    )
     topics: list[str] = Field(default_factory=list, max_length=30)
     sa_cme: bool = False
     pi_cme: bool = False
@@ -161,18 +165,33 @@ class BadgeCheckOut(Schema):
 
 def _completion_out(c: Completion) -> dict[str, Any]:
     return {
-        "id": c.pk, "activity_id": c.activity_id, "title": c.title, "provider": c.provider,
-        "accreditor": c.accreditor, "completed_on": c.completed_on,
+        "id": c.pk,
+        "activity_id": c.activity_id,
+        "title": c.title,
+        "provider": c.provider,
+        "accreditor": c.accreditor,
+        "completed_on": c.completed_on,
         "credits": [{"credit_type": cc.credit_type, "amount": cc.amount} for cc in c.credits.all()],
-        "topics": list(c.topics or []), "sa_cme": c.sa_cme, "pi_cme": c.pi_cme, "provenance": c.provenance,
-        "certificate_ids": [cert.pk for cert in c.certificates.all()], "created_at": c.created_at,
+        "topics": list(c.topics or []),
+        "sa_cme": c.sa_cme,
+        "pi_cme": c.pi_cme,
+        "provenance": c.provenance,
+        "certificate_ids": [cert.pk for cert in c.certificates.all()],
+        "created_at": c.created_at,
     }
 
 
 def _certificate_out(cert: Certificate) -> dict[str, Any]:
-    return {"id": cert.pk, "original_name": cert.original_name, "size": cert.size, "sha256": cert.sha256,
-            "pages": cert.pages, "completion_id": cert.completion_id, "uploaded_at": cert.uploaded_at,
-            "prefill": cert.extracted or {}}
+    return {
+        "id": cert.pk,
+        "original_name": cert.original_name,
+        "size": cert.size,
+        "sha256": cert.sha256,
+        "pages": cert.pages,
+        "completion_id": cert.completion_id,
+        "uploaded_at": cert.uploaded_at,
+        "prefill": cert.extracted or {},
+    }
 
 
 def _user(request: HttpRequest) -> Any:
@@ -188,9 +207,14 @@ def completion_list(request: HttpRequest) -> list[dict[str, Any]]:
 def completion_create(request: HttpRequest, payload: CompletionIn) -> Status[dict[str, Any]]:
     user = _user(request)
     data = payload.model_dump(exclude={"credits", "certificate_id"})
-    certificate = (policies.certificates.get(user, "change", pk=payload.certificate_id)
-                   if payload.certificate_id else None)
-    completion = services.completion_record(actor=user, data=data, credits=payload.credits, certificate=certificate)
+    certificate = (
+        policies.certificates.get(user, "change", pk=payload.certificate_id)
+        if payload.certificate_id
+        else None
+    )
+    completion = services.completion_record(
+        actor=user, data=data, credits=payload.credits, certificate=certificate
+    )
     return Status(201, _completion_out(selectors.completions_for(actor=user).get(pk=completion.pk)))
 
 
@@ -208,24 +232,41 @@ class ProviderCompletionOut(Schema):
     provenance: str
 
 
-@router.post("/activities/{activity_id}/completions", response={201: ProviderCompletionOut},
-             summary="Provider members: report that a learner completed one of your activities")
-def provider_completion_create(request: HttpRequest, activity_id: int,
-                               payload: ProviderCompletionIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/activities/{activity_id}/completions",
+    response={201: ProviderCompletionOut},
+    summary="Provider members: report that a learner completed one of your activities",
+)
+def provider_completion_create(
+    request: HttpRequest, activity_id: int, payload: ProviderCompletionIn
+) -> Status[dict[str, Any]]:
     from cmepath.accounts.selectors import active_user_by_email
     from cmepath.core.errors import NotFoundError
 
     learner = active_user_by_email(payload.learner_email)
     if learner is None:  # same answer as "not your activity": no account probing
         raise NotFoundError("No such learner for this activity.")
-    completion = services.completion_record(actor=_user(request), user=learner,
-                                            data={"activity_id": activity_id, "completed_on": payload.completed_on},
-                                            credits=payload.credits)
-    return Status(201, {"id": completion.pk, "activity_id": completion.activity_id, "title": completion.title,
-                        "completed_on": completion.completed_on, "provenance": completion.provenance})
+    completion = services.completion_record(
+        actor=_user(request),
+        user=learner,
+        data={"activity_id": activity_id, "completed_on": payload.completed_on},
+        credits=payload.credits,
+    )
+    return Status(
+        201,
+        {
+            "id": completion.pk,
+            "activity_id": completion.activity_id,
+            "title": completion.title,
+            "completed_on": completion.completed_on,
+            "provenance": completion.provenance,
+        },
+    )
 
 
-@router.post("/me/completions/import", response={201: ImportOut}, summary="Import completions from CSV")
+@router.post(
+    "/me/completions/import", response={201: ImportOut}, summary="Import completions from CSV"
+)
 def completion_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     if (file.size or 0) > 2 * 1024 * 1024:
         raise ValidationError("The CSV is larger than 2 MiB; split it.", field="file")
@@ -237,23 +278,39 @@ def completion_import(request: HttpRequest, file: File[UploadedFile]) -> Status[
     return Status(201, {"created": report.created, "batch": report.batch})
 
 
-@router.get("/me/completions/{completion_id}", response=CompletionOut, summary="One of my completions")
+@router.get(
+    "/me/completions/{completion_id}", response=CompletionOut, summary="One of my completions"
+)
 def completion_get(request: HttpRequest, completion_id: int) -> dict[str, Any]:
     user = _user(request)
     policies.completions.get(user, "change", pk=completion_id)
     return _completion_out(selectors.completions_for(actor=user).get(pk=completion_id))
 
 
-@router.patch("/me/completions/{completion_id}", response=CompletionOut, summary="Change one of my completions")
-def completion_patch(request: HttpRequest, completion_id: int, payload: CompletionPatch) -> dict[str, Any]:
+@router.patch(
+    "/me/completions/{completion_id}",
+    response=CompletionOut,
+    summary="Change one of my completions",
+)
+def completion_patch(
+    request: HttpRequest, completion_id: int, payload: CompletionPatch
+) -> dict[str, Any]:
     user = _user(request)
     completion = policies.completions.get(user, "change", pk=completion_id)
-    data = {k: v for k, v in payload.model_dump(exclude_unset=True, exclude={"credits"}).items() if v is not None}
-    services.completion_update(actor=user, completion=completion, data=data, credits=payload.credits)
+    data = {
+        k: v
+        for k, v in payload.model_dump(exclude_unset=True, exclude={"credits"}).items()
+        if v is not None
+    }
+    services.completion_update(
+        actor=user, completion=completion, data=data, credits=payload.credits
+    )
     return _completion_out(selectors.completions_for(actor=user).get(pk=completion_id))
 
 
-@router.delete("/me/completions/{completion_id}", response={204: None}, summary="Delete one of my completions")
+@router.delete(
+    "/me/completions/{completion_id}", response={204: None}, summary="Delete one of my completions"
+)
 def completion_delete(request: HttpRequest, completion_id: int) -> Status[None]:
     user = _user(request)
     completion = policies.completions.get(user, "delete", pk=completion_id)
@@ -261,15 +318,24 @@ def completion_delete(request: HttpRequest, completion_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/me/completions/{completion_id}/badge", summary="Export a completion as an Open Badges 3.0 credential")
+@router.get(
+    "/me/completions/{completion_id}/badge",
+    summary="Export a completion as an Open Badges 3.0 credential",
+)
 def completion_badge(request: HttpRequest, completion_id: int) -> dict[str, Any]:
     user = _user(request)
     completion = policies.completions.get(user, "change", pk=completion_id)
-    return services.badge_issue(actor=user, completion=completion, base_url=request.build_absolute_uri("/"))
+    return services.badge_issue(
+        actor=user, completion=completion, base_url=request.build_absolute_uri("/")
+    )
 
 
-@router.post("/badges/verify", response=BadgeCheckOut, auth=None,
-             summary="Verify an Open Badges 3.0 credential issued by this platform")
+@router.post(
+    "/badges/verify",
+    response=BadgeCheckOut,
+    auth=None,
+    summary="Verify an Open Badges 3.0 credential issued by this platform",
+)
 def badge_verify(request: HttpRequest) -> dict[str, Any]:
     from .badges import BadgeError, parse_badge_bytes
 
@@ -286,22 +352,34 @@ def certificate_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_certificate_out(c) for c in selectors.certificates_for(actor=_user(request))]
 
 
-@router.post("/me/certificates", response={201: CertificateOut},
-             summary="Upload a certificate PDF (at most 10 MiB); returns what its text pre-fills")
+@router.post(
+    "/me/certificates",
+    response={201: CertificateOut},
+    summary="Upload a certificate PDF (at most 10 MiB); returns what its text pre-fills",
+)
 def certificate_upload(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     if (file.size or 0) > CERTIFICATE_MAX_BYTES:
-        raise ValidationError("The file is larger than 10 MiB; upload a smaller PDF.", field="file",
-                              code="upload_too_large")
-    cert = services.certificate_upload(actor=_user(request), data=file.read(), filename=file.name or "upload.pdf")
+        raise ValidationError(
+            "The file is larger than 10 MiB; upload a smaller PDF.",
+            field="file",
+            code="upload_too_large",
+        )
+    cert = services.certificate_upload(
+        actor=_user(request), data=file.read(), filename=file.name or "upload.pdf"
+    )
     return Status(201, _certificate_out(cert))
 
 
-@router.get("/me/certificates/{certificate_id}", response=CertificateOut, summary="One of my certificates")
+@router.get(
+    "/me/certificates/{certificate_id}", response=CertificateOut, summary="One of my certificates"
+)
 def certificate_get(request: HttpRequest, certificate_id: int) -> dict[str, Any]:
     return _certificate_out(policies.certificates.get(_user(request), "view", pk=certificate_id))
 
 
-@router.get("/me/certificates/{certificate_id}/file", summary="Download one of my certificates (PDF)")
+@router.get(
+    "/me/certificates/{certificate_id}/file", summary="Download one of my certificates (PDF)"
+)
 def certificate_file(request: HttpRequest, certificate_id: int) -> HttpResponseBase:
     from .views import certificate_response
 
@@ -309,14 +387,24 @@ def certificate_file(request: HttpRequest, certificate_id: int) -> HttpResponseB
     return certificate_response(cert, actor=_user(request))
 
 
-@router.delete("/me/certificates/{certificate_id}", response={204: None}, summary="Delete one of my certificates")
+@router.delete(
+    "/me/certificates/{certificate_id}",
+    response={204: None},
+    summary="Delete one of my certificates",
+)
 def certificate_delete(request: HttpRequest, certificate_id: int) -> Status[None]:
     user = _user(request)
-    services.certificate_delete(actor=user, certificate=policies.certificates.get(user, "delete", pk=certificate_id))
+    services.certificate_delete(
+        actor=user, certificate=policies.certificates.get(user, "delete", pk=certificate_id)
+    )
     return Status(204, None)
 
 
-@router.get("/me/evaluation", response=EvaluationOut, summary="Evaluate my record now (every applicable regime)")
+@router.get(
+    "/me/evaluation",
+    response=EvaluationOut,
+    summary="Evaluate my record now (every applicable regime)",
+)
 def evaluation_get(request: HttpRequest, as_of: IsoDate | None = None) -> dict[str, Any]:
     from .rules import evaluation_to_json
 
@@ -327,12 +415,20 @@ def evaluation_get(request: HttpRequest, as_of: IsoDate | None = None) -> dict[s
     return evaluation_to_json(evaluation)
 
 
-@router.post("/me/evaluation/snapshot", response=SnapshotOut, summary="Re-evaluate my record and store the result")
+@router.post(
+    "/me/evaluation/snapshot",
+    response=SnapshotOut,
+    summary="Re-evaluate my record and store the result",
+)
 def evaluation_run(request: HttpRequest) -> Any:
     return services.evaluation_run(user=_user(request))
 
 
-@router.get("/me/evaluation/snapshot", response=SnapshotOut, summary="The stored result of the last evaluation")
+@router.get(
+    "/me/evaluation/snapshot",
+    response=SnapshotOut,
+    summary="The stored result of the last evaluation",
+)
 def evaluation_snapshot(request: HttpRequest) -> Any:
     from cmepath.core.errors import NotFoundError
 
@@ -347,16 +443,27 @@ def share_link_list(request: HttpRequest) -> Any:
     return selectors.share_links_for(actor=_user(request))
 
 
-@router.post("/me/share-links", response={201: ShareLinkCreatedOut},
-             summary="Create a read-only transcript link (the token is shown once)")
+@router.post(
+    "/me/share-links",
+    response={201: ShareLinkCreatedOut},
+    summary="Create a read-only transcript link (the token is shown once)",
+)
 def share_link_create(request: HttpRequest, payload: ShareLinkIn) -> Status[dict[str, Any]]:
     from django.urls import reverse
 
-    link, raw = services.share_link_create(actor=_user(request), label=payload.label, regime_id=payload.regime_id,
-                                           days=payload.days)
+    link, raw = services.share_link_create(
+        actor=_user(request), label=payload.label, regime_id=payload.regime_id, days=payload.days
+    )
     out = {f: getattr(link, f) for f in ShareLinkOut.model_fields if f != "id"}
-    return Status(201, {**out, "id": link.pk, "token": raw,
-                        "url": request.build_absolute_uri(reverse("credits:shared", args=[raw]))})
+    return Status(
+        201,
+        {
+            **out,
+            "id": link.pk,
+            "token": raw,
+            "url": request.build_absolute_uri(reverse("credits:shared", args=[raw])),
+        },
+    )
 
 
 @router.delete("/me/share-links/{link_id}", response={204: None}, summary="Revoke a share link")
@@ -365,4 +472,3 @@ def share_link_revoke(request: HttpRequest, link_id: int) -> Status[None]:
     link: ShareLink = policies.share_links.get(user, "delete", pk=link_id)
     services.share_link_revoke(actor=user, link=link)
     return Status(204, None)
-

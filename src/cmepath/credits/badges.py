@@ -121,7 +121,13 @@ def canonical_json(value: Any) -> str:
         if not all(isinstance(k, str) for k in value):
             raise BadgeError("object keys must be strings")
         keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
-        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical_json(value[k]) for k in keys) + "}"
+        return (
+            "{"
+            + ",".join(
+                json.dumps(k, ensure_ascii=False) + ":" + canonical_json(value[k]) for k in keys
+            )
+            + "}"
+        )
     raise BadgeError(f"cannot canonicalise {type(value).__name__}")
 
 
@@ -135,8 +141,11 @@ def load_or_create_key(path: Path, *, create: bool) -> Ed25519PrivateKey:
             raise BadgeError(f"the badge signing key {path} does not exist")
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -158,7 +167,7 @@ def did_key(public: Ed25519PublicKey) -> str:
 def public_from_did(did: str) -> Ed25519PublicKey:
     if not did.startswith("did:key:z"):
         raise BadgeError("the verification method is not a did:key")
-    raw = b58decode(did[len("did:key:z"):].split("#", 1)[0])
+    raw = b58decode(did[len("did:key:z") :].split("#", 1)[0])
     if not raw.startswith(_ED25519_MULTICODEC) or len(raw) != 34:
         raise BadgeError("the did:key is not an Ed25519 key")
     return Ed25519PublicKey.from_public_bytes(raw[2:])
@@ -168,8 +177,10 @@ def public_from_did(did: str) -> Ed25519PublicKey:
 
 
 def _hash_data(document: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
-    return (hashlib.sha256(canonical_json(proof_config).encode()).digest()
-            + hashlib.sha256(canonical_json(document).encode()).digest())
+    return (
+        hashlib.sha256(canonical_json(proof_config).encode()).digest()
+        + hashlib.sha256(canonical_json(document).encode()).digest()
+    )
 
 
 def _utc(moment: datetime) -> str:
@@ -184,32 +195,53 @@ def sign(document: dict[str, Any], key: Ed25519PrivateKey, *, created: datetime)
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
         "created": _utc(created),
-        "verificationMethod": f"{did}#{did[len('did:key:'):]}",
+        "verificationMethod": f"{did}#{did[len('did:key:') :]}",
         "proofPurpose": "assertionMethod",
     }
     signature = key.sign(_hash_data(unsecured, {**proof, "@context": unsecured["@context"]}))
     return {**unsecured, "proof": {**proof, "proofValue": "z" + b58encode(signature)}}
 
 
-def build_credential(*, credential_id: str, issuer_did: str, issuer_name: str, issuer_url: str,
-                     valid_from: datetime, title: str, description: str, provider: str,
-                     completed_on: str, credits: dict[str, float], credit_labels: dict[str, str],
-                     topics: list[str], identity_hash: str, salt: str) -> dict[str, Any]:
+def build_credential(
+    *,
+    credential_id: str,
+    issuer_did: str,
+    issuer_name: str,
+    issuer_url: str,
+    valid_from: datetime,
+    title: str,
+    description: str,
+    provider: str,
+    completed_on: str,
+    credits: dict[str, float],
+    credit_labels: dict[str, str],
+    topics: list[str],
+    identity_hash: str,
+    salt: str,
+) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential for one completion (standards 2.8)."""
     credits_available = max(credits.values()) if credits else 0.0
-    credit_text = "; ".join(f"{amount:g} {credit_labels.get(code, code)}" for code, amount in sorted(credits.items()))
+    credit_text = "; ".join(
+        f"{amount:g} {credit_labels.get(code, code)}" for code, amount in sorted(credits.items())
+    )
     achievement: dict[str, Any] = {
         "id": f"{credential_id}#achievement",
         "type": ["Achievement"],
         "achievementType": "CertificateOfCompletion",
         "name": title,
         "description": description or f"Completed {title}.",
-        "criteria": {"narrative": f"Completed the activity on {completed_on}; credit awarded: {credit_text}."},
+        "criteria": {
+            "narrative": f"Completed the activity on {completed_on}; credit awarded: {credit_text}."
+        },
         "creditsAvailable": float(credits_available),
         "tag": sorted(topics),
     }
     if provider:
-        achievement["creator"] = {"id": f"{credential_id}#provider", "type": ["Profile"], "name": provider}
+        achievement["creator"] = {
+            "id": f"{credential_id}#provider",
+            "type": ["Profile"],
+            "name": provider,
+        }
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": credential_id,
@@ -219,13 +251,15 @@ def build_credential(*, credential_id: str, issuer_did: str, issuer_name: str, i
         "name": title,
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{
-                "type": "IdentityObject",
-                "identityHash": identity_hash,
-                "identityType": "emailAddress",
-                "hashed": True,
-                "salt": salt,
-            }],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": identity_hash,
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": salt,
+                }
+            ],
             "activityEndDate": f"{completed_on}T00:00:00Z",
             "creditsEarned": float(credits_available),
             "achievement": achievement,
@@ -270,7 +304,10 @@ def _content_problem(doc: dict[str, Any], issuer_did: str) -> str:
     if not isinstance(subject, dict) or subject.get("type") != ["AchievementSubject"]:
         return "credentialSubject is not an AchievementSubject"
     achievement = subject.get("achievement")
-    if not isinstance(achievement, dict) or achievement.get("achievementType") != "CertificateOfCompletion":
+    if (
+        not isinstance(achievement, dict)
+        or achievement.get("achievementType") != "CertificateOfCompletion"
+    ):
         return "achievementType is not CertificateOfCompletion"
     credits = achievement.get("creditsAvailable")
     if not isinstance(credits, int | float) or isinstance(credits, bool) or credits <= 0:
@@ -292,7 +329,7 @@ def verify(doc: Any, public: Ed25519PublicKey) -> BadgeCheck:
     if proof.get("proofPurpose") != "assertionMethod":
         return BadgeCheck(False, "the proof purpose is not assertionMethod")
     did = did_key(public)
-    expected_vm = f"{did}#{did[len('did:key:'):]}"
+    expected_vm = f"{did}#{did[len('did:key:') :]}"
     if proof.get("verificationMethod") != expected_vm:
         return BadgeCheck(False, "the credential was not signed with this platform's key")
     value = proof.get("proofValue")
@@ -307,19 +344,27 @@ def verify(doc: Any, public: Ed25519PublicKey) -> BadgeCheck:
         config["@context"] = unsecured.get("@context")
         public.verify(signature, _hash_data(unsecured, config))
     except InvalidSignature:
-        return BadgeCheck(False, "the signature does not match: the credential was altered or forged")
+        return BadgeCheck(
+            False, "the signature does not match: the credential was altered or forged"
+        )
     except BadgeError as exc:
         return BadgeCheck(False, str(exc))
     problem = _content_problem(doc, did)
     if problem:
         return BadgeCheck(False, problem)
     subject = doc["credentialSubject"]
-    return BadgeCheck(True, "", {
-        "id": doc.get("id"), "name": doc.get("name"), "issuer": doc["issuer"].get("name"),
-        "validFrom": doc.get("validFrom"),
-        "creditsAvailable": subject["achievement"]["creditsAvailable"],
-        "completed": subject.get("activityEndDate"),
-    })
+    return BadgeCheck(
+        True,
+        "",
+        {
+            "id": doc.get("id"),
+            "name": doc.get("name"),
+            "issuer": doc["issuer"].get("name"),
+            "validFrom": doc.get("validFrom"),
+            "creditsAvailable": subject["achievement"]["creditsAvailable"],
+            "completed": subject.get("activityEndDate"),
+        },
+    )
 
 
 def parse_badge_bytes(data: bytes) -> Any:

@@ -125,19 +125,37 @@ def load_range(lo: int, hi: int) -> list[tuple[ClinicianProfile, list[EngineComp
     licences: dict[int, list[Licence]] = {}
     dea: dict[int, list[date | None]] = {}
     for uid, state, ltype, number, issue, expiry, dea_reg, dea_date, direct in licence_rows:
-        licences.setdefault(uid, []).append(Licence(
-            state=state, profession=ltype, number=number, issue_date=as_date(issue), expiry_date=as_date(expiry),
-            dea_registered=bool(dea_reg), direct_patient_care=bool(direct)))
+        licences.setdefault(uid, []).append(
+            Licence(
+                state=state,
+                profession=ltype,
+                number=number,
+                issue_date=as_date(issue),
+                expiry_date=as_date(expiry),
+                dea_registered=bool(dea_reg),
+                direct_patient_care=bool(direct),
+            )
+        )
         if dea_reg:
             dea.setdefault(uid, []).append(as_date(dea_date))
     certs: dict[int, list[BoardCert]] = {}
     for uid, board, specialty, start, end in cert_rows:
-        certs.setdefault(uid, []).append(BoardCert(board=board, specialty=slug(specialty),
-                                                   cycle_start=as_date(start), cycle_end=as_date(end)))
+        certs.setdefault(uid, []).append(
+            BoardCert(
+                board=board,
+                specialty=slug(specialty),
+                cycle_start=as_date(start),
+                cycle_end=as_date(end),
+            )
+        )
     completions: dict[int, list[EngineCompletion]] = {}
     no_kinds: frozenset[str] = frozenset()
-    kinds_of = {(0, 0): no_kinds, (1, 0): frozenset({"sa_cme"}), (0, 1): frozenset({"pi_cme"}),
-                (1, 1): frozenset({"sa_cme", "pi_cme"})}
+    kinds_of = {
+        (0, 0): no_kinds,
+        (1, 0): frozenset({"sa_cme"}),
+        (0, 1): frozenset({"pi_cme"}),
+        (1, 1): frozenset({"sa_cme", "pi_cme"}),
+    }
     day_cache = as_date.cache
     make = EngineCompletion  # positional arguments: id, title, completed_on, credits, topics, kinds
     current_uid = None
@@ -150,7 +168,9 @@ def load_range(lo: int, hi: int) -> list[tuple[ClinicianProfile, list[EngineComp
         credits = credit_cache.get(folded)
         if credits is None:  # shared, read-only: the engine never mutates credits
             credits = credit_cache[folded] = {
-                code: float(amount) for code, _, amount in (part.partition("=") for part in folded.split(";") if part)}
+                code: float(amount)
+                for code, _, amount in (part.partition("=") for part in folded.split(";") if part)
+            }
         day = day_cache.get(done)
         if day is None:
             day = as_date(done)
@@ -161,10 +181,15 @@ def load_range(lo: int, hi: int) -> list[tuple[ClinicianProfile, list[EngineComp
     out = []
     for uid, profession, birth_month, first_lic, share, primary, others in users:
         profile = profile_input(
-            user_id=uid, profession=profession or "other", birth_month=birth_month,
-            first_licensure=as_date(first_lic), share_65=share,
+            user_id=uid,
+            profession=profession or "other",
+            birth_month=birth_month,
+            first_licensure=as_date(first_lic),
+            share_65=share,
             specialty_codes=[primary or "", *_json_list(others)],
-            licences=licences.get(uid, ()), certs=certs.get(uid, ()), dea_dates=dea.get(uid, ()),
+            licences=licences.get(uid, ()),
+            certs=certs.get(uid, ()),
+            dea_dates=dea.get(uid, ()),
         )
         out.append((profile, completions.get(uid, [])))
     return out
@@ -200,15 +225,30 @@ def snapshot_json(evaluation: Evaluation) -> dict[str, Any]:
     """
     return {
         "as_of": evaluation.as_of.isoformat(),
-        "regimes": [{
-            "regime_id": r.regime_id, "name": r.name, "kind": r.kind, "status": r.status,
-            "cycle_start": _iso(r.cycle_start), "cycle_end": _iso(r.cycle_end), "deadline": _iso(r.deadline),
-            "cure_until": _iso(r.cure_until),
-            "requirements": [{
-                "id": q.id, "label": q.label, "status": q.status, "hours_counted": q.hours_counted,
-                "hours_needed": q.hours_needed, "deadline": _iso(q.deadline),
-            } for q in r.requirements],
-        } for r in evaluation.regimes],
+        "regimes": [
+            {
+                "regime_id": r.regime_id,
+                "name": r.name,
+                "kind": r.kind,
+                "status": r.status,
+                "cycle_start": _iso(r.cycle_start),
+                "cycle_end": _iso(r.cycle_end),
+                "deadline": _iso(r.deadline),
+                "cure_until": _iso(r.cure_until),
+                "requirements": [
+                    {
+                        "id": q.id,
+                        "label": q.label,
+                        "status": q.status,
+                        "hours_counted": q.hours_counted,
+                        "hours_needed": q.hours_needed,
+                        "deadline": _iso(q.deadline),
+                    }
+                    for q in r.requirements
+                ],
+            }
+            for r in evaluation.regimes
+        ],
     }
 
 
@@ -226,7 +266,16 @@ def _evaluate_range(task: tuple[int, int, str]) -> list[tuple[Any, ...]]:
         for profile, comps in load_range(lo, hi):
             evaluation = evaluate(profile, comps, as_of, index)
             status, deadline, regimes, unmet = summarise(evaluation)
-            rows.append((int(profile.id), status, _iso(deadline), regimes, unmet, dumps(snapshot_json(evaluation))))
+            rows.append(
+                (
+                    int(profile.id),
+                    status,
+                    _iso(deadline),
+                    regimes,
+                    unmet,
+                    dumps(snapshot_json(evaluation)),
+                )
+            )
     finally:
         if enabled:
             gc.enable()
@@ -242,8 +291,10 @@ def write_snapshots(rows: Sequence[tuple[Any, ...]], as_of: date) -> None:
     ops = connection.ops
     computed = ops.adapt_datetimefield_value(timezone.now())
     as_of_value = ops.adapt_datefield_value(as_of)
-    params = [(uid, as_of_value, computed, status, deadline, regimes, unmet, result)
-              for uid, status, deadline, regimes, unmet, result in rows]
+    params = [
+        (uid, as_of_value, computed, status, deadline, regimes, unmet, result)
+        for uid, status, deadline, regimes, unmet, result in rows
+    ]
     sql = _UPSERT_POSTGRES if connection.vendor == "postgresql" else _UPSERT_SQLITE
     with transaction.atomic(), connection.cursor() as cur:
         cur.executemany(sql, params)
@@ -263,8 +314,12 @@ def _can_fork() -> bool:
     return not (connection.vendor == "sqlite" and connection.is_in_memory_db())  # type: ignore[attr-defined]
 
 
-def check_all(*, as_of: date, workers: int | None = None,
-              on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def check_all(
+    *,
+    as_of: date,
+    workers: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Evaluate every active clinician on ``as_of``, upsert snapshots, return counts."""
     started = time.perf_counter()
     total, ranges = clinician_ranges()

@@ -23,16 +23,26 @@ class CompletionForm(forms.Form):
 
     title = forms.CharField(max_length=300, label="Activity title")
     provider = forms.CharField(max_length=200, required=False)
-    accreditor = forms.CharField(max_length=40, required=False, help_text="e.g. ACCME, ANCC, ACPE, AAPA.")
+    accreditor = forms.CharField(
+        max_length=40, required=False, help_text="e.g. ACCME, ANCC, ACPE, AAPA."
+    )
     completed_on = forms.DateField(label="Completion date", widget=DateInput())
     credit_type = forms.ChoiceField(choices=_CREDIT_CHOICES, label="Credit type")
-    amount = forms.DecimalField(min_value=0, max_digits=6, decimal_places=2, label="Credits / hours")
-    credit_type_2 = forms.ChoiceField(choices=_CREDIT_CHOICES, required=False, label="Second credit type (optional)")
-    amount_2 = forms.DecimalField(min_value=0, max_digits=6, decimal_places=2, required=False,
-                                  label="Second amount")
-    topics = forms.MultipleChoiceField(choices=choices(TOPICS), required=False,
-                                       widget=forms.SelectMultiple(attrs={"size": 6}),
-                                       help_text="Mandated topics (opioids, implicit bias...) count toward state rules.")
+    amount = forms.DecimalField(
+        min_value=0, max_digits=6, decimal_places=2, label="Credits / hours"
+    )
+    credit_type_2 = forms.ChoiceField(
+        choices=_CREDIT_CHOICES, required=False, label="Second credit type (optional)"
+    )
+    amount_2 = forms.DecimalField(
+        min_value=0, max_digits=6, decimal_places=2, required=False, label="Second amount"
+    )
+    topics = forms.MultipleChoiceField(
+        choices=choices(TOPICS),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Mandated topics (opioids, implicit bias...) count toward state rules.",
+    )
     sa_cme = forms.BooleanField(required=False, label="Self-assessment CME (SA-CME)")
     pi_cme = forms.BooleanField(required=False, label="Performance-improvement CME (PI-CME)")
     activity_id = forms.IntegerField(required=False, widget=forms.HiddenInput())
@@ -49,7 +59,18 @@ class CompletionForm(forms.Form):
     def service_args(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(completion fields, credits by type) for ``services.completion_record``."""
         d = self.cleaned_data
-        data = {k: d[k] for k in ("title", "provider", "accreditor", "completed_on", "topics", "sa_cme", "pi_cme")}
+        data = {
+            k: d[k]
+            for k in (
+                "title",
+                "provider",
+                "accreditor",
+                "completed_on",
+                "topics",
+                "sa_cme",
+                "pi_cme",
+            )
+        }
         if d.get("activity_id"):
             data["activity_id"] = d["activity_id"]
         credits = {d["credit_type"]: d["amount"]}
@@ -59,23 +80,36 @@ class CompletionForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    file = forms.FileField(label="Certificate (PDF)",
-                           help_text="PDF only, at most 10 MiB. We read its text to fill in the form for you.",
-                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+    file = forms.FileField(
+        label="Certificate (PDF)",
+        help_text="PDF only, at most 10 MiB. We read its text to fill in the form for you.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Completions CSV", help_text="UTF-8 CSV, see the import schema in the help.",
-                           widget=forms.ClearableFileInput(attrs={"accept": "text/csv,.csv"}))
+    file = forms.FileField(
+        label="Completions CSV",
+        help_text="UTF-8 CSV, see the import schema in the help.",
+        widget=forms.ClearableFileInput(attrs={"accept": "text/csv,.csv"}),
+    )
 
 
 class ShareLinkForm(forms.Form):
-    label = forms.CharField(max_length=120, label="Who is it for?", help_text="e.g. 'Medical staff office, St Mary's'.")
+    label = forms.CharField(
+        max_length=120, label="Who is it for?", help_text="e.g. 'Medical staff office, St Mary's'."
+    )
     regime_id = forms.ChoiceField(required=False, label="Transcript of")
-    days = forms.IntegerField(min_value=1, max_value=SHARE_LINK_MAX_DAYS, initial=SHARE_LINK_DEFAULT_DAYS,
-                              label="Valid for (days)")
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=SHARE_LINK_MAX_DAYS,
+        initial=SHARE_LINK_DEFAULT_DAYS,
+        label="Valid for (days)",
+    )
 
-    def __init__(self, *args: Any, regimes: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, regimes: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["regime_id"].choices = [("", "All regimes"), *(regimes or [])]  # type: ignore[attr-defined]
 
@@ -83,12 +117,20 @@ class ShareLinkForm(forms.Form):
 class ProviderCompletionForm(forms.Form):
     """A provider reports that a learner completed one of its activities."""
 
-    learner_email = forms.EmailField(label="Learner's email", max_length=254,
-                                     help_text="The email of the learner's cmepath account.")
+    learner_email = forms.EmailField(
+        label="Learner's email",
+        max_length=254,
+        help_text="The email of the learner's cmepath account.",
+    )
     completed_on = forms.DateField(label="Completion date", widget=DateInput())
     credit_type = forms.ChoiceField(choices=[], label="Credit type")
-    amount = forms.DecimalField(min_value=0, max_digits=6, decimal_places=2, label="Credits / hours",
-                                help_text="At most the amount designated for the activity.")
+    amount = forms.DecimalField(
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        label="Credits / hours",
+        help_text="At most the amount designated for the activity.",
+    )
 
     def __init__(self, *args: Any, designations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -38,9 +38,18 @@ def specialty_slugs(code: str) -> frozenset[str]:
     return frozenset(s for s in (slug(entry.classification), slug(entry.specialization or "")) if s)
 
 
-def profile_input(*, user_id: int, profession: str, birth_month: int | None, first_licensure: date | None,
-                  share_65: int | None, specialty_codes: Iterable[str], licences: Iterable[Licence],
-                  certs: Iterable[BoardCert], dea_dates: Iterable[date | None]) -> ClinicianProfile:
+def profile_input(
+    *,
+    user_id: int,
+    profession: str,
+    birth_month: int | None,
+    first_licensure: date | None,
+    share_65: int | None,
+    specialty_codes: Iterable[str],
+    licences: Iterable[Licence],
+    certs: Iterable[BoardCert],
+    dea_dates: Iterable[date | None],
+) -> ClinicianProfile:
     specialties: set[str] = set()
     for code in specialty_codes:
         if code:
@@ -59,11 +68,25 @@ def profile_input(*, user_id: int, profession: str, birth_month: int | None, fir
     )
 
 
-def completion_input(*, pk: int, title: str, completed_on: date, credits: dict[str, float],
-                     topics: Iterable[str], sa_cme: bool, pi_cme: bool) -> EngineCompletion:
+def completion_input(
+    *,
+    pk: int,
+    title: str,
+    completed_on: date,
+    credits: dict[str, float],
+    topics: Iterable[str],
+    sa_cme: bool,
+    pi_cme: bool,
+) -> EngineCompletion:
     kinds = frozenset(k for k, on in (("sa_cme", sa_cme), ("pi_cme", pi_cme)) if on)
-    return EngineCompletion(id=str(pk), title=title, completed_on=completed_on, credits=credits,
-                            topics=frozenset(topics), kinds=kinds)
+    return EngineCompletion(
+        id=str(pk),
+        title=title,
+        completed_on=completed_on,
+        credits=credits,
+        topics=frozenset(topics),
+        kinds=kinds,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +98,9 @@ class CompletionBrief:
     completed_on: date
 
 
-def brief_inputs_for_user(user: Any) -> tuple[ClinicianProfile, list[EngineCompletion], dict[str, CompletionBrief]]:
+def brief_inputs_for_user(
+    user: Any,
+) -> tuple[ClinicianProfile, list[EngineCompletion], dict[str, CompletionBrief]]:
     """Like ``inputs_for_user`` in 4 queries and without model instances: completions come
     from one ``values_list`` with the derived ``credit_summary`` (as check-all reads them)."""
     from .models import Completion
@@ -84,14 +109,26 @@ def brief_inputs_for_user(user: Any) -> tuple[ClinicianProfile, list[EngineCompl
     completions: list[EngineCompletion] = []
     briefs: dict[str, CompletionBrief] = {}
     parsed: dict[str, dict[str, float]] = {}
-    for pk, title, completed_on, topics, sa, pi, summary in Completion.objects.filter(user=user).values_list(
-            "pk", "title", "completed_on", "topics", "sa_cme", "pi_cme", "credit_summary"):
+    for pk, title, completed_on, topics, sa, pi, summary in Completion.objects.filter(
+        user=user
+    ).values_list("pk", "title", "completed_on", "topics", "sa_cme", "pi_cme", "credit_summary"):
         credits = parsed.get(summary)
         if credits is None:
-            credits = parsed[summary] = {code: float(amount) for code, _, amount in
-                                         (part.partition("=") for part in summary.split(";") if part)}
-        completions.append(completion_input(pk=pk, title=title, completed_on=completed_on, credits=credits,
-                                            topics=topics or [], sa_cme=sa, pi_cme=pi))
+            credits = parsed[summary] = {
+                code: float(amount)
+                for code, _, amount in (part.partition("=") for part in summary.split(";") if part)
+            }
+        completions.append(
+            completion_input(
+                pk=pk,
+                title=title,
+                completed_on=completed_on,
+                credits=credits,
+                topics=topics or [],
+                sa_cme=sa,
+                pi_cme=pi,
+            )
+        )
         briefs[str(pk)] = CompletionBrief(pk, title, completed_on)
     return engine_profile, completions, briefs
 
@@ -102,22 +139,59 @@ def _profile_for(user: Any) -> ClinicianProfile:
     from cmepath.accounts.models import BoardCertification, Profile
     from cmepath.accounts.models import Licence as LicenceRow
 
-    profile = Profile.objects.filter(user=user).order_by().values_list(
-        "profession", "birth_month", "date_of_first_licensure", "share_patients_65_plus", "primary_specialty",
-        "specialties").first()
+    profile = (
+        Profile.objects.filter(user=user)
+        .order_by()
+        .values_list(
+            "profession",
+            "birth_month",
+            "date_of_first_licensure",
+            "share_patients_65_plus",
+            "primary_specialty",
+            "specialties",
+        )
+        .first()
+    )
     licences, dea_dates = [], []
     for state, kind, number, issued, expires, dea, direct, dea_date in LicenceRow.objects.filter(
-            user=user).values_list("state", "licence_type", "number", "issue_date", "expiry_date",
-                                   "dea_registered", "direct_patient_care", "dea_registration_date"):
-        licences.append(Licence(state=state, profession=kind, number=number, issue_date=issued,
-                                expiry_date=expires, dea_registered=dea, direct_patient_care=direct))
+        user=user
+    ).values_list(
+        "state",
+        "licence_type",
+        "number",
+        "issue_date",
+        "expiry_date",
+        "dea_registered",
+        "direct_patient_care",
+        "dea_registration_date",
+    ):
+        licences.append(
+            Licence(
+                state=state,
+                profession=kind,
+                number=number,
+                issue_date=issued,
+                expiry_date=expires,
+                dea_registered=dea,
+                direct_patient_care=direct,
+            )
+        )
         if dea:
             dea_dates.append(dea_date)
-    certs = [BoardCert(board=board, specialty=slug(specialty), cycle_start=start, cycle_end=end)
-             for board, specialty, start, end in BoardCertification.objects.filter(user=user).values_list(
-                 "board", "specialty", "cycle_start", "cycle_end")]
-    profession, birth_month, first_licensure, share_65, primary, specialties = (
-        profile or ("other", None, None, None, "", None))
+    certs = [
+        BoardCert(board=board, specialty=slug(specialty), cycle_start=start, cycle_end=end)
+        for board, specialty, start, end in BoardCertification.objects.filter(
+            user=user
+        ).values_list("board", "specialty", "cycle_start", "cycle_end")
+    ]
+    profession, birth_month, first_licensure, share_65, primary, specialties = profile or (
+        "other",
+        None,
+        None,
+        None,
+        "",
+        None,
+    )
     return profile_input(
         user_id=user.pk,
         profession=profession,
@@ -125,7 +199,8 @@ def _profile_for(user: Any) -> ClinicianProfile:
         first_licensure=first_licensure,
         share_65=share_65,
         specialty_codes=[primary, *(specialties or [])] if profile else [],
-        licences=licences, certs=certs,
+        licences=licences,
+        certs=certs,
         dea_dates=dea_dates,
     )
 
@@ -138,9 +213,15 @@ def inputs_for_user(user: Any) -> tuple[ClinicianProfile, list[EngineCompletion]
     engine_profile = _profile_for(user)
     rows = list(Completion.objects.filter(user=user).prefetch_related("credits"))
     completions = [
-        completion_input(pk=c.pk, title=c.title, completed_on=c.completed_on,
-                         credits={cc.credit_type: float(cc.amount) for cc in c.credits.all()},
-                         topics=c.topics or [], sa_cme=c.sa_cme, pi_cme=c.pi_cme)
+        completion_input(
+            pk=c.pk,
+            title=c.title,
+            completed_on=c.completed_on,
+            credits={cc.credit_type: float(cc.amount) for cc in c.credits.all()},
+            topics=c.topics or [],
+            sa_cme=c.sa_cme,
+            pi_cme=c.pi_cme,
+        )
         for c in rows
     ]
     return engine_profile, completions, {str(c.pk): c for c in rows}

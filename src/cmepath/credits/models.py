@@ -22,8 +22,12 @@ from .choices import Provenance
 class Completion(models.Model):
     """One finished CME/CE activity in a clinician's record, from the catalog or elsewhere."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions")
-    activity_id = models.PositiveBigIntegerField("catalog activity id", null=True, blank=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    activity_id = models.PositiveBigIntegerField(
+        "catalog activity id", null=True, blank=True, db_index=True
+    )
     title = models.CharField(max_length=300)
     provider = models.CharField(max_length=200, blank=True)
     accreditor = models.CharField(max_length=40, blank=True)
@@ -31,14 +35,27 @@ class Completion(models.Model):
     topics = models.JSONField(default=list, blank=True, help_text="Vocabulary topic codes.")
     sa_cme = models.BooleanField("self-assessment CME (SA-CME)", default=False)
     pi_cme = models.BooleanField("performance-improvement CME (PI-CME)", default=False)
-    provenance = models.CharField(max_length=20, choices=Provenance.choices, default=Provenance.SELF_REPORTED)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", help_text="Who recorded it (the provider for provider reports).")
-    import_batch = models.CharField(max_length=32, blank=True, help_text="Id of the CSV import that created it.")
+    provenance = models.CharField(
+        max_length=20, choices=Provenance.choices, default=Provenance.SELF_REPORTED
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who recorded it (the provider for provider reports).",
+    )
+    import_batch = models.CharField(
+        max_length=32, blank=True, help_text="Id of the CSV import that created it."
+    )
     credit_summary = models.CharField(
-        max_length=400, blank=True, editable=False,
+        max_length=400,
+        blank=True,
+        editable=False,
         help_text="Derived from the credit rows ('ama_pra_1=2;abim_moc=2') by the services, so check-all "
-                  "reads a clinician's completions without a join.")
+        "reads a clinician's completions without a join.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -64,8 +81,12 @@ class CompletionCredit(models.Model):
     class Meta:
         ordering = ["completion", "credit_type"]
         constraints = [
-            models.UniqueConstraint(fields=["completion", "credit_type"], name="completion_credit_unique_type"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="completion_credit_amount_positive"),
+            models.UniqueConstraint(
+                fields=["completion", "credit_type"], name="completion_credit_unique_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="completion_credit_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,9 +105,12 @@ class Certificate(models.Model):
     provider); ``completion`` is set when the clinician saves the completion it proves.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
-    completion = models.ForeignKey(Completion, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="certificates")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    completion = models.ForeignKey(
+        Completion, null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
     file = models.FileField(upload_to=_certificate_path, max_length=200)
     original_name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
@@ -110,7 +134,9 @@ class EvaluationSnapshot(models.Model):
     regime status and ``next_deadline`` the earliest deadline with unmet work, for lists.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluation_snapshot")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluation_snapshot"
+    )
     as_of = models.DateField()
     computed_at = models.DateTimeField()
     status = models.CharField(max_length=16, blank=True)
@@ -133,8 +159,12 @@ class ShareLink(models.Model):
     from SECRET_KEY) is stored, so the database alone cannot rebuild a working link.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
-    label = models.CharField(max_length=120, help_text="Who it is for, e.g. 'Medical staff office'.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    label = models.CharField(
+        max_length=120, help_text="Who it is for, e.g. 'Medical staff office'."
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     regime_id = models.CharField(max_length=64, blank=True, help_text="Empty: every regime.")
@@ -167,8 +197,10 @@ class ReminderSent(models.Model):
     class Meta:
         ordering = ["-sent_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "regime_id", "requirement_id", "deadline", "days_before"],
-                                    name="reminder_sent_once"),
+            models.UniqueConstraint(
+                fields=["user", "regime_id", "requirement_id", "deadline", "days_before"],
+                name="reminder_sent_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,8 +29,12 @@ class CompletionPolicy(Policy[Completion]):
             return super().visible(user, action)
         from cmepath.catalog import policies as catalog_policies
 
-        mine = catalog_policies.activities.visible(user, "report").values("pk")  # the catalog's rule
-        return Completion.objects.filter(provenance=Provenance.PROVIDER_REPORTED, activity_id__in=mine)
+        mine = catalog_policies.activities.visible(user, "report").values(
+            "pk"
+        )  # the catalog's rule
+        return Completion.objects.filter(
+            provenance=Provenance.PROVIDER_REPORTED, activity_id__in=mine
+        )
 
 
 class CertificatePolicy(Policy[Certificate]):

@@ -21,7 +21,10 @@ MAX_TEXT = 20_000  # characters looked at; certificates are one or two pages
 
 # Credit-type phrases, most specific first. Each maps to a vocabulary credit-type code.
 _TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("ama_pra_1", r"AMA\s+PRA\s+Category\s+1|AMA\s+PRA\s+Cat(?:egory)?\.?\s*1|Category\s+1\s+Credits?\s*(?:™|\(TM\))?\s+\(AMA"),
+    (
+        "ama_pra_1",
+        r"AMA\s+PRA\s+Category\s+1|AMA\s+PRA\s+Cat(?:egory)?\.?\s*1|Category\s+1\s+Credits?\s*(?:™|\(TM\))?\s+\(AMA",
+    ),
     ("ama_pra_2", r"AMA\s+PRA\s+Category\s+2|AMA\s+PRA\s+Cat(?:egory)?\.?\s*2"),
     ("aoa_1a", r"AOA\s+Category\s+1-?A"),
     ("aoa_1b", r"AOA\s+Category\s+1-?B"),
@@ -38,19 +41,45 @@ _TYPE_RES = tuple((code, re.compile(pattern, re.I)) for code, pattern in _TYPE_P
 _NUMBER = r"(?<![\d.,/-])(\d{1,3}(?:[.,]\d{1,2})?)(?![\d/-]|[.,]\d)"
 _UNIT = r"(?:credits?|contact\s+hours?|hours?|points?|CME|CE)"
 
-_MONTHS = {name: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-     ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for name in names}
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 _MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("mdy_slash", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")),
     ("month_d_y", re.compile(_MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
-    ("d_month_y", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+|-)" + _MONTH_RE + r"\.?(?:\s+|-|,\s*)(\d{4})\b", re.I)),
+    (
+        "d_month_y",
+        re.compile(
+            r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+|-)" + _MONTH_RE + r"\.?(?:\s+|-|,\s*)(\d{4})\b",
+            re.I,
+        ),
+    ),
     ("dmy_dot", re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")),
 )
-_DATE_LABEL = re.compile(r"(date\s+(?:of\s+)?(?:completion|completed|attended|issued)|completion\s+date|completed(?:\s+on)?|date|on)\s*[:\-]?\s*$", re.I)
+_DATE_LABEL = re.compile(
+    r"(date\s+(?:of\s+)?(?:completion|completed|attended|issued)|completion\s+date|completed(?:\s+on)?|date|on)\s*[:\-]?\s*$",
+    re.I,
+)
 
 _TITLE_LABELS = re.compile(
     r"^\s*(?:activity\s+title|course\s+title|program(?:me)?\s+title|title\s+of\s+(?:activity|program)|activity|course|program(?:me)?|title|session)\s*[:\-–]\s*(.+?)\s*$",
@@ -65,8 +94,13 @@ _PROVIDER_LABEL = re.compile(
     re.I | re.M,
 )
 _UAN = re.compile(r"UAN\s*[:#]?\s*[0-9A-Z]+(?:-[0-9A-Z]+)+", re.I)
-_QUOTED_TITLE = re.compile(r"(?:entitled|titled|completed|in|attended)\s+(?:the\s+)?(?:activity\s+|course\s+)?[“\"‘](.{4,300}?)[”\"’]", re.I)
-_BAD_TITLE = re.compile(r"^(?:certificate|this|date|credits?|contact\s+hours?|name|participant)\b", re.I)
+_QUOTED_TITLE = re.compile(
+    r"(?:entitled|titled|completed|in|attended)\s+(?:the\s+)?(?:activity\s+|course\s+)?[“\"‘](.{4,300}?)[”\"’]",
+    re.I,
+)
+_BAD_TITLE = re.compile(
+    r"^(?:certificate|this|date|credits?|contact\s+hours?|name|participant)\b", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +134,17 @@ def _make_date(kind: str, groups: tuple[str, ...]) -> date | None:
         if kind == "mdy_slash":
             return date(int(groups[2]), int(groups[0]), int(groups[1]))
         if kind == "month_d_y":
-            return date(int(groups[2]), _MONTHS[groups[0].lower()[:3] if groups[0].lower()[:4] != "sept" else "sep"], int(groups[1]))
+            return date(
+                int(groups[2]),
+                _MONTHS[groups[0].lower()[:3] if groups[0].lower()[:4] != "sept" else "sep"],
+                int(groups[1]),
+            )
         if kind == "d_month_y":
-            return date(int(groups[2]), _MONTHS[groups[1].lower()[:3] if groups[1].lower()[:4] != "sept" else "sep"], int(groups[0]))
+            return date(
+                int(groups[2]),
+                _MONTHS[groups[1].lower()[:3] if groups[1].lower()[:4] != "sept" else "sep"],
+                int(groups[0]),
+            )
         if kind == "dmy_dot":
             return date(int(groups[2]), int(groups[1]), int(groups[0]))
     except (ValueError, KeyError):
@@ -133,11 +175,18 @@ def _pick_date(text: str) -> date | None:
     # Prefer a date right after a completion label; else the latest date on the page that
     # is not an accreditation/expiry date (certificates rarely show a later date than that).
     for pos, value in dates:
-        before = text[max(0, pos - 40):pos]
-        if _DATE_LABEL.search(before.rstrip()) and not re.search(r"expir|valid\s+(?:until|through)|release", before, re.I):
+        before = text[max(0, pos - 40) : pos]
+        if _DATE_LABEL.search(before.rstrip()) and not re.search(
+            r"expir|valid\s+(?:until|through)|release", before, re.I
+        ):
             return value
-    plain = [v for pos, v in dates if not re.search(r"expir|valid\s+(?:until|through)|release|birth",
-                                                    text[max(0, pos - 40):pos], re.I)]
+    plain = [
+        v
+        for pos, v in dates
+        if not re.search(
+            r"expir|valid\s+(?:until|through)|release|birth", text[max(0, pos - 40) : pos], re.I
+        )
+    ]
     return plain[0] if plain else dates[0][1]
 
 
@@ -155,8 +204,8 @@ def _pick_credit(text: str) -> tuple[float | None, str | None]:
     for code, regex in _TYPE_RES:
         for match in regex.finditer(flat):
             start, end = match.span()
-            before = flat[max(0, start - 40):start]
-            after = flat[end:end + 60]
+            before = flat[max(0, start - 40) : start]
+            after = flat[end : end + 60]
             # "3.5 AMA PRA Category 1 Credits", "awarded 2.0 contact hours (ANCC)"
             m = re.search(_NUMBER + r"\s*(?:" + _UNIT + r"\s*)?(?:\(|of\s+)?\s*$", before, re.I)
             if m:
@@ -171,7 +220,11 @@ def _pick_credit(text: str) -> tuple[float | None, str | None]:
                 return _to_amount(m.group(1)), code
     # A type phrase without a number near it still names the type; look for a labelled amount.
     code_only = next((code for code, regex in _TYPE_RES if regex.search(flat)), None)
-    m = re.search(r"(?:credits?|contact\s+hours?|hours?|points?)\s*(?:awarded|earned)?\s*[:=]\s*" + _NUMBER, flat, re.I)
+    m = re.search(
+        r"(?:credits?|contact\s+hours?|hours?|points?)\s*(?:awarded|earned)?\s*[:=]\s*" + _NUMBER,
+        flat,
+        re.I,
+    )
     if m:
         return _to_amount(m.group(1)), code_only
     return None, code_only
@@ -183,8 +236,23 @@ def _table_values(lines: list[str]) -> dict[str, str]:
     pypdf joins a table row's cells with runs of spaces; cells are split on 2+ spaces or
     ``|``. Only rows with the same number of cells as the header are trusted.
     """
-    headers = {"activity", "activity title", "title", "course", "date", "completion date", "date completed",
-               "credits", "credit", "amount", "hours", "contact hours", "type", "credit type", "provider"}
+    headers = {
+        "activity",
+        "activity title",
+        "title",
+        "course",
+        "date",
+        "completion date",
+        "date completed",
+        "credits",
+        "credit",
+        "amount",
+        "hours",
+        "contact hours",
+        "type",
+        "credit type",
+        "provider",
+    }
     out: dict[str, str] = {}
     # pypdf often emits one cell per line: a run of header words, then as many values.
     stripped = [line.strip() for line in lines]
@@ -193,13 +261,15 @@ def _table_values(lines: list[str]) -> dict[str, str]:
         while i + run < len(stripped) and stripped[i + run].lower() in headers:
             run += 1
         if run >= 3 and i + 2 * run <= len(stripped):
-            keys = [h.lower() for h in stripped[i:i + run]]
-            return dict(zip(keys, stripped[i + run:i + 2 * run], strict=True))
+            keys = [h.lower() for h in stripped[i : i + run]]
+            return dict(zip(keys, stripped[i + run : i + 2 * run], strict=True))
     for i, line in enumerate(lines[:-1]):
         cells = [c.strip().lower() for c in re.split(r"\s{2,}|\s*\|\s*", line.strip()) if c.strip()]
         if len(cells) < 3 or sum(c in headers for c in cells) < 3:
             continue
-        values = [c.strip() for c in re.split(r"\s{2,}|\s*\|\s*", lines[i + 1].strip()) if c.strip()]
+        values = [
+            c.strip() for c in re.split(r"\s{2,}|\s*\|\s*", lines[i + 1].strip()) if c.strip()
+        ]
         if len(values) == len(cells):
             out = dict(zip(cells, values, strict=True))
             break
@@ -234,14 +304,28 @@ def parse_certificate_text(text: str) -> Prefill:
     amount = None
     credit_type = None
     if table:
-        title = next((table[k] for k in ("activity title", "activity", "title", "course") if k in table), None)
-        date_text = next((table[k] for k in ("completion date", "date completed", "date") if k in table), "")
+        title = next(
+            (table[k] for k in ("activity title", "activity", "title", "course") if k in table),
+            None,
+        )
+        date_text = next(
+            (table[k] for k in ("completion date", "date completed", "date") if k in table), ""
+        )
         dates = find_dates(date_text)
         completed_on = dates[0][1] if dates else None
-        amount_text = next((table[k] for k in ("credits", "credit", "amount", "hours", "contact hours") if k in table), "")
+        amount_text = next(
+            (
+                table[k]
+                for k in ("credits", "credit", "amount", "hours", "contact hours")
+                if k in table
+            ),
+            "",
+        )
         number = re.search(_NUMBER, amount_text)
         amount = _to_amount(number.group(1)) if number else None
-        type_text = next((table[k] for k in ("credit type", "type") if k in table), "") + " " + amount_text
+        type_text = (
+            next((table[k] for k in ("credit type", "type") if k in table), "") + " " + amount_text
+        )
         credit_type = next((code for code, regex in _TYPE_RES if regex.search(type_text)), None)
     if title is None:
         title = _pick_title(text, lines)
@@ -253,5 +337,10 @@ def parse_certificate_text(text: str) -> Prefill:
         credit_type = credit_type or found_type
     provider_match = _PROVIDER_LABEL.search(text)
     provider = _clean_line(provider_match.group(1))[:200] if provider_match else None
-    return Prefill(title=title, completed_on=completed_on, amount=amount, credit_type=credit_type,
-                   provider=provider or None)
+    return Prefill(
+        title=title,
+        completed_on=completed_on,
+        amount=amount,
+        credit_type=credit_type,
+        provider=provider or None,
+    )

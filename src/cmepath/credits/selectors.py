@@ -17,20 +17,35 @@ from django.db.models import Prefetch, QuerySet
 from . import policies
 from .models import Certificate, Completion, CompletionCredit, EvaluationSnapshot, ShareLink
 
-STATUS_LABELS = {"met": "Met", "at_risk": "At risk", "unmet": "Not met", "not_applicable": "Not applicable"}
+STATUS_LABELS = {
+    "met": "Met",
+    "at_risk": "At risk",
+    "unmet": "Not met",
+    "not_applicable": "Not applicable",
+}
 STATUS_CLASSES = {"met": "ok", "at_risk": "warn", "unmet": "bad", "not_applicable": ""}
 
 
 def completions_for(*, actor: Any) -> QuerySet[Completion]:
-    return (policies.completions.visible(actor).filter(user=actor)
-            .prefetch_related(Prefetch("credits", queryset=CompletionCredit.objects.order_by("credit_type")),
-                              "certificates"))
+    return (
+        policies.completions.visible(actor)
+        .filter(user=actor)
+        .prefetch_related(
+            Prefetch("credits", queryset=CompletionCredit.objects.order_by("credit_type")),
+            "certificates",
+        )
+    )
 
 
 def provider_reported(*, actor: Any, activity_id: int) -> QuerySet[Completion]:
     """Completions a provider's members reported for one of its activities, newest first."""
-    return (policies.completions.visible(actor, "reported").filter(activity_id=activity_id)
-            .select_related("user").prefetch_related("credits").order_by("-completed_on", "-pk"))
+    return (
+        policies.completions.visible(actor, "reported")
+        .filter(activity_id=activity_id)
+        .select_related("user")
+        .prefetch_related("credits")
+        .order_by("-completed_on", "-pk")
+    )
 
 
 def certificates_for(*, actor: Any) -> QuerySet[Certificate]:
@@ -58,8 +73,12 @@ def _requirement_view(req: dict[str, Any], titles: dict[str, Any], as_of: date) 
     deadline = date.fromisoformat(req["deadline"]) if req["deadline"] else None
     # Dates pre-formatted here: localising hundreds of dates in the template costs more than
     # the whole evaluation.
-    items = [CountedItem(cid, titles[cid].title, titles[cid].completed_on.isoformat()) if cid in titles
-             else CountedItem(cid, f"completion {cid}", "") for cid in req["counted_completion_ids"]]
+    items = [
+        CountedItem(cid, titles[cid].title, titles[cid].completed_on.isoformat())
+        if cid in titles
+        else CountedItem(cid, f"completion {cid}", "")
+        for cid in req["counted_completion_ids"]
+    ]
     return {
         **req,
         "deadline": deadline,
@@ -82,16 +101,20 @@ def dashboard(*, actor: Any, as_of: date) -> dict[str, Any]:
     regimes = []
     for regime in evaluation_to_json(evaluation)["regimes"]:
         deadline = date.fromisoformat(regime["deadline"]) if regime["deadline"] else None
-        regimes.append({
-            **regime,
-            "deadline": deadline,
-            "days_left": (deadline - as_of).days if deadline else None,
-            "status_label": STATUS_LABELS.get(regime["status"], regime["status"]),
-            "status_class": STATUS_CLASSES.get(regime["status"], ""),
-            "requirements": [_requirement_view(r, rows, as_of) for r in regime["requirements"]],
-        })
+        regimes.append(
+            {
+                **regime,
+                "deadline": deadline,
+                "days_left": (deadline - as_of).days if deadline else None,
+                "status_label": STATUS_LABELS.get(regime["status"], regime["status"]),
+                "status_class": STATUS_CLASSES.get(regime["status"], ""),
+                "requirements": [_requirement_view(r, rows, as_of) for r in regime["requirements"]],
+            }
+        )
     order = {"unmet": 0, "at_risk": 1, "met": 2, "not_applicable": 3}
-    regimes.sort(key=lambda r: (order.get(r["status"], 9), r["deadline"] or date.max, r["regime_id"]))
+    regimes.sort(
+        key=lambda r: (order.get(r["status"], 9), r["deadline"] or date.max, r["regime_id"])
+    )
     recent = sorted(rows.values(), key=lambda c: (c.completed_on, c.pk), reverse=True)[:5]
     return {
         "as_of": as_of,

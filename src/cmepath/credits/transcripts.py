@@ -54,12 +54,34 @@ def _credits_text(credits: dict[str, float]) -> str:
 def to_csv(data: TranscriptData) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["completed_on", "title", "provider", "accreditor", "credits", "topics", "provenance",
-                     "counted_toward"])
+    writer.writerow(
+        [
+            "completed_on",
+            "title",
+            "provider",
+            "accreditor",
+            "credits",
+            "topics",
+            "provenance",
+            "counted_toward",
+        ]
+    )
     for line in data.lines:
-        writer.writerow([safe_cell(x) for x in (
-            line.completed_on.isoformat(), line.title, line.provider, line.accreditor, _credits_text(line.credits),
-            ";".join(line.topics), line.provenance, "; ".join(line.counted_toward))])
+        writer.writerow(
+            [
+                safe_cell(x)
+                for x in (
+                    line.completed_on.isoformat(),
+                    line.title,
+                    line.provider,
+                    line.accreditor,
+                    _credits_text(line.credits),
+                    ";".join(line.topics),
+                    line.provenance,
+                    "; ".join(line.counted_toward),
+                )
+            ]
+        )
     return buf.getvalue()
 
 
@@ -74,38 +96,89 @@ def to_pdf(data: TranscriptData) -> bytes:
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=letter, title=f"CME transcript: {data.owner}",
-                            author="cmepath", leftMargin=40, rightMargin=40, topMargin=40, bottomMargin=40)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=letter,
+        title=f"CME transcript: {data.owner}",
+        author="cmepath",
+        leftMargin=40,
+        rightMargin=40,
+        topMargin=40,
+        bottomMargin=40,
+    )
     story: list[Any] = [
         Paragraph("Continuing education transcript", styles["Title"]),
-        Paragraph(escape(f"{data.owner} · {data.scope} · as of {data.as_of.isoformat()}"), styles["Normal"]),
+        Paragraph(
+            escape(f"{data.owner} · {data.scope} · as of {data.as_of.isoformat()}"),
+            styles["Normal"],
+        ),
     ]
     if data.cycle_start or data.cycle_end:
-        story.append(Paragraph(escape(f"Cycle {data.cycle_start or '…'} to {data.cycle_end or '…'}"), styles["Normal"]))
+        story.append(
+            Paragraph(
+                escape(f"Cycle {data.cycle_start or '…'} to {data.cycle_end or '…'}"),
+                styles["Normal"],
+            )
+        )
     story.append(Spacer(1, 10))
     for regime in data.regimes:
-        story.append(Paragraph(escape(f"{regime['name']}: {regime['status'].replace('_', ' ')}"), styles["Heading3"]))
+        story.append(
+            Paragraph(
+                escape(f"{regime['name']}: {regime['status'].replace('_', ' ')}"),
+                styles["Heading3"],
+            )
+        )
         rows = [["Requirement", "Status", "Hours", "Deadline"]]
         for req in regime["requirements"]:
-            hours = "-" if req["status"] == "not_applicable" else f"{req['hours_counted']:g} / {req['hours_needed']:g}"
-            rows.append([Paragraph(escape(req["label"]), small), req["status"].replace("_", " "), hours,
-                         req["deadline"] or "-"])
+            hours = (
+                "-"
+                if req["status"] == "not_applicable"
+                else f"{req['hours_counted']:g} / {req['hours_needed']:g}"
+            )
+            rows.append(
+                [
+                    Paragraph(escape(req["label"]), small),
+                    req["status"].replace("_", " "),
+                    hours,
+                    req["deadline"] or "-",
+                ]
+            )
         table = Table(rows, colWidths=[270, 70, 80, 80], repeatRows=1)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                                   ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                                   ("FONTSIZE", (0, 0), (-1, -1), 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                    ("FONTSIZE", (0, 0), (-1, -1), 8),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         story.extend([table, Spacer(1, 8)])
     story.append(Paragraph("Completions", styles["Heading2"]))
     rows = [["Date", "Activity", "Provider", "Credits"]]
     for line in data.lines:
-        rows.append([line.completed_on.isoformat(), Paragraph(escape(line.title), small),
-                     Paragraph(escape(line.provider), small), Paragraph(escape(_credits_text(line.credits)), small)])
+        rows.append(
+            [
+                line.completed_on.isoformat(),
+                Paragraph(escape(line.title), small),
+                Paragraph(escape(line.provider), small),
+                Paragraph(escape(_credits_text(line.credits)), small),
+            ]
+        )
     if len(rows) == 1:
         rows.append(["", "No completions in this period.", "", ""])
     table = Table(rows, colWidths=[60, 220, 120, 130], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                               ("FONTSIZE", (0, 0), (-1, -1), 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     story.append(table)
     doc.build(story)
     return buf.getvalue()

@@ -15,12 +15,19 @@ urlpatterns = [
     path("certificates/<int:pk>/", views.certificate_download, name="certificate_download"),
     path("transcript.csv", views.transcript_csv, name="transcript_csv"),
     path("transcript.pdf", views.transcript_pdf, name="transcript_pdf"),
-    path("provider/activities/<int:pk>/completions/", views.provider_completions,
-         name="provider_completions"),
+    path(
+        "provider/activities/<int:pk>/completions/",
+        views.provider_completions,
+        name="provider_completions",
+    ),
     path("share/", views.share_links, name="share_links"),
     path("share/<int:pk>/revoke/", views.share_link_revoke, name="share_link_revoke"),
     # Public, read-only: the unguessable token is the credential (no sign-in).
     path("shared/<str:token>/", views.shared, name="shared"),
     path("shared/<str:token>/transcript.pdf", views.shared_pdf, name="shared_pdf"),
-    path("shared/<str:token>/certificates/<int:pk>/", views.shared_certificate, name="shared_certificate"),
+    path(
+        "shared/<str:token>/certificates/<int:pk>/",
+        views.shared_certificate,
+        name="shared_certificate",
+    ),
 ]

@@ -50,11 +50,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render_page(request, "credits/dashboard.html", context)
 
 
-def _completion_page(request: HttpRequest, form: CompletionForm, status: int = 200,
-                     certificate: Certificate | None = None) -> HttpResponse:
-    return render_page(request, "credits/completion_form.html",
-                       {"form": form, "upload_form": CertificateForm(), "certificate": certificate},
-                       partial="credits/partials/completion_form.html", status=status)
+def _completion_page(
+    request: HttpRequest,
+    form: CompletionForm,
+    status: int = 200,
+    certificate: Certificate | None = None,
+) -> HttpResponse:
+    return render_page(
+        request,
+        "credits/completion_form.html",
+        {"form": form, "upload_form": CertificateForm(), "certificate": certificate},
+        partial="credits/partials/completion_form.html",
+        status=status,
+    )
 
 
 @login_required
@@ -67,10 +75,14 @@ def completion_new(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return _completion_page(request, form, 422)
         if form.cleaned_data.get("certificate"):
-            certificate = policies.certificates.get(request.user, "change", pk=form.cleaned_data["certificate"])
+            certificate = policies.certificates.get(
+                request.user, "change", pk=form.cleaned_data["certificate"]
+            )
         data, credits = form.service_args()
         try:
-            services.completion_record(actor=request.user, data=data, credits=credits, certificate=certificate)
+            services.completion_record(
+                actor=request.user, data=data, credits=credits, certificate=certificate
+            )
         except DomainError as exc:
             form_add_domain_error(form, exc)
             return _completion_page(request, form, exc.status, certificate)
@@ -82,7 +94,9 @@ def completion_new(request: HttpRequest) -> HttpResponse:
         return redirect("credits:history")
     initial: dict[str, Any] = {}
     if request.GET.get("certificate", "").isdigit():
-        certificate = policies.certificates.get(request.user, "view", pk=int(request.GET["certificate"]))
+        certificate = policies.certificates.get(
+            request.user, "view", pk=int(request.GET["certificate"])
+        )
         initial = services.prefill_from_certificate(certificate=certificate)
     return _completion_page(request, CompletionForm(initial=initial), certificate=certificate)
 
@@ -99,26 +113,43 @@ def certificate_upload(request: HttpRequest) -> HttpResponse:
             status = 413
         else:
             try:
-                cert = services.certificate_upload(actor=request.user, data=upload.read(),
-                                                   filename=upload.name or "certificate.pdf")
+                cert = services.certificate_upload(
+                    actor=request.user,
+                    data=upload.read(),
+                    filename=upload.name or "certificate.pdf",
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
             else:
                 found = [k for k, v in (cert.extracted or {}).items() if v]
-                messages.success(request, "Certificate checked and stored. " + (
-                    f"We filled in: {', '.join(found).replace('_', ' ')}. Check every field before saving."
-                    if found else "We could not read its details; please fill in the form."))
+                messages.success(
+                    request,
+                    "Certificate checked and stored. "
+                    + (
+                        f"We filled in: {', '.join(found).replace('_', ' ')}. Check every field before saving."
+                        if found
+                        else "We could not read its details; please fill in the form."
+                    ),
+                )
                 return redirect(f"{reverse('credits:completion_new')}?certificate={cert.pk}")
-    return render_page(request, "credits/completion_form.html",
-                       {"form": CompletionForm(), "upload_form": form}, status=status)
+    return render_page(
+        request,
+        "credits/completion_form.html",
+        {"form": CompletionForm(), "upload_form": form},
+        status=status,
+    )
 
 
 def certificate_response(cert: Certificate, *, actor: Any) -> FileResponse:
     """Serve a certificate as an attachment with a safe, server-made name; audited."""
     audit_record(actor=actor, action="certificate.view", target=cert, subject_user_id=cert.user_id)
-    response = FileResponse(cert.file.open("rb"), as_attachment=True, filename=f"certificate-{cert.pk}.pdf",
-                            content_type="application/pdf")
+    response = FileResponse(
+        cert.file.open("rb"),
+        as_attachment=True,
+        filename=f"certificate-{cert.pk}.pdf",
+        content_type="application/pdf",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -133,11 +164,17 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "credits/history.html", {
-        "completions": selectors.completions_for(actor=request.user),
-        "import_form": ImportForm(),
-        "orphans": selectors.certificates_for(actor=request.user).filter(completion__isnull=True),
-    })
+    return render_page(
+        request,
+        "credits/history.html",
+        {
+            "completions": selectors.completions_for(actor=request.user),
+            "import_form": ImportForm(),
+            "orphans": selectors.certificates_for(actor=request.user).filter(
+                completion__isnull=True
+            ),
+        },
+    )
 
 
 @login_required
@@ -168,19 +205,35 @@ def completion_import(request: HttpRequest) -> HttpResponse:
             form_add_domain_error(form, exc)
             status = exc.status
         else:
-            messages.success(request, f"Imported {report.created} completion{'s' if report.created != 1 else ''}.")
+            messages.success(
+                request,
+                f"Imported {report.created} completion{'s' if report.created != 1 else ''}.",
+            )
             return redirect("credits:history")
-    return render_page(request, "credits/history.html", {
-        "completions": selectors.completions_for(actor=request.user), "import_form": form,
-        "orphans": selectors.certificates_for(actor=request.user).filter(completion__isnull=True)}, status=status)
+    return render_page(
+        request,
+        "credits/history.html",
+        {
+            "completions": selectors.completions_for(actor=request.user),
+            "import_form": form,
+            "orphans": selectors.certificates_for(actor=request.user).filter(
+                completion__isnull=True
+            ),
+        },
+        status=status,
+    )
 
 
 @login_required
 @require_GET
 def completion_badge(request: HttpRequest, pk: int) -> HttpResponse:
     completion = policies.completions.get(request.user, "change", pk=pk)
-    badge = services.badge_issue(actor=request.user, completion=completion, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(json.dumps(badge, indent=2, ensure_ascii=False), content_type="application/ld+json")
+    badge = services.badge_issue(
+        actor=request.user, completion=completion, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(
+        json.dumps(badge, indent=2, ensure_ascii=False), content_type="application/ld+json"
+    )
     response["Content-Disposition"] = f'attachment; filename="badge-{completion.pk}.json"'
     return response
 
@@ -189,12 +242,16 @@ def _transcript(request: HttpRequest, user: Any, regime_id: str, fmt: str) -> Ht
     as_of = _as_of(request)
     name = f"transcript-{regime_id or 'all'}-{as_of.isoformat()}"
     if fmt == "csv":
-        response = HttpResponse(services.transcript_csv(user=user, regime_id=regime_id, as_of=as_of),
-                                content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            services.transcript_csv(user=user, regime_id=regime_id, as_of=as_of),
+            content_type="text/csv; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:
-        response = HttpResponse(services.transcript_pdf(user=user, regime_id=regime_id, as_of=as_of),
-                                content_type="application/pdf")
+        response = HttpResponse(
+            services.transcript_pdf(user=user, regime_id=regime_id, as_of=as_of),
+            content_type="application/pdf",
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -234,9 +291,12 @@ def share_links(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                _, raw = services.share_link_create(actor=request.user, label=form.cleaned_data["label"],
-                                                    regime_id=form.cleaned_data["regime_id"] or "",
-                                                    days=form.cleaned_data["days"])
+                _, raw = services.share_link_create(
+                    actor=request.user,
+                    label=form.cleaned_data["label"],
+                    regime_id=form.cleaned_data["regime_id"] or "",
+                    days=form.cleaned_data["days"],
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
@@ -245,9 +305,18 @@ def share_links(request: HttpRequest) -> HttpResponse:
                 form = ShareLinkForm(regimes=regimes)
         else:
             status = 422
-    return render_page(request, "credits/share_links.html",
-                       {"form": form, "links": selectors.share_links_for(actor=request.user), "new_url": new_url,
-                        "now": timezone.now(), "regime_names": dict(regimes)}, status=status)
+    return render_page(
+        request,
+        "credits/share_links.html",
+        {
+            "form": form,
+            "links": selectors.share_links_for(actor=request.user),
+            "new_url": new_url,
+            "now": timezone.now(),
+            "regime_names": dict(regimes),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -271,7 +340,9 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only transcript behind a share link (no sign-in; GET only)."""
     link = services.share_link_resolve(raw=token)
     data = services.transcript_data(user=link.user, regime_id=link.regime_id)
-    response = render_page(request, "credits/shared.html", {"data": data, "link": link, "token": token})
+    response = render_page(
+        request, "credits/shared.html", {"data": data, "link": link, "token": token}
+    )
     _public_headers(response)
     return response
 
@@ -310,8 +381,10 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
     from cmepath.core.vocabulary import credit_label
 
     activity = catalog_policies.activities.get(request.user, "report", pk=pk)
-    designations = [(d.credit_type, f"{credit_label(d.credit_type)} (up to {d.amount.normalize():f})")
-                    for d in activity.designations.all()]
+    designations = [
+        (d.credit_type, f"{credit_label(d.credit_type)} (up to {d.amount.normalize():f})")
+        for d in activity.designations.all()
+    ]
     status = 200
     form = ProviderCompletionForm(designations=designations)
     if request.method == "POST":
@@ -324,12 +397,20 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
             learner = active_user_by_email(email)
             try:
                 if learner is None:
-                    raise ValidationError("No cmepath account uses that email; ask the learner which email "
-                                          "they signed up with.", field="learner_email")
+                    raise ValidationError(
+                        "No cmepath account uses that email; ask the learner which email "
+                        "they signed up with.",
+                        field="learner_email",
+                    )
                 services.completion_record(
-                    actor=request.user, user=learner,
-                    data={"activity_id": activity.pk, "completed_on": form.cleaned_data["completed_on"]},
-                    credits={form.cleaned_data["credit_type"]: form.cleaned_data["amount"]})
+                    actor=request.user,
+                    user=learner,
+                    data={
+                        "activity_id": activity.pk,
+                        "completed_on": form.cleaned_data["completed_on"],
+                    },
+                    credits={form.cleaned_data["credit_type"]: form.cleaned_data["amount"]},
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
@@ -337,5 +418,9 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Completion reported for {email}.")
                 return redirect("credits:provider_completions", pk=activity.pk)
     reported = list(selectors.provider_reported(actor=request.user, activity_id=activity.pk)[:200])
-    return render_page(request, "credits/provider_completions.html",
-                       {"activity": activity, "form": form, "reported": reported}, status=status)
+    return render_page(
+        request,
+        "credits/provider_completions.html",
+        {"activity": activity, "form": form, "reported": reported},
+        status=status,
+    )

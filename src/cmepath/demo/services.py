@@ -37,21 +37,61 @@ def _npi(seed: int) -> str:
 
 
 CLINICIANS = [
-    DemoClinician("ada.demo@demo.cmepath.invalid", "Ada", "Demo", Profession.MD, "207Q00000X",
-                  (("MA", "DEMO-10001", date(2011, 7, 1), date(2027, 6, 30), True),
-                   ("CA", "A-DEMO-1001", date(2012, 7, 1), date(2027, 6, 30), True),
-                   ("TX", "TX-DEMO-2044", date(2015, 3, 1), date(2027, 2, 28), True))),
-    DemoClinician("james.demo@demo.cmepath.invalid", "James", "Demo-Okafor", Profession.DO, "207Q00000X",
-                  (("FL", "OS-DEMO-3301", date(2016, 1, 31), date(2028, 1, 31), True),
-                   ("NY", "NY-DEMO-2201", date(2018, 5, 1), date(2027, 4, 30), True))),
-    DemoClinician("priya.demo@demo.cmepath.invalid", "Priya", "Demo-Raman", Profession.NP, "363LF0000X",
-                  (("CA", "NP-DEMO-9001", date(2019, 9, 1), date(2027, 8, 31), True),)),
-    DemoClinician("lee.demo@demo.cmepath.invalid", "Lee", "Demo-Chen", Profession.PA, "363A00000X",
-                  (("TX", "PA-DEMO-5120", date(2020, 2, 1), date(2027, 1, 31), False),)),
-    DemoClinician("sam.demo@demo.cmepath.invalid", "Sam", "Demo-Brooks", Profession.RN, "163W00000X",
-                  (("CA", "RN-DEMO-7788", date(2017, 4, 1), date(2027, 3, 31), False),)),
-    DemoClinician("noor.demo@demo.cmepath.invalid", "Noor", "Demo-Haddad", Profession.PHARMD, "183500000X",
-                  (("CA", "RPH-DEMO-4410", date(2021, 10, 1), date(2027, 9, 30), False),)),
+    DemoClinician(
+        "ada.demo@demo.cmepath.invalid",
+        "Ada",
+        "Demo",
+        Profession.MD,
+        "207Q00000X",
+        (
+            ("MA", "DEMO-10001", date(2011, 7, 1), date(2027, 6, 30), True),
+            ("CA", "A-DEMO-1001", date(2012, 7, 1), date(2027, 6, 30), True),
+            ("TX", "TX-DEMO-2044", date(2015, 3, 1), date(2027, 2, 28), True),
+        ),
+    ),
+    DemoClinician(
+        "james.demo@demo.cmepath.invalid",
+        "James",
+        "Demo-Okafor",
+        Profession.DO,
+        "207Q00000X",
+        (
+            ("FL", "OS-DEMO-3301", date(2016, 1, 31), date(2028, 1, 31), True),
+            ("NY", "NY-DEMO-2201", date(2018, 5, 1), date(2027, 4, 30), True),
+        ),
+    ),
+    DemoClinician(
+        "priya.demo@demo.cmepath.invalid",
+        "Priya",
+        "Demo-Raman",
+        Profession.NP,
+        "363LF0000X",
+        (("CA", "NP-DEMO-9001", date(2019, 9, 1), date(2027, 8, 31), True),),
+    ),
+    DemoClinician(
+        "lee.demo@demo.cmepath.invalid",
+        "Lee",
+        "Demo-Chen",
+        Profession.PA,
+        "363A00000X",
+        (("TX", "PA-DEMO-5120", date(2020, 2, 1), date(2027, 1, 31), False),),
+    ),
+    DemoClinician(
+        "sam.demo@demo.cmepath.invalid",
+        "Sam",
+        "Demo-Brooks",
+        Profession.RN,
+        "163W00000X",
+        (("CA", "RN-DEMO-7788", date(2017, 4, 1), date(2027, 3, 31), False),),
+    ),
+    DemoClinician(
+        "noor.demo@demo.cmepath.invalid",
+        "Noor",
+        "Demo-Haddad",
+        Profession.PHARMD,
+        "183500000X",
+        (("CA", "RPH-DEMO-4410", date(2021, 10, 1), date(2027, 9, 30), False),),
+    ),
 ]
 
 STAFF = [
@@ -67,9 +107,16 @@ def _user(email: str, role: str) -> User:
 
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, role=role,
-                                        is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
-    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        user = User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            role=role,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     Profile.objects.get_or_create(user=user)
     return user
 
@@ -83,39 +130,61 @@ def demo_load() -> dict[str, object]:
     created = User.objects.filter(email__endswith="@demo.cmepath.invalid").count() == 0
     for email, role in STAFF:
         user = _user(email, role)
-        if role in (Role.ADMIN, Role.EDITOR) and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            role in (Role.ADMIN, Role.EDITOR)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
     for i, c in enumerate(CLINICIANS):
         user = _user(c.email, Role.CLINICIAN)
         Profile.objects.filter(user=user).update(
-            first_name=c.first, last_name=c.last, profession=c.profession, primary_specialty=c.specialty,
-            npi="" if i == 0 else _npi(90000 + i), date_of_first_licensure=min(lic[2] for lic in c.licences),
+            first_name=c.first,
+            last_name=c.last,
+            profession=c.profession,
+            primary_specialty=c.specialty,
+            npi="" if i == 0 else _npi(90000 + i),
+            date_of_first_licensure=min(lic[2] for lic in c.licences),
             career_goal="Department chief" if i % 2 == 0 else "Quality improvement lead",
-            next_review_date=date(2027, 3, 1), annual_cme_allowance=2500 + 500 * i, paid_cme_days=3 + i % 3,
+            next_review_date=date(2027, 3, 1),
+            annual_cme_allowance=2500 + 500 * i,
+            paid_cme_days=3 + i % 3,
             birth_month=(i % 12) + 1,
         )
         for state, number, issued, expires, dea in c.licences:
             Licence.objects.get_or_create(
-                user=user, state=state, licence_type=c.profession, number=number,
-                defaults={"issue_date": issued, "expiry_date": expires, "dea_registered": dea,
-                          "dea_registration_date": issued if dea else None, "direct_patient_care": True},
+                user=user,
+                state=state,
+                licence_type=c.profession,
+                number=number,
+                defaults={
+                    "issue_date": issued,
+                    "expiry_date": expires,
+                    "dea_registered": dea,
+                    "dea_registration_date": issued if dea else None,
+                    "direct_patient_care": True,
+                },
             )
         if c.profession in (Profession.MD, Profession.DO):
             BoardCertification.objects.get_or_create(
-                user=user, board="ABIM" if c.profession == Profession.MD else "AOBFP",
-                specialty="Internal Medicine" if c.profession == Profession.MD else "Family Medicine",
+                user=user,
+                board="ABIM" if c.profession == Profession.MD else "AOBFP",
+                specialty="Internal Medicine"
+                if c.profession == Profession.MD
+                else "Family Medicine",
                 defaults={"cycle_start": date(2023, 1, 1), "cycle_end": date(2027, 12, 31)},
             )
         if c.profession == Profession.PA:
             BoardCertification.objects.get_or_create(
-                user=user, board="NCCPA", specialty="PA-C",
+                user=user,
+                board="NCCPA",
+                specialty="PA-C",
                 defaults={"cycle_start": date(2025, 1, 1), "cycle_end": date(2026, 12, 31)},
             )
         if c.profession == Profession.NP:
             BoardCertification.objects.get_or_create(
-                user=user, board="AANPCB", specialty="Family Nurse Practitioner",
+                user=user,
+                board="AANPCB",
+                specialty="Family Nurse Practitioner",
                 defaults={"cycle_start": date(2022, 9, 1), "cycle_end": date(2027, 8, 31)},
             )
     # The first clinician's NPI is in the recorded (synthetic) registry responses, so the
@@ -134,8 +203,13 @@ def demo_load() -> dict[str, object]:
     from cmepath.outcomes.demo import outcomes_demo_load
 
     project = outcomes_demo_load()
-    return {"created": created, "catalog": catalog, "credits": credits,
-            "qi_project": project.title if project else None, "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count()}
+    return {
+        "created": created,
+        "catalog": catalog,
+        "credits": credits,
+        "qi_project": project.title if project else None,
+        "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count(),
+    }
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -19,7 +19,14 @@ class StageInline(admin.TabularInline[StageRecord, Project]):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin[Project]):
-    list_display = ("title", "lead", "status", "unit_of_analysis", "intervention_date", "created_at")
+    list_display = (
+        "title",
+        "lead",
+        "status",
+        "unit_of_analysis",
+        "intervention_date",
+        "created_at",
+    )
     list_filter = ("status", "unit_of_analysis")
     search_fields = ("title",)
     exclude = ("patient_salt",)
@@ -28,7 +35,15 @@ class ProjectAdmin(admin.ModelAdmin[Project]):
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin[Dataset]):
-    list_display = ("original_name", "project", "format", "status", "row_count", "kept_rows", "created_at")
+    list_display = (
+        "original_name",
+        "project",
+        "format",
+        "status",
+        "row_count",
+        "kept_rows",
+        "created_at",
+    )
     list_filter = ("status", "format", "kept_rows")
     readonly_fields = ("report",)
 

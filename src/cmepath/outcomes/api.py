@@ -42,10 +42,16 @@ class ProjectIn(Strict):
     title: str = Field(..., min_length=1, max_length=200)
     practice_gap: str = Field(..., min_length=1, max_length=5000)
     unit_of_analysis: UnitOfAnalysis = UnitOfAnalysis.CLINIC
-    measure_ids: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=10)
-    activity_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(default_factory=list, max_length=50)
+    measure_ids: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=10
+    )
+    activity_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        default_factory=list, max_length=50
+    )
     intervention_date: IsoDate | None = None
-    comparison_units: list[Annotated[str, Field(max_length=128)]] = Field(default_factory=list, max_length=100)
+    comparison_units: list[Annotated[str, Field(max_length=128)]] = Field(
+        default_factory=list, max_length=100
+    )
 
 
 class ProjectPatch(Strict):
@@ -53,7 +59,9 @@ class ProjectPatch(Strict):
     practice_gap: str | None = Field(None, min_length=1, max_length=5000)
     unit_of_analysis: UnitOfAnalysis | None = None
     intervention_date: IsoDate | None = None
-    comparison_units: list[Annotated[str, Field(max_length=128)]] | None = Field(None, max_length=100)
+    comparison_units: list[Annotated[str, Field(max_length=128)]] | None = Field(
+        None, max_length=100
+    )
 
 
 class DatasetOut(Schema):
@@ -94,13 +102,20 @@ class StageOut(Schema):
 
 def _out(project: Any) -> dict[str, Any]:
     return {
-        "id": project.pk, "title": project.title, "practice_gap": project.practice_gap,
-        "unit_of_analysis": project.unit_of_analysis, "intervention_date": project.intervention_date,
-        "status": project.status, "measures": [m.measure_id for m in project.measures.all()],
-        "activity_ids": [a.activity_id for a in project.activities.all()], "has_dua": project.has_dua,
+        "id": project.pk,
+        "title": project.title,
+        "practice_gap": project.practice_gap,
+        "unit_of_analysis": project.unit_of_analysis,
+        "intervention_date": project.intervention_date,
+        "status": project.status,
+        "measures": [m.measure_id for m in project.measures.all()],
+        "activity_ids": [a.activity_id for a in project.activities.all()],
+        "has_dua": project.has_dua,
         "interprofessional": services.is_interprofessional(project),
-        "stages": [{"stage": s.stage, "completed_on": s.completed_on, "credits": str(s.credits)}
-                   for s in project.stages.all()],
+        "stages": [
+            {"stage": s.stage, "completed_on": s.completed_on, "credits": str(s.credits)}
+            for s in project.stages.all()
+        ],
         "created_at": project.created_at,
     }
 
@@ -124,11 +139,17 @@ def project_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.patch("/outcomes/projects/{pk}", response=ProjectOut, url_name="outcomes_project_patch")
 def project_patch(request: HttpRequest, pk: int, payload: ProjectPatch) -> dict[str, Any]:
     project = selectors.project_get(actor=request.user, pk=pk, action="change")
-    project = services.project_update(actor=request.user, project=project, data=payload.model_dump(exclude_unset=True))
+    project = services.project_update(
+        actor=request.user, project=project, data=payload.model_dump(exclude_unset=True)
+    )
     return _out(project)
 
 
-@router.post("/outcomes/projects/{pk}/datasets", response={202: DatasetOut}, url_name="outcomes_dataset_upload")
+@router.post(
+    "/outcomes/projects/{pk}/datasets",
+    response={202: DatasetOut},
+    url_name="outcomes_dataset_upload",
+)
 def dataset_upload(request: HttpRequest, pk: int) -> Status[Any]:
     """Multipart form: ``file`` and ``format`` (csv, parquet or fhir). Read by hand after the
     permission check, so a non-member gets 404 whatever the body holds."""
@@ -139,13 +160,22 @@ def dataset_upload(request: HttpRequest, pk: int) -> Status[Any]:
         raise ValidationError("Send the file as multipart form field 'file'.", field="file")
     if fmt not in DatasetFormat.values:
         raise ValidationError("Field 'format' must be csv, parquet or fhir.", field="format")
-    dataset = services.dataset_upload(actor=request.user, project=project, chunks=upload.chunks(),
-                                      filename=upload.name or "upload", fmt=fmt)
+    dataset = services.dataset_upload(
+        actor=request.user,
+        project=project,
+        chunks=upload.chunks(),
+        filename=upload.name or "upload",
+        fmt=fmt,
+    )
     dataset.refresh_from_db()
     return Status(202, dataset)
 
 
-@router.get("/outcomes/projects/{pk}/datasets/{dataset_id}", response=DatasetOut, url_name="outcomes_dataset_status")
+@router.get(
+    "/outcomes/projects/{pk}/datasets/{dataset_id}",
+    response=DatasetOut,
+    url_name="outcomes_dataset_status",
+)
 def dataset_status(request: HttpRequest, pk: int, dataset_id: int) -> Any:
     dataset = selectors.dataset_get(actor=request.user, pk=dataset_id)
     if dataset.project_id != pk:
@@ -167,21 +197,39 @@ def series(request: HttpRequest, pk: int, measure: str | None = None) -> dict[st
     from cmepath.outcomes.privacy import DEFAULT_THRESHOLD
 
     rep = _report(request, pk, measure)
-    return {"measure_id": rep.measure_id, "kind": rep.kind, "suppression_threshold": DEFAULT_THRESHOLD,
-            "pooled": rep.pooled, "units": rep.units}
+    return {
+        "measure_id": rep.measure_id,
+        "kind": rep.kind,
+        "suppression_threshold": DEFAULT_THRESHOLD,
+        "pooled": rep.pooled,
+        "units": rep.units,
+    }
 
 
 @router.get("/outcomes/projects/{pk}/analysis", response=AnalysisOut, url_name="outcomes_analysis")
 def analysis(request: HttpRequest, pk: int, measure: str | None = None) -> dict[str, Any]:
     rep = _report(request, pk, measure)
-    return {"measure_id": rep.measure_id, "title": rep.title, "sentence": rep.sentence, "messages": rep.messages,
-            "results": rep.results}
+    return {
+        "measure_id": rep.measure_id,
+        "title": rep.title,
+        "sentence": rep.sentence,
+        "messages": rep.messages,
+        "results": rep.results,
+    }
 
 
-@router.post("/outcomes/projects/{pk}/stages/{stage}/complete", response=StageOut, url_name="outcomes_stage_complete")
+@router.post(
+    "/outcomes/projects/{pk}/stages/{stage}/complete",
+    response=StageOut,
+    url_name="outcomes_stage_complete",
+)
 def stage_complete(request: HttpRequest, pk: int, stage: Stage) -> dict[str, Any]:
     project = selectors.project_get(actor=request.user, pk=pk)
     policies.projects.require(request.user, "stage", project)
     record = services.stage_complete(actor=request.user, project=project, stage=str(stage))
-    return {"stage": record.stage, "completed_on": record.completed_on, "credits": str(record.credits),
-            "credit_recorded": record.credit_recorded}
+    return {
+        "stage": record.stage,
+        "completed_on": record.completed_on,
+        "credits": str(record.credits),
+        "credit_recorded": record.credit_recorded,
+    }

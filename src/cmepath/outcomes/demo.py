@@ -36,13 +36,17 @@ def demo_dir() -> Path:
     return Path(settings.DATA_DIR) / "demo-outcomes"
 
 
-def write_demo_files(folder: Path | None = None, *, per_clinic_month: float = 20.0) -> dict[str, Any]:
+def write_demo_files(
+    folder: Path | None = None, *, per_clinic_month: float = 20.0
+) -> dict[str, Any]:
     """FHIR NDJSON (one file per resource type) and orders.parquet, both synthetic."""
     from .ingest import ORDERS_SCHEMA
 
     folder = folder or demo_dir()
     fhir = synthetic.write_fhir(folder / "fhir", per_clinic_month=per_clinic_month)
-    cols = synthetic.orders_table(list(synthetic.generate_orders(per_clinic_month=per_clinic_month)))
+    cols = synthetic.orders_table(
+        list(synthetic.generate_orders(per_clinic_month=per_clinic_month))
+    )
     table = pa.table(cols, schema=ORDERS_SCHEMA)
     pq.write_table(table, folder / "orders.parquet", compression="zstd")
     (folder / "README.txt").write_text(
@@ -51,7 +55,11 @@ def write_demo_files(folder: Path | None = None, *, per_clinic_month: float = 20
         "First-line antibiotic use 43% -> 62%, mean duration 7.3 -> 6.0 days (issue 5).\n",
         encoding="utf-8",
     )
-    return {"fhir_files": [str(p) for p in fhir.files], "orders": fhir.orders, "parquet": str(folder / "orders.parquet")}
+    return {
+        "fhir_files": [str(p) for p in fhir.files],
+        "orders": fhir.orders,
+        "parquet": str(folder / "orders.parquet"),
+    }
 
 
 def outcomes_demo_load() -> Project | None:
@@ -69,10 +77,14 @@ def outcomes_demo_load() -> Project | None:
     if existing is not None:
         return existing
     project = project_create(
-        actor=user, title=DEMO_TITLE,
-        practice_gap=("Fewer than half of children with an uncomplicated UTI get a first-line, narrow-spectrum "
-                      "antibiotic, and courses run longer than the 5-7 days the evidence supports."),
-        unit_of_analysis="clinic", measure_ids=["uti-first-line", "uti-duration"],
+        actor=user,
+        title=DEMO_TITLE,
+        practice_gap=(
+            "Fewer than half of children with an uncomplicated UTI get a first-line, narrow-spectrum "
+            "antibiotic, and courses run longer than the 5-7 days the evidence supports."
+        ),
+        unit_of_analysis="clinic",
+        measure_ids=["uti-first-line", "uti-duration"],
         intervention_date=date(2023, 1, 1),
     )
     # the same path as an upload: copy the synthetic FHIR file set into one NDJSON upload
@@ -86,14 +98,29 @@ def outcomes_demo_load() -> Project | None:
             with path.open("rb") as src:
                 shutil.copyfileobj(src, out)
     with transaction.atomic():
-        dataset = Dataset.objects.create(project=project, uploaded_by=user, format=DatasetFormat.FHIR,
-                                         kind="orders", original_name="synthetic-uti-demo.ndjson",
-                                         upload_path=str(raw))
+        dataset = Dataset.objects.create(
+            project=project,
+            uploaded_by=user,
+            format=DatasetFormat.FHIR,
+            kind="orders",
+            original_name="synthetic-uti-demo.ndjson",
+            upload_path=str(raw),
+        )
     dataset = dataset_process(dataset_id=dataset.pk)
     if dataset.status == DatasetStatus.DONE:
-        stage_complete(actor=user, project=project, stage=Stage.A, completed_on=date(2022, 12, 15),
-                       note="Baseline: 24 months of prescribing data (synthetic).")
-        stage_complete(actor=user, project=project, stage=Stage.B, completed_on=date(2023, 6, 30),
-                       note="Clinical pathway, EHR order set default to cephalexin, feedback reports.")
+        stage_complete(
+            actor=user,
+            project=project,
+            stage=Stage.A,
+            completed_on=date(2022, 12, 15),
+            note="Baseline: 24 months of prescribing data (synthetic).",
+        )
+        stage_complete(
+            actor=user,
+            project=project,
+            stage=Stage.B,
+            completed_on=date(2023, 6, 30),
+            note="Clinical pathway, EHR order set default to cephalexin, feedback reports.",
+        )
     StageRow.objects.filter(project=project, stage=Stage.A).update(started_on=date(2021, 1, 1))
     return project

@@ -19,10 +19,17 @@ class ProjectForm(forms.Form):
     title = forms.CharField(max_length=200)
     practice_gap = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     unit_of_analysis = forms.ChoiceField(choices=UnitOfAnalysis.choices)
-    measure_ids = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple, label="Measures")
-    intervention_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    activity_ids = forms.CharField(required=False, label="Linked CME activity ids",
-                                   help_text="Catalog activity numbers, separated by commas.")
+    measure_ids = forms.MultipleChoiceField(
+        choices=(), widget=forms.CheckboxSelectMultiple, label="Measures"
+    )
+    intervention_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    activity_ids = forms.CharField(
+        required=False,
+        label="Linked CME activity ids",
+        help_text="Catalog activity numbers, separated by commas.",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -43,8 +50,12 @@ class UploadForm(forms.Form):
 
 class MemberForm(forms.Form):
     email = forms.EmailField()
-    role = forms.ChoiceField(choices=[(MemberRole.MEMBER, MemberRole.MEMBER.label),
-                                      (MemberRole.REVIEWER, MemberRole.REVIEWER.label)])
+    role = forms.ChoiceField(
+        choices=[
+            (MemberRole.MEMBER, MemberRole.MEMBER.label),
+            (MemberRole.REVIEWER, MemberRole.REVIEWER.label),
+        ]
+    )
     profession = forms.ChoiceField(choices=Profession.choices)
 
 

@@ -31,15 +31,26 @@ class Project(models.Model):
 
     title = models.CharField(max_length=200)
     practice_gap = models.TextField(help_text="The gap between current and best practice.")
-    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outcome_projects_led")
-    unit_of_analysis = models.CharField(max_length=16, choices=UnitOfAnalysis.choices, default=UnitOfAnalysis.CLINIC)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outcome_projects_led"
+    )
+    unit_of_analysis = models.CharField(
+        max_length=16, choices=UnitOfAnalysis.choices, default=UnitOfAnalysis.CLINIC
+    )
     intervention_date = models.DateField(null=True, blank=True)
-    comparison_units = models.JSONField(default=list, blank=True, help_text="Units that did not take part.")
-    status = models.CharField(max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
-    dua_reference = models.CharField(max_length=200, blank=True,
-                                     help_text="Data use agreement on file (limited data set).")
+    comparison_units = models.JSONField(
+        default=list, blank=True, help_text="Units that did not take part."
+    )
+    status = models.CharField(
+        max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
+    )
+    dua_reference = models.CharField(
+        max_length=200, blank=True, help_text="Data use agreement on file (limited data set)."
+    )
     dua_recorded_at = models.DateTimeField(null=True, blank=True)
-    patient_salt = models.CharField(max_length=64, editable=False)  # HMAC key for patient keys; never shown
+    patient_salt = models.CharField(
+        max_length=64, editable=False
+    )  # HMAC key for patient keys; never shown
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,13 +69,17 @@ class ProjectMember(models.Model):
     """A person on the project team; the mix of professions makes it interprofessional."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_memberships"
+    )
     role = models.CharField(max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER)
     profession = models.CharField(max_length=8, choices=Profession.choices, default=Profession.MD)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["project", "user"], name="outcomes_member_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="outcomes_member_unique")
+        ]
         ordering = ["project", "role", "id"]
 
     def __str__(self) -> str:
@@ -78,7 +93,11 @@ class ProjectActivity(models.Model):
     activity_id = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["project", "activity_id"], name="outcomes_activity_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "activity_id"], name="outcomes_activity_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"activity {self.activity_id} on {self.project}"
@@ -91,7 +110,11 @@ class ProjectMeasure(models.Model):
     measure_id = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["project", "measure_id"], name="outcomes_measure_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "measure_id"], name="outcomes_measure_unique"
+            )
+        ]
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -102,26 +125,36 @@ class Dataset(models.Model):
     """One upload and its processing status (polled by the upload page)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="datasets")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     format = models.CharField(max_length=16, choices=DatasetFormat.choices)
     kind = models.CharField(max_length=16, default="orders")  # orders or series
     original_name = models.CharField(max_length=255)
-    status = models.CharField(max_length=16, choices=DatasetStatus.choices, default=DatasetStatus.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=DatasetStatus.choices, default=DatasetStatus.QUEUED
+    )
     progress = models.FloatField(default=0.0)
     stage = models.CharField(max_length=64, blank=True)
     message = models.TextField(blank=True)
     report = models.JSONField(default=dict, blank=True)
     row_count = models.PositiveIntegerField(default=0)
     kept_rows = models.BooleanField(default=False)
-    upload_path = models.CharField(max_length=500, blank=True)  # raw upload, deleted after processing
-    rows_path = models.CharField(max_length=500, blank=True)  # relative to DATA_DIR; only with a DUA
+    upload_path = models.CharField(
+        max_length=500, blank=True
+    )  # raw upload, deleted after processing
+    rows_path = models.CharField(
+        max_length=500, blank=True
+    )  # relative to DATA_DIR; only with a DUA
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=1), name="outcomes_dataset_progress"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=1), name="outcomes_dataset_progress"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,7 +175,9 @@ class SeriesPoint(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["dataset", "measure_id", "unit", "period"], name="outcomes_series_unique"),
+            models.UniqueConstraint(
+                fields=["dataset", "measure_id", "unit", "period"], name="outcomes_series_unique"
+            ),
         ]
         indexes = [models.Index(fields=["project", "measure_id", "period"])]
 
@@ -162,7 +197,9 @@ class StageRecord(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["project", "stage"], name="outcomes_stage_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "stage"], name="outcomes_stage_unique")
+        ]
         ordering = ["project", "stage"]
 
     def __str__(self) -> str:
@@ -173,7 +210,9 @@ class Outcome(models.Model):
     """A documented outcome on the lead's profile (Moore level 5 or 6)."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="outcome")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcomes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcomes"
+    )
     moore_level = models.PositiveSmallIntegerField(choices=MooreLevel.choices)
     measure_id = models.CharField(max_length=64)
     summary = models.TextField()
@@ -182,7 +221,11 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(moore_level__in=[5, 6]), name="outcomes_outcome_moore")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moore_level__in=[5, 6]), name="outcomes_outcome_moore"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} (Moore {self.moore_level})"

@@ -51,9 +51,15 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "measure_id": self.measure_id, "title": self.title, "kind": self.kind,
-            "intervention": self.intervention, "sentence": self.sentence, "messages": self.messages,
-            "pooled": self.pooled, "units": self.units, "results": self.results,
+            "measure_id": self.measure_id,
+            "title": self.title,
+            "kind": self.kind,
+            "intervention": self.intervention,
+            "sentence": self.sentence,
+            "messages": self.messages,
+            "pooled": self.pooled,
+            "units": self.units,
+            "results": self.results,
         }
 
 
@@ -111,12 +117,24 @@ def build_report(
         if any(den[p] == 0 for p in periods):
             raise StatsInputError("a period has a denominator of 0; remove it or check the measure")
         if kind == "proportion":
-            chart = spc.spc_chart("p", periods=periods, time=list(range(1, len(periods) + 1)),
-                                  values=[num[p] for p in periods], denominators=[den[p] for p in periods],
-                                  intervention=t0, label=title)
+            chart = spc.spc_chart(
+                "p",
+                periods=periods,
+                time=list(range(1, len(periods) + 1)),
+                values=[num[p] for p in periods],
+                denominators=[den[p] for p in periods],
+                intervention=t0,
+                label=title,
+            )
         else:
-            chart = spc.spc_chart("i", periods=periods, time=list(range(1, len(periods) + 1)),
-                                  values=[r or 0.0 for r in rates], intervention=t0, label=title)
+            chart = spc.spc_chart(
+                "i",
+                periods=periods,
+                time=list(range(1, len(periods) + 1)),
+                values=[r or 0.0 for r in rates],
+                intervention=t0,
+                label=title,
+            )
         report.results["spc"] = _spc_shown(chart.to_dict(), report.pooled)
         report.charts["spc"] = _spc_data(chart.to_dict(), report.pooled, title)
         report.figures["spc"] = _spc_figure(report.charts["spc"], kind)
@@ -125,8 +143,13 @@ def build_report(
     if t0 is not None:
         try:
             y = [r if r is not None else 0.0 for r in rates]
-            fit = its.its_fit(time=[float(i) for i in range(1, len(periods) + 1)], outcome=y,
-                              intervention=float(t0), family="gaussian", label=title)
+            fit = its.its_fit(
+                time=[float(i) for i in range(1, len(periods) + 1)],
+                outcome=y,
+                intervention=float(t0),
+                family="gaussian",
+                label=title,
+            )
             report.results["its"] = fit.to_dict()
             report.charts["its"] = _its_data(periods, y, fit.to_dict(), t0, report.pooled, title)
             report.figures["its"] = _its_figure(report.charts["its"], kind)
@@ -172,20 +195,28 @@ def _intervention_index(intervention: str | None, periods: list[str]) -> int | N
     return None
 
 
-def _prepost(cells: Sequence[Cell], time_index: dict[str, int], t0: int, kind: str, title: str) -> Any:
+def _prepost(
+    cells: Sequence[Cell], time_index: dict[str, int], t0: int, kind: str, title: str
+) -> Any:
     rows = [c for c in cells if c.denominator > 0]
     post = [time_index[c.period] >= t0 for c in rows]
     units = [c.unit for c in rows]
     if kind == "proportion":
         return prepost.compare_proportions_clustered(
-            numerators=[c.numerator for c in rows], denominators=[c.denominator for c in rows],
-            post=post, units=units, label=title)
+            numerators=[c.numerator for c in rows],
+            denominators=[c.denominator for c in rows],
+            post=post,
+            units=units,
+            label=title,
+        )
     return prepost.compare_means_clustered(
-        values=[c.numerator / c.denominator for c in rows], post=post, units=units, label=title)
+        values=[c.numerator / c.denominator for c in rows], post=post, units=units, label=title
+    )
 
 
-def _pooled_table(periods: list[str], num: dict[str, float], den: dict[str, int], kind: str,
-                  threshold: int) -> list[dict[str, Any]]:
+def _pooled_table(
+    periods: list[str], num: dict[str, float], den: dict[str, int], kind: str, threshold: int
+) -> list[dict[str, Any]]:
     shown_den = suppress([[den[p]] for p in periods], threshold).cells
     if kind == "proportion":
         shown_num = suppress([[int(round(num[p]))] for p in periods], threshold).cells
@@ -198,17 +229,27 @@ def _pooled_table(periods: list[str], num: dict[str, float], den: dict[str, int]
         rate = None
         if d is not None and d > 0 and n is not None:
             rate = num[p] / den[p]
-        out.append({
-            "period": p,
-            "numerator": (int(round(num[p])) if n is not None else None) if kind == "proportion" else None,
-            "denominator": d,
-            "rate": rate,
-        })
+        out.append(
+            {
+                "period": p,
+                "numerator": (int(round(num[p])) if n is not None else None)
+                if kind == "proportion"
+                else None,
+                "denominator": d,
+                "rate": rate,
+            }
+        )
     return out
 
 
-def _unit_table(cells: Sequence[Cell], units: list[str], time_index: dict[str, int], t0: int, kind: str,
-                threshold: int) -> list[dict[str, Any]]:
+def _unit_table(
+    cells: Sequence[Cell],
+    units: list[str],
+    time_index: dict[str, int],
+    t0: int,
+    kind: str,
+    threshold: int,
+) -> list[dict[str, Any]]:
     agg: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0.0, 0])
     for c in cells:
         key = (c.unit, 1 if time_index[c.period] >= t0 else 0)
@@ -217,7 +258,9 @@ def _unit_table(cells: Sequence[Cell], units: list[str], time_index: dict[str, i
     den_table = [[int(agg[(u, 0)][1]), int(agg[(u, 1)][1])] for u in units]
     shown_den = suppress(den_table, threshold).cells
     if kind == "proportion":
-        shown_num = suppress([[int(agg[(u, 0)][0]), int(agg[(u, 1)][0])] for u in units], threshold).cells
+        shown_num = suppress(
+            [[int(agg[(u, 0)][0]), int(agg[(u, 1)][0])] for u in units], threshold
+        ).cells
     else:
         shown_num = shown_den
     out = []
@@ -229,14 +272,20 @@ def _unit_table(cells: Sequence[Cell], units: list[str], time_index: dict[str, i
             visible = shown_den[i][j] is not None and shown_num[i][j] is not None and d > 0
             ok = ok and visible
             row[f"{side}_denominator"] = int(d) if shown_den[i][j] is not None else None
-            row[f"{side}_numerator"] = int(n) if kind == "proportion" and shown_num[i][j] is not None else None
+            row[f"{side}_numerator"] = (
+                int(n) if kind == "proportion" and shown_num[i][j] is not None else None
+            )
             row[f"{side}_rate"] = (n / d) if visible else None
         row["difference"] = None
         row["ci"] = None
         if ok and kind == "proportion":
             try:
-                r = prepost.compare_proportions(x_pre=int(agg[(u, 0)][0]), n_pre=int(agg[(u, 0)][1]),
-                                                x_post=int(agg[(u, 1)][0]), n_post=int(agg[(u, 1)][1]))
+                r = prepost.compare_proportions(
+                    x_pre=int(agg[(u, 0)][0]),
+                    n_pre=int(agg[(u, 0)][1]),
+                    x_post=int(agg[(u, 1)][0]),
+                    n_post=int(agg[(u, 1)][1]),
+                )
                 row["difference"] = r.difference.estimate
                 row["ci"] = list(r.difference.ci)
             except StatsInputError:
@@ -277,8 +326,14 @@ def _spc_data(chart: dict[str, Any], pooled: list[dict[str, Any]], title: str) -
     }
 
 
-def _its_data(periods: list[str], y: list[float], fit: dict[str, Any], t0: int, pooled: list[dict[str, Any]],
-              title: str) -> dict[str, Any]:
+def _its_data(
+    periods: list[str],
+    y: list[float],
+    fit: dict[str, Any],
+    t0: int,
+    pooled: list[dict[str, Any]],
+    title: str,
+) -> dict[str, Any]:
     """Observed (suppressed periods are gaps), fitted and counterfactual lines."""
     terms = fit["terms"]
     trend = terms["trend"]["estimate"]
@@ -289,7 +344,9 @@ def _its_data(periods: list[str], y: list[float], fit: dict[str, Any], t0: int, 
     post = [1.0 if i >= t0 else 0.0 for i in t]
     # OLS with an intercept has residuals summing to zero, so the intercept is the mean
     # of y minus the other terms (no seasonality here)
-    parts = [trend * i + level * p + slope * (i - t_last_pre) * p for i, p in zip(t, post, strict=True)]
+    parts = [
+        trend * i + level * p + slope * (i - t_last_pre) * p for i, p in zip(t, post, strict=True)
+    ]
     intercept = sum(yy - pp for yy, pp in zip(y, parts, strict=True)) / len(y)
     shown = {row["period"]: row["rate"] for row in pooled}
     return {
@@ -314,23 +371,39 @@ def _forest_data(units: list[dict[str, Any]], kind: str, title: str) -> dict[str
     for u in units:
         diff = u["difference"]
         if diff is None or not math.isfinite(diff):
-            hidden = any(u[f"{side}_denominator"] is None or (kind == "proportion" and u[f"{side}_numerator"] is None)
-                         for side in ("pre", "post"))
+            hidden = any(
+                u[f"{side}_denominator"] is None
+                or (kind == "proportion" and u[f"{side}_numerator"] is None)
+                for side in ("pre", "post")
+            )
             (suppressed if hidden else no_estimate).append(u["unit"])
             continue
         ci = u["ci"]
         if not ci or any(v is None or not math.isfinite(v) for v in ci):
             ci = None
-        rows.append({"unit": u["unit"], "estimate": diff * scale,
-                     "ci": [ci[0] * scale, ci[1] * scale] if ci else None})
-    return {"title": f"{title}: change by unit", "axis": "points" if kind == "proportion" else "difference",
-            "rows": rows, "suppressed": suppressed, "no_estimate": no_estimate}
+        rows.append(
+            {
+                "unit": u["unit"],
+                "estimate": diff * scale,
+                "ci": [ci[0] * scale, ci[1] * scale] if ci else None,
+            }
+        )
+    return {
+        "title": f"{title}: change by unit",
+        "axis": "points" if kind == "proportion" else "difference",
+        "rows": rows,
+        "suppressed": suppressed,
+        "no_estimate": no_estimate,
+    }
 
 
 # --- Plotly figures (plain dicts; plotly.js draws them from JSON) ---------------------------
 
-_LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "hovermode": "x unified",
-           "legend": {"orientation": "h", "y": -0.2}}
+_LAYOUT = {
+    "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
+    "hovermode": "x unified",
+    "legend": {"orientation": "h", "y": -0.2},
+}
 
 
 def _y_axis(kind: str) -> dict[str, Any]:
@@ -338,8 +411,16 @@ def _y_axis(kind: str) -> dict[str, Any]:
 
 
 def _vline(x: str) -> dict[str, Any]:
-    return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-            "line": {"dash": "dash", "width": 1}}
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"dash": "dash", "width": 1},
+    }
 
 
 def _spc_figure(data: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -349,16 +430,45 @@ def _spc_figure(data: dict[str, Any], kind: str) -> dict[str, Any]:
         layout["shapes"] = [_vline(x[data["intervention"]])]
     return {
         "data": [
-            {"type": "scatter", "mode": "lines+markers", "name": "observed", "x": x, "y": data["observed"]},
-            {"type": "scatter", "mode": "lines", "name": "centre", "x": x, "y": data["center"],
-             "line": {"dash": "solid", "width": 1}},
-            {"type": "scatter", "mode": "lines", "name": "UCL", "x": x, "y": data["ucl"],
-             "line": {"dash": "dash", "width": 1}},
-            {"type": "scatter", "mode": "lines", "name": "LCL", "x": x, "y": data["lcl"],
-             "line": {"dash": "dash", "width": 1}},
-            {"type": "scatter", "mode": "markers", "name": "signal", "x": [x[i] for i in data["signals"]],
-             "y": [data["observed"][i] for i in data["signals"]],
-             "marker": {"size": 10, "symbol": "circle-open", "color": "#c0392b"}},
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "observed",
+                "x": x,
+                "y": data["observed"],
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "centre",
+                "x": x,
+                "y": data["center"],
+                "line": {"dash": "solid", "width": 1},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "UCL",
+                "x": x,
+                "y": data["ucl"],
+                "line": {"dash": "dash", "width": 1},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "LCL",
+                "x": x,
+                "y": data["lcl"],
+                "line": {"dash": "dash", "width": 1},
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "signal",
+                "x": [x[i] for i in data["signals"]],
+                "y": [data["observed"][i] for i in data["signals"]],
+                "marker": {"size": 10, "symbol": "circle-open", "color": "#c0392b"},
+            },
         ],
         "layout": layout,
     }
@@ -366,40 +476,81 @@ def _spc_figure(data: dict[str, Any], kind: str) -> dict[str, Any]:
 
 def _its_figure(data: dict[str, Any], kind: str) -> dict[str, Any]:
     periods = data["periods"]
-    counter = [(p, v) for p, v in zip(periods, data["counterfactual"], strict=True) if v is not None]
+    counter = [
+        (p, v) for p, v in zip(periods, data["counterfactual"], strict=True) if v is not None
+    ]
     return {
         "data": [
-            {"type": "scatter", "mode": "markers", "name": "observed", "x": periods, "y": data["observed"]},
-            {"type": "scatter", "mode": "lines", "name": "fitted", "x": periods, "y": data["fitted"]},
-            {"type": "scatter", "mode": "lines", "name": "counterfactual (no intervention)",
-             "x": [p for p, _ in counter], "y": [v for _, v in counter], "line": {"dash": "dot"}},
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "observed",
+                "x": periods,
+                "y": data["observed"],
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "fitted",
+                "x": periods,
+                "y": data["fitted"],
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "counterfactual (no intervention)",
+                "x": [p for p, _ in counter],
+                "y": [v for _, v in counter],
+                "line": {"dash": "dot"},
+            },
         ],
-        "layout": {**_LAYOUT, "title": {"text": data["title"]}, "yaxis": _y_axis(kind),
-                   "shapes": [_vline(periods[data["intervention"]])]},
+        "layout": {
+            **_LAYOUT,
+            "title": {"text": data["title"]},
+            "yaxis": _y_axis(kind),
+            "shapes": [_vline(periods[data["intervention"]])],
+        },
     }
 
 
 def _forest_figure(data: dict[str, Any], kind: str) -> dict[str, Any]:
     rows = data["rows"]
     return {
-        "data": [{
-            "type": "scatter", "mode": "markers", "name": "difference (post - pre)",
-            "x": [r["estimate"] for r in rows], "y": [r["unit"] for r in rows],
-            "error_x": {"type": "data", "symmetric": False,
-                        "array": [(r["ci"][1] - r["estimate"]) if r["ci"] else 0 for r in rows],
-                        "arrayminus": [(r["estimate"] - r["ci"][0]) if r["ci"] else 0 for r in rows]},
-        }],
-        "layout": {**_LAYOUT, "hovermode": "closest", "title": {"text": data["title"]},
-                   "xaxis": {"title": {"text": data["axis"]}, "zeroline": True},
-                   "height": max(300, 22 * len(rows) + 120)},
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "difference (post - pre)",
+                "x": [r["estimate"] for r in rows],
+                "y": [r["unit"] for r in rows],
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [(r["ci"][1] - r["estimate"]) if r["ci"] else 0 for r in rows],
+                    "arrayminus": [(r["estimate"] - r["ci"][0]) if r["ci"] else 0 for r in rows],
+                },
+            }
+        ],
+        "layout": {
+            **_LAYOUT,
+            "hovermode": "closest",
+            "title": {"text": data["title"]},
+            "xaxis": {"title": {"text": data["axis"]}, "zeroline": True},
+            "height": max(300, 22 * len(rows) + 120),
+        },
     }
 
 
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def report_pdf(*, project_title: str, practice_gap: str, stages: list[tuple[str, str]],
-               reports: Sequence[Report]) -> bytes:
+def report_pdf(
+    *,
+    project_title: str,
+    practice_gap: str,
+    stages: list[tuple[str, str]],
+    reports: Sequence[Report],
+) -> bytes:
     """A PDF export: the summary, the charts of the page (drawn with reportlab's graphics
     from ``Report.charts``, each with a title, axis labels and a text caption) and the
     suppressed tables."""
@@ -416,16 +567,25 @@ def report_pdf(*, project_title: str, practice_gap: str, stages: list[tuple[str,
     )
 
     styles = getSampleStyleSheet()
-    chart_title = ParagraphStyle("ChartTitle", parent=styles["Heading4"], spaceBefore=4, spaceAfter=2)
+    chart_title = ParagraphStyle(
+        "ChartTitle", parent=styles["Heading4"], spaceBefore=4, spaceAfter=2
+    )
     caption = ParagraphStyle("Caption", parent=styles["Italic"], fontSize=8, leading=10)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=letter, title=project_title, author="cmepath")
-    story: list[Any] = [Paragraph(_esc(project_title), styles["Title"]),
-                        Paragraph(f"<b>Practice gap.</b> {_esc(practice_gap)}", styles["BodyText"]),
-                        Spacer(1, 8)]
+    story: list[Any] = [
+        Paragraph(_esc(project_title), styles["Title"]),
+        Paragraph(f"<b>Practice gap.</b> {_esc(practice_gap)}", styles["BodyText"]),
+        Spacer(1, 8),
+    ]
     story.append(Table([["Stage", "Status"], *stages], hAlign="LEFT"))
-    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                       ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke), ("FONTSIZE", (0, 0), (-1, -1), 8)])
+    grid = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ]
+    )
     for rep in reports:
         story += [Spacer(1, 12), Paragraph(_esc(rep.title), styles["Heading2"])]
         if rep.sentence:
@@ -441,23 +601,41 @@ def report_pdf(*, project_title: str, practice_gap: str, stages: list[tuple[str,
         if rep.units:
             rows = [["Unit", "Pre n", "Pre", "Post n", "Post"]]
             for u in rep.units:
-                rows.append([u["unit"], _n(u["pre_denominator"]), _fmt_rate(rep.kind, u["pre_rate"]),
-                             _n(u["post_denominator"]), _fmt_rate(rep.kind, u["post_rate"])])
+                rows.append(
+                    [
+                        u["unit"],
+                        _n(u["pre_denominator"]),
+                        _fmt_rate(rep.kind, u["pre_rate"]),
+                        _n(u["post_denominator"]),
+                        _fmt_rate(rep.kind, u["post_rate"]),
+                    ]
+                )
             t = Table(rows, hAlign="LEFT", repeatRows=1)
             t.setStyle(grid)
             story += [Spacer(1, 6), t]
         if rep.pooled:
             rows = [["Period", "Numerator", "Denominator", "Rate"]]
             for p in rep.pooled:
-                rows.append([p["period"], _n(p["numerator"]) if rep.kind == "proportion" else "",
-                             _n(p["denominator"]), _fmt_rate(rep.kind, p["rate"])])
+                rows.append(
+                    [
+                        p["period"],
+                        _n(p["numerator"]) if rep.kind == "proportion" else "",
+                        _n(p["denominator"]),
+                        _fmt_rate(rep.kind, p["rate"]),
+                    ]
+                )
             t = Table(rows, hAlign="LEFT", repeatRows=1)
             t.setStyle(grid)
             story += [Spacer(1, 6), t]
-    story += [Spacer(1, 12), Paragraph(
-        "Counts from 1 to 10, and counts that would reveal them, are suppressed (CMS cell size "
-        "suppression policy). Charts plot only the values the tables show. Estimates are computed "
-        "on the full data.", styles["Italic"])]
+    story += [
+        Spacer(1, 12),
+        Paragraph(
+            "Counts from 1 to 10, and counts that would reveal them, are suppressed (CMS cell size "
+            "suppression policy). Charts plot only the values the tables show. Estimates are computed "
+            "on the full data.",
+            styles["Italic"],
+        ),
+    ]
     doc.build(story)
     return buf.getvalue()
 
@@ -473,7 +651,13 @@ def _esc(text: str) -> str:
 # --- PDF charts: reportlab graphics drawn from ``Report.charts`` ---------------------------
 
 _PDF_WIDTH = 468.0  # letter less the 1-inch margins
-_OBSERVED, _FITTED, _LIMIT, _SIGNAL, _COUNTER = "#1f77b4", "#ff7f0e", "#7f7f7f", "#c0392b", "#2ca02c"
+_OBSERVED, _FITTED, _LIMIT, _SIGNAL, _COUNTER = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#7f7f7f",
+    "#c0392b",
+    "#2ca02c",
+)
 
 
 @dataclass
@@ -504,21 +688,50 @@ def _pdf_charts(rep: Report) -> list[tuple[str, Any, str]]:
             _Line("", _scaled(spc_data["lcl"], scale), _LIMIT, 0.8, (3, 2), split_at=iv),
             _Line("centre", _scaled(spc_data["center"], scale), _LIMIT, 1.0, split_at=iv),
             _Line("observed", _scaled(spc_data["observed"], scale), _OBSERVED, 1.2, marker="dot"),
-            _Line("signal", [v if i in sig else None for i, v in enumerate(_scaled(spc_data["observed"], scale))],
-                  _SIGNAL, line=False, marker="ring"),
+            _Line(
+                "signal",
+                [
+                    v if i in sig else None
+                    for i, v in enumerate(_scaled(spc_data["observed"], scale))
+                ],
+                _SIGNAL,
+                line=False,
+                marker="ring",
+            ),
         ]
-        out.append((spc_data["title"], _line_chart(spc_data["periods"], lines, y_label=y_label, intervention=iv),
-                    _spc_caption(spc_data, rep.kind)))
+        out.append(
+            (
+                spc_data["title"],
+                _line_chart(spc_data["periods"], lines, y_label=y_label, intervention=iv),
+                _spc_caption(spc_data, rep.kind),
+            )
+        )
     if its_data := rep.charts.get("its"):
         iv = its_data["intervention"]
         lines = [
-            _Line("observed", _scaled(its_data["observed"], scale), _OBSERVED, line=False, marker="dot"),
+            _Line(
+                "observed",
+                _scaled(its_data["observed"], scale),
+                _OBSERVED,
+                line=False,
+                marker="dot",
+            ),
             _Line("fitted", _scaled(its_data["fitted"], scale), _FITTED, 1.4, split_at=iv),
-            _Line("counterfactual (no intervention)", _scaled(its_data["counterfactual"], scale), _COUNTER, 1.2,
-                  (4, 3)),
+            _Line(
+                "counterfactual (no intervention)",
+                _scaled(its_data["counterfactual"], scale),
+                _COUNTER,
+                1.2,
+                (4, 3),
+            ),
         ]
-        out.append((its_data["title"], _line_chart(its_data["periods"], lines, y_label=y_label, intervention=iv),
-                    _its_caption(its_data, rep.kind)))
+        out.append(
+            (
+                its_data["title"],
+                _line_chart(its_data["periods"], lines, y_label=y_label, intervention=iv),
+                _its_caption(its_data, rep.kind),
+            )
+        )
     if forest_data := rep.charts.get("forest"):
         drawing = _forest_chart(forest_data, rep.kind) if forest_data["rows"] else None
         out.append((forest_data["title"], drawing, _forest_caption(forest_data, rep.kind)))
@@ -564,7 +777,9 @@ def _segments(values: list[float | None], split_at: int | None) -> list[list[tup
     return runs
 
 
-def _line_chart(periods: list[str], lines: list[_Line], *, y_label: str, intervention: int | None) -> Any:
+def _line_chart(
+    periods: list[str], lines: list[_Line], *, y_label: str, intervention: int | None
+) -> Any:
     from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
     from reportlab.lib import colors
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -587,38 +802,82 @@ def _line_chart(periods: list[str], lines: list[_Line], *, y_label: str, interve
     d = Drawing(width, height)
     for t in ticks:
         d.add(Line(left, py(t), left + pw, py(t), strokeColor=light, strokeWidth=0.5))
-        d.add(String(left - 4, py(t) - 2.5, _tick_text(t, ticks), fontName="Helvetica", fontSize=7,
-                     fillColor=grey, textAnchor="end"))
+        d.add(
+            String(
+                left - 4,
+                py(t) - 2.5,
+                _tick_text(t, ticks),
+                fontName="Helvetica",
+                fontSize=7,
+                fillColor=grey,
+                textAnchor="end",
+            )
+        )
     d.add(Line(left, bottom, left + pw, bottom, strokeColor=grey, strokeWidth=0.6))
     d.add(Line(left, bottom, left, bottom + ph, strokeColor=grey, strokeWidth=0.6))
     every = max(1, math.ceil(n / max(1, int(pw // 34))))
     for i, p in enumerate(periods):
         d.add(Line(px(i), bottom, px(i), bottom - 2, strokeColor=grey, strokeWidth=0.5))
         if i % every == 0:
-            d.add(String(px(i), bottom - 10, p, fontName="Helvetica", fontSize=6.5, fillColor=grey,
-                         textAnchor="middle"))
+            d.add(
+                String(
+                    px(i),
+                    bottom - 10,
+                    p,
+                    fontName="Helvetica",
+                    fontSize=6.5,
+                    fillColor=grey,
+                    textAnchor="middle",
+                )
+            )
     d.add(String(left + pw / 2, 4, "Period", fontName="Helvetica", fontSize=8, textAnchor="middle"))
     label = Group(String(0, 0, y_label, fontName="Helvetica", fontSize=8, textAnchor="middle"))
     label.transform = (0, 1, -1, 0, 10, bottom + ph / 2)
     d.add(label)
     if intervention is not None and 0 <= intervention < len(periods):
         x = px(intervention)
-        d.add(Line(x, bottom, x, bottom + ph, strokeColor=grey, strokeWidth=0.8, strokeDashArray=[2, 2]))
-        d.add(String(x + 2, bottom + ph - 8, f"intervention ({periods[intervention]})", fontName="Helvetica",
-                     fontSize=6.5, fillColor=grey))
+        d.add(
+            Line(
+                x, bottom, x, bottom + ph, strokeColor=grey, strokeWidth=0.8, strokeDashArray=[2, 2]
+            )
+        )
+        d.add(
+            String(
+                x + 2,
+                bottom + ph - 8,
+                f"intervention ({periods[intervention]})",
+                fontName="Helvetica",
+                fontSize=6.5,
+                fillColor=grey,
+            )
+        )
     for ln in lines:
         color = colors.HexColor(ln.color)
         dash = list(ln.dash) if ln.dash else None
         for run in _segments(ln.values, ln.split_at):
             if ln.line and len(run) > 1:
-                d.add(PolyLine([c for i, v in run for c in (px(i), py(v))], strokeColor=color,
-                               strokeWidth=ln.width, strokeDashArray=dash))
+                d.add(
+                    PolyLine(
+                        [c for i, v in run for c in (px(i), py(v))],
+                        strokeColor=color,
+                        strokeWidth=ln.width,
+                        strokeDashArray=dash,
+                    )
+                )
             if ln.marker == "dot":
                 for i, v in run:
-                    d.add(Circle(px(i), py(v), 1.8, fillColor=color, strokeColor=color, strokeWidth=0.3))
+                    d.add(
+                        Circle(
+                            px(i), py(v), 1.8, fillColor=color, strokeColor=color, strokeWidth=0.3
+                        )
+                    )
             elif ln.marker == "ring":
                 for i, v in run:
-                    d.add(Circle(px(i), py(v), 4.0, fillColor=None, strokeColor=color, strokeWidth=1.2))
+                    d.add(
+                        Circle(
+                            px(i), py(v), 4.0, fillColor=None, strokeColor=color, strokeWidth=1.2
+                        )
+                    )
     # legend, above the plot
     x, y = left, height - 10
     for ln in lines:
@@ -626,11 +885,27 @@ def _line_chart(periods: list[str], lines: list[_Line], *, y_label: str, interve
             continue
         color = colors.HexColor(ln.color)
         if ln.line:
-            d.add(Line(x, y + 2.5, x + 14, y + 2.5, strokeColor=color, strokeWidth=ln.width,
-                       strokeDashArray=list(ln.dash) if ln.dash else None))
+            d.add(
+                Line(
+                    x,
+                    y + 2.5,
+                    x + 14,
+                    y + 2.5,
+                    strokeColor=color,
+                    strokeWidth=ln.width,
+                    strokeDashArray=list(ln.dash) if ln.dash else None,
+                )
+            )
         if ln.marker:
-            d.add(Circle(x + 7, y + 2.5, 1.8 if ln.marker == "dot" else 3.5,
-                         fillColor=color if ln.marker == "dot" else None, strokeColor=color))
+            d.add(
+                Circle(
+                    x + 7,
+                    y + 2.5,
+                    1.8 if ln.marker == "dot" else 3.5,
+                    fillColor=color if ln.marker == "dot" else None,
+                    strokeColor=color,
+                )
+            )
         d.add(String(x + 18, y, ln.name, fontName="Helvetica", fontSize=7))
         x += 28 + stringWidth(ln.name, "Helvetica", 7)
     return d
@@ -655,12 +930,33 @@ def _forest_chart(data: dict[str, Any], kind: str) -> Any:
 
     grey, blue = colors.HexColor("#444444"), colors.HexColor(_OBSERVED)
     d = Drawing(width, height)
-    d.add(String(label_w - 6, height - 11, "Unit", fontName="Helvetica-Bold", fontSize=7, textAnchor="end"))
-    d.add(String(label_w + pw + 8, height - 11, "Change (95% CI)", fontName="Helvetica-Bold", fontSize=7))
+    d.add(
+        String(
+            label_w - 6,
+            height - 11,
+            "Unit",
+            fontName="Helvetica-Bold",
+            fontSize=7,
+            textAnchor="end",
+        )
+    )
+    d.add(
+        String(
+            label_w + pw + 8, height - 11, "Change (95% CI)", fontName="Helvetica-Bold", fontSize=7
+        )
+    )
     for k, r in enumerate(rows):
         y = height - top - (k + 0.5) * row_h
-        d.add(String(label_w - 6, y - 2.5, _clip(r["unit"], 24), fontName="Helvetica", fontSize=7,
-                     textAnchor="end"))
+        d.add(
+            String(
+                label_w - 6,
+                y - 2.5,
+                _clip(r["unit"], 24),
+                fontName="Helvetica",
+                fontSize=7,
+                textAnchor="end",
+            )
+        )
         if r["ci"]:
             lo, hi = px(r["ci"][0]), px(r["ci"][1])
             d.add(Line(lo, y, hi, y, strokeColor=blue, strokeWidth=0.9))
@@ -668,15 +964,41 @@ def _forest_chart(data: dict[str, Any], kind: str) -> Any:
             d.add(Line(hi, y - 2, hi, y + 2, strokeColor=blue, strokeWidth=0.9))
         x = px(r["estimate"])
         d.add(Rect(x - 2.2, y - 2.2, 4.4, 4.4, fillColor=blue, strokeColor=blue))
-        d.add(String(label_w + pw + 8, y - 2.5, _fmt_change(r, kind), fontName="Helvetica", fontSize=7))
-    d.add(Line(px(0.0), bottom, px(0.0), height - top + 2, strokeColor=grey, strokeWidth=0.8,
-               strokeDashArray=[3, 2]))
+        d.add(
+            String(
+                label_w + pw + 8, y - 2.5, _fmt_change(r, kind), fontName="Helvetica", fontSize=7
+            )
+        )
+    d.add(
+        Line(
+            px(0.0),
+            bottom,
+            px(0.0),
+            height - top + 2,
+            strokeColor=grey,
+            strokeWidth=0.8,
+            strokeDashArray=[3, 2],
+        )
+    )
     d.add(Line(label_w, bottom, label_w + pw, bottom, strokeColor=grey, strokeWidth=0.6))
     for t in ticks:
         d.add(Line(px(t), bottom, px(t), bottom - 2, strokeColor=grey, strokeWidth=0.5))
-        d.add(String(px(t), bottom - 10, _tick_text(t, ticks), fontName="Helvetica", fontSize=7,
-                     fillColor=grey, textAnchor="middle"))
-    axis = "Change, after minus before (percentage points)" if kind == "proportion" else "Change, after minus before"
+        d.add(
+            String(
+                px(t),
+                bottom - 10,
+                _tick_text(t, ticks),
+                fontName="Helvetica",
+                fontSize=7,
+                fillColor=grey,
+                textAnchor="middle",
+            )
+        )
+    axis = (
+        "Change, after minus before (percentage points)"
+        if kind == "proportion"
+        else "Change, after minus before"
+    )
     d.add(String(label_w + pw / 2, 4, axis, fontName="Helvetica", fontSize=8, textAnchor="middle"))
     return d
 
@@ -710,7 +1032,9 @@ def _plural(count: int, word: str) -> str:
 
 
 def _listed(items: Sequence[str], limit: int = 6) -> str:
-    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return ", ".join(items[:limit]) + (
+        f" and {len(items) - limit} more" if len(items) > limit else ""
+    )
 
 
 def _fmt_value(kind: str, value: float | None) -> str:
@@ -720,12 +1044,16 @@ def _fmt_value(kind: str, value: float | None) -> str:
 def _spc_caption(data: dict[str, Any], kind: str) -> str:
     periods, iv = data["periods"], data["intervention"]
     what = "rate" if kind == "proportion" else "mean"
-    text = (f"{data['chart'].upper()} chart of the pooled {what} by period, {periods[0]} to {periods[-1]} "
-            f"({_plural(len(periods), 'period')}): ")
+    text = (
+        f"{data['chart'].upper()} chart of the pooled {what} by period, {periods[0]} to {periods[-1]} "
+        f"({_plural(len(periods), 'period')}): "
+    )
     centre = data["center"]
     if iv is not None:
-        text += (f"centre line {_fmt_value(kind, centre[0])} before and {_fmt_value(kind, centre[iv])} from the "
-                 f"intervention ({periods[iv]}), limits recomputed from it; ")
+        text += (
+            f"centre line {_fmt_value(kind, centre[0])} before and {_fmt_value(kind, centre[iv])} from the "
+            f"intervention ({periods[iv]}), limits recomputed from it; "
+        )
     else:
         text += f"centre line {_fmt_value(kind, centre[0])}; "
     sig = [periods[i] for i in data["signals"]]
@@ -742,9 +1070,11 @@ def _its_caption(data: dict[str, Any], kind: str) -> str:
     level = data["level_change"]
     ci = level.get("ci") or [None, None]
     what = "rate" if kind == "proportion" else "mean"
-    text = (f"Observed {what} by period (dots), the fitted segmented regression (solid) and the counterfactual "
-            f"without the intervention (dashed, from {start}); level change at {periods[iv]}: "
-            f"{_fmt_level(level.get('estimate'), kind)}")
+    text = (
+        f"Observed {what} by period (dots), the fitted segmented regression (solid) and the counterfactual "
+        f"without the intervention (dashed, from {start}); level change at {periods[iv]}: "
+        f"{_fmt_level(level.get('estimate'), kind)}"
+    )
     if ci[0] is not None and ci[1] is not None:
         text += f" (95% CI {_fmt_level(ci[0], kind, unit=False)} to {_fmt_level(ci[1], kind, unit=False)})"
     hidden = sum(v is None for v in data["observed"])
@@ -758,8 +1088,10 @@ def _forest_caption(data: dict[str, Any], kind: str) -> str:
     if rows:
         with_ci = " with 95% confidence intervals" if any(r["ci"] for r in rows) else ""
         unit = " in percentage points" if kind == "proportion" else ""
-        text = (f"Change from before to after the intervention by unit{unit}{with_ci}, "
-                f"{_plural(len(rows), 'unit')}; the dashed line is no change.")
+        text = (
+            f"Change from before to after the intervention by unit{unit}{with_ci}, "
+            f"{_plural(len(rows), 'unit')}; the dashed line is no change."
+        )
     else:
         text = "No unit can be plotted."
     if data["suppressed"]:

@@ -12,7 +12,11 @@ from .reports import Cell, Report, build_report
 
 
 def projects_for(*, actor: Any) -> QuerySet[Project]:
-    return policies.projects.visible(actor).select_related("lead").prefetch_related("members", "stages")
+    return (
+        policies.projects.visible(actor)
+        .select_related("lead")
+        .prefetch_related("members", "stages")
+    )
 
 
 def project_get(*, actor: Any, pk: int, action: str = "view") -> Project:
@@ -32,11 +36,16 @@ def dataset_get(*, actor: Any, pk: int) -> Dataset:
 
 def series_cells(*, project: Project, measure_id: str) -> list[Cell]:
     """The latest finished dataset's cells for a measure (caller has checked access)."""
-    latest = project.datasets.filter(status="done", series__measure_id=measure_id).order_by("-created_at").first()
+    latest = (
+        project.datasets.filter(status="done", series__measure_id=measure_id)
+        .order_by("-created_at")
+        .first()
+    )
     if latest is None:
         return []
     rows = SeriesPoint.objects.filter(dataset=latest, measure_id=measure_id).values_list(
-        "unit", "period", "numerator", "denominator")
+        "unit", "period", "numerator", "denominator"
+    )
     return [Cell(u, p, float(n), int(d)) for u, p, n, d in rows]
 
 
@@ -57,10 +66,17 @@ def measure_titles(project: Project) -> list[tuple[str, str, str]]:
 
 
 def project_reports(*, project: Project) -> list[Report]:
-    intervention = project.intervention_date.strftime("%Y-%m") if project.intervention_date else None
+    intervention = (
+        project.intervention_date.strftime("%Y-%m") if project.intervention_date else None
+    )
     return [
-        build_report(series_cells(project=project, measure_id=mid), measure_id=mid, title=title, kind=kind,
-                     intervention=intervention)
+        build_report(
+            series_cells(project=project, measure_id=mid),
+            measure_id=mid,
+            title=title,
+            kind=kind,
+            intervention=intervention,
+        )
         for mid, title, kind in measure_titles(project)
     ]
 

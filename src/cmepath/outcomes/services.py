@@ -56,7 +56,9 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
-PROJECT_FIELDS = frozenset({"title", "practice_gap", "unit_of_analysis", "intervention_date", "comparison_units"})
+PROJECT_FIELDS = frozenset(
+    {"title", "practice_gap", "unit_of_analysis", "intervention_date", "comparison_units"}
+)
 UPLOADED_SERIES = "uploaded-series"
 
 
@@ -103,12 +105,19 @@ def project_create(
         raise PermissionDeniedError("Only clinicians lead QI projects.")
     _check_text(title=title, practice_gap=practice_gap, comparison_units=" ".join(comparison_units))
     if not title.strip() or not practice_gap.strip():
-        raise ValidationError("Give the project a title and describe the practice gap.", field="title")
+        raise ValidationError(
+            "Give the project a title and describe the practice gap.", field="title"
+        )
     if unit_of_analysis not in UnitOfAnalysis.values:
         raise ValidationError("Choose clinic, practice or prescriber.", field="unit_of_analysis")
     project = Project.objects.create(
-        title=title.strip(), practice_gap=practice_gap.strip(), lead=actor, unit_of_analysis=unit_of_analysis,
-        intervention_date=intervention_date, comparison_units=list(comparison_units), patient_salt=new_salt(),
+        title=title.strip(),
+        practice_gap=practice_gap.strip(),
+        lead=actor,
+        unit_of_analysis=unit_of_analysis,
+        intervention_date=intervention_date,
+        comparison_units=list(comparison_units),
+        patient_salt=new_salt(),
     )
     prof = profession or getattr(getattr(actor, "profile", None), "profession", "MD") or "MD"
     ProjectMember.objects.create(project=project, user=actor, role=MemberRole.LEAD, profession=prof)
@@ -118,7 +127,9 @@ def project_create(
         ProjectActivity.objects.create(project=project, activity_id=aid)
     for stage in Stage:
         StageRecord.objects.create(project=project, stage=stage)
-    audit_record(actor=actor, action="outcomes.project_create", target=project, subject_user_id=actor.pk)
+    audit_record(
+        actor=actor, action="outcomes.project_create", target=project, subject_user_id=actor.pk
+    )
     return project
 
 
@@ -127,14 +138,21 @@ def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Pro
     policies.projects.require(actor, "change", project)
     unknown = sorted(set(data) - PROJECT_FIELDS)
     if unknown:
-        raise ValidationError(f"These fields cannot be set: {', '.join(unknown)}.", code="forbidden_fields")
+        raise ValidationError(
+            f"These fields cannot be set: {', '.join(unknown)}.", code="forbidden_fields"
+        )
     _check_text(**{k: str(v) for k, v in data.items() if k in ("title", "practice_gap")})
     if "unit_of_analysis" in data and data["unit_of_analysis"] not in UnitOfAnalysis.values:
         raise ValidationError("Choose clinic, practice or prescriber.", field="unit_of_analysis")
     for key, value in data.items():
         setattr(project, key, value)
     project.save()
-    audit_record(actor=actor, action="outcomes.project_update", target=project, detail={"fields": sorted(data)})
+    audit_record(
+        actor=actor,
+        action="outcomes.project_update",
+        target=project,
+        detail={"fields": sorted(data)},
+    )
     return project
 
 
@@ -145,14 +163,21 @@ def project_measures_set(*, actor: Any, project: Project, measure_ids: Iterable[
     project.measures.exclude(measure_id__in=ids).delete()
     for mid in ids:
         ProjectMeasure.objects.get_or_create(project=project, measure_id=mid)
-    audit_record(actor=actor, action="outcomes.measures_set", target=project, detail={"measures": ids})
+    audit_record(
+        actor=actor, action="outcomes.measures_set", target=project, detail={"measures": ids}
+    )
 
 
 @transaction.atomic
 def project_activity_link(*, actor: Any, project: Project, activity_id: int) -> ProjectActivity:
     policies.projects.require(actor, "change", project)
     link, _ = ProjectActivity.objects.get_or_create(project=project, activity_id=int(activity_id))
-    audit_record(actor=actor, action="outcomes.activity_link", target=project, detail={"activity_id": activity_id})
+    audit_record(
+        actor=actor,
+        action="outcomes.activity_link",
+        target=project,
+        detail={"activity_id": activity_id},
+    )
     return link
 
 
@@ -161,17 +186,30 @@ def project_record_dua(*, actor: Any, project: Project, reference: str) -> Proje
     """Record the data use agreement that allows keeping row-level data (limited data set)."""
     policies.projects.require(actor, "manage", project)
     if not reference.strip():
-        raise ValidationError("Give the agreement's reference (number, date, parties).", field="reference")
+        raise ValidationError(
+            "Give the agreement's reference (number, date, parties).", field="reference"
+        )
     project.dua_reference = reference.strip()[:200]
     project.dua_recorded_at = timezone.now()
     project.save(update_fields=["dua_reference", "dua_recorded_at", "updated_at"])
-    audit_record(actor=actor, action="outcomes.dua_record", target=project, detail={"reference": project.dua_reference})
+    audit_record(
+        actor=actor,
+        action="outcomes.dua_record",
+        target=project,
+        detail={"reference": project.dua_reference},
+    )
     return project
 
 
 @transaction.atomic
-def member_add(*, actor: Any, project: Project, user: Any, role: str = MemberRole.MEMBER,
-               profession: str | None = None) -> ProjectMember:
+def member_add(
+    *,
+    actor: Any,
+    project: Project,
+    user: Any,
+    role: str = MemberRole.MEMBER,
+    profession: str | None = None,
+) -> ProjectMember:
     policies.projects.require(actor, "manage", project)
     if role not in (MemberRole.MEMBER, MemberRole.REVIEWER):
         raise ValidationError("A member is a team member or a reviewer.", field="role")
@@ -181,8 +219,13 @@ def member_add(*, actor: Any, project: Project, user: Any, role: str = MemberRol
         raise ConflictError("That person is already on the team.", field="email")
     prof = profession or getattr(getattr(user, "profile", None), "profession", "other") or "other"
     member = ProjectMember.objects.create(project=project, user=user, role=role, profession=prof)
-    audit_record(actor=actor, action="outcomes.member_add", target=project, subject_user_id=user.pk,
-                 detail={"role": role})
+    audit_record(
+        actor=actor,
+        action="outcomes.member_add",
+        target=project,
+        subject_user_id=user.pk,
+        detail={"role": role},
+    )
     return member
 
 
@@ -193,7 +236,9 @@ def is_interprofessional(project: Project) -> bool:
 # --- datasets ----------------------------------------------------------------------------------
 
 
-def dataset_upload(*, actor: Any, project: Project, chunks: Iterable[bytes], filename: str, fmt: str) -> Dataset:
+def dataset_upload(
+    *, actor: Any, project: Project, chunks: Iterable[bytes], filename: str, fmt: str
+) -> Dataset:
     """Store the upload privately, run the privacy guard, queue the processing task.
 
     A file the guard refuses is deleted at once and the whole upload is refused with the
@@ -225,10 +270,17 @@ def dataset_upload(*, actor: Any, project: Project, chunks: Iterable[bytes], fil
     except RefusedError as exc:
         raw.unlink(missing_ok=True)
         with transaction.atomic():
-            audit_record(actor=actor, action="outcomes.upload_refused", target=project,
-                         detail={"file": safe_name, "columns": exc.columns})
-        raise ValidationError(str(exc).splitlines()[0], code="refused",
-                              errors={"columns": exc.columns, "file": [str(exc)]}) from None
+            audit_record(
+                actor=actor,
+                action="outcomes.upload_refused",
+                target=project,
+                detail={"file": safe_name, "columns": exc.columns},
+            )
+        raise ValidationError(
+            str(exc).splitlines()[0],
+            code="refused",
+            errors={"columns": exc.columns, "file": [str(exc)]},
+        ) from None
     except IngestError as exc:
         raw.unlink(missing_ok=True)
         raise ValidationError(str(exc), field="file") from None
@@ -236,10 +288,20 @@ def dataset_upload(*, actor: Any, project: Project, chunks: Iterable[bytes], fil
         raw.unlink(missing_ok=True)
         raise
     with transaction.atomic():
-        dataset = Dataset.objects.create(project=project, uploaded_by=actor, format=fmt, kind=kind,
-                                         original_name=safe_name, upload_path=str(raw))
-        audit_record(actor=actor, action="outcomes.upload", target=dataset,
-                     detail={"project": project.pk, "file": safe_name, "bytes": size, "format": fmt})
+        dataset = Dataset.objects.create(
+            project=project,
+            uploaded_by=actor,
+            format=fmt,
+            kind=kind,
+            original_name=safe_name,
+            upload_path=str(raw),
+        )
+        audit_record(
+            actor=actor,
+            action="outcomes.upload",
+            target=dataset,
+            detail={"project": project.pk, "file": safe_name, "bytes": size, "format": fmt},
+        )
         from .tasks import process_dataset
 
         transaction.on_commit(lambda: process_dataset.enqueue(dataset.pk))
@@ -270,51 +332,88 @@ def dataset_process(*, dataset_id: int) -> Dataset:
     def progress(fraction: float, stage: str) -> None:
         if fraction - last[0] >= 0.05 or fraction >= 1.0:
             last[0] = fraction
-            Dataset.objects.filter(pk=dataset.pk).update(progress=round(min(fraction, 1.0) * 0.8, 3), stage=stage[:64])
+            Dataset.objects.filter(pk=dataset.pk).update(
+                progress=round(min(fraction, 1.0) * 0.8, 3), stage=stage[:64]
+            )
 
     Dataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.PROCESSING, stage="starting")
     try:
-        report = ingest([raw], work, fmt=dataset.format, salt=project.patient_salt, progress=progress)
+        report = ingest(
+            [raw], work, fmt=dataset.format, salt=project.patient_salt, progress=progress
+        )
         points: list[SeriesPoint] = []
         if report.kind == "series":
             import csv
 
             with (work / "series.csv").open(encoding="utf-8") as fh:
                 for row in csv.DictReader(fh):
-                    points.append(SeriesPoint(project=project, dataset=dataset, measure_id=UPLOADED_SERIES,
-                                              unit=row["unit"], period=row["period"],
-                                              numerator=float(row["numerator"]),
-                                              denominator=int(float(row["denominator"]))))
+                    points.append(
+                        SeriesPoint(
+                            project=project,
+                            dataset=dataset,
+                            measure_id=UPLOADED_SERIES,
+                            unit=row["unit"],
+                            period=row["period"],
+                            numerator=float(row["numerator"]),
+                            denominator=int(float(row["denominator"])),
+                        )
+                    )
         else:
             measure_ids = list(project.measures.values_list("measure_id", flat=True))
             for i, mid in enumerate(measure_ids):
-                Dataset.objects.filter(pk=dataset.pk).update(progress=0.8 + 0.2 * i / max(len(measure_ids), 1),
-                                                             stage=f"measuring {mid}"[:64])
+                Dataset.objects.filter(pk=dataset.pk).update(
+                    progress=0.8 + 0.2 * i / max(len(measure_ids), 1), stage=f"measuring {mid}"[:64]
+                )
                 spec = measure_by_id(mid)
                 for r in run_measure(spec, work):
-                    points.append(SeriesPoint(project=project, dataset=dataset, measure_id=mid, unit=r.unit,
-                                              period=r.period, numerator=r.numerator, denominator=r.denominator))
+                    points.append(
+                        SeriesPoint(
+                            project=project,
+                            dataset=dataset,
+                            measure_id=mid,
+                            unit=r.unit,
+                            period=r.period,
+                            numerator=r.numerator,
+                            denominator=r.denominator,
+                        )
+                    )
         data = report.to_dict()
         data["output"] = ""
         data["problems"] = [{**p, "detail": _redact(p["detail"])} for p in data["problems"]]
         with transaction.atomic():
             SeriesPoint.objects.bulk_create(points, batch_size=2000)
             Dataset.objects.filter(pk=dataset.pk).update(
-                status=DatasetStatus.DONE, progress=1.0, stage="done", report=data, row_count=report.rows_written,
-                kept_rows=keep, rows_path=str(kept_dir.relative_to(outcomes_dir())) if keep else "",
+                status=DatasetStatus.DONE,
+                progress=1.0,
+                stage="done",
+                report=data,
+                row_count=report.rows_written,
+                kept_rows=keep,
+                rows_path=str(kept_dir.relative_to(outcomes_dir())) if keep else "",
                 finished_at=timezone.now(),
                 message=f"{report.rows_written} rows, {report.skipped} skipped; {len(points)} series cells.",
             )
-            audit_record(actor=None, action="outcomes.dataset_processed", target=dataset,
-                         detail={"rows": report.rows_written, "skipped": report.skipped, "kept_rows": keep})
+            audit_record(
+                actor=None,
+                action="outcomes.dataset_processed",
+                target=dataset,
+                detail={"rows": report.rows_written, "skipped": report.skipped, "kept_rows": keep},
+            )
     except (IngestError, MeasureRunError) as exc:
-        Dataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.FAILED, stage="failed", message=str(exc),
-                                                     finished_at=timezone.now())
+        Dataset.objects.filter(pk=dataset.pk).update(
+            status=DatasetStatus.FAILED,
+            stage="failed",
+            message=str(exc),
+            finished_at=timezone.now(),
+        )
     except Exception:
         log.exception("dataset %s failed", dataset.pk)
         Dataset.objects.filter(pk=dataset.pk).update(
-            status=DatasetStatus.FAILED, stage="failed", finished_at=timezone.now(),
-            message="Processing failed unexpectedly; the upload was deleted. Check the file and try again.")
+            status=DatasetStatus.FAILED,
+            stage="failed",
+            finished_at=timezone.now(),
+            message="Processing failed unexpectedly; the upload was deleted. Check the file and try again.",
+        )
     finally:
         raw.unlink(missing_ok=True)  # raw uploads never outlive processing
         Dataset.objects.filter(pk=dataset.pk).update(upload_path="")
@@ -347,16 +446,28 @@ def _record_pi_cme_credits(*, user: Any, project: Project, record: StageRecord) 
 
     try:
         if dedicated is not None:
-            dedicated(user=user, project_title=project.title, stage=record.stage, credits=record.credits,
-                      completed_on=record.completed_on, reference=reference)
+            dedicated(
+                user=user,
+                project_title=project.title,
+                stage=record.stage,
+                credits=record.credits,
+                completed_on=record.completed_on,
+                reference=reference,
+            )
             return True
         if generic is not None:
             with transaction.atomic():
-                generic(actor=user, user=user,
-                        data={"title": f"PI-CME stage {record.stage}: {project.title}"[:300],
-                              "provider": "cmepath QI project", "completed_on": record.completed_on,
-                              "pi_cme": True},
-                        credits={"ama_pra_1": record.credits})
+                generic(
+                    actor=user,
+                    user=user,
+                    data={
+                        "title": f"PI-CME stage {record.stage}: {project.title}"[:300],
+                        "provider": "cmepath QI project",
+                        "completed_on": record.completed_on,
+                        "pi_cme": True,
+                    },
+                    credits={"ama_pra_1": record.credits},
+                )
             return True
     except DomainError as exc:
         log.warning("PI-CME credits for %s not recorded: %s", reference, exc.message)
@@ -364,8 +475,9 @@ def _record_pi_cme_credits(*, user: Any, project: Project, record: StageRecord) 
 
 
 @transaction.atomic
-def stage_complete(*, actor: Any, project: Project, stage: str, completed_on: date | None = None,
-                   note: str = "") -> StageRecord:
+def stage_complete(
+    *, actor: Any, project: Project, stage: str, completed_on: date | None = None, note: str = ""
+) -> StageRecord:
     """Complete a PI-CME stage. A comes first (and needs measured data), then B, then C."""
     policies.projects.require(actor, "stage", project)
     if stage not in Stage.values:
@@ -377,30 +489,50 @@ def stage_complete(*, actor: Any, project: Project, stage: str, completed_on: da
     order = list(Stage.values)
     for earlier in order[: order.index(stage)]:
         if not records[earlier].completed_on:
-            raise ValidationError(f"Complete stage {earlier} first (AMA PI-CME: stage A comes before any credit).",
-                                  field="stage")
+            raise ValidationError(
+                f"Complete stage {earlier} first (AMA PI-CME: stage A comes before any credit).",
+                field="stage",
+            )
     done = project.datasets.filter(status=DatasetStatus.DONE).exists()
     if stage == Stage.A and not done:
-        raise ValidationError("Stage A needs a baseline measurement: upload data first.", field="stage")
+        raise ValidationError(
+            "Stage A needs a baseline measurement: upload data first.", field="stage"
+        )
     if stage == Stage.B and project.intervention_date is None:
         raise ValidationError("Set the intervention date before completing stage B.", field="stage")
     record.completed_on = completed_on or timezone.localdate()
     record.started_on = record.started_on or record.completed_on
     record.credits = STAGE_CREDITS[Stage(stage)]
     record.note = note[:2000]
-    record.credit_recorded = _record_pi_cme_credits(user=project.lead, project=project, record=record)
+    record.credit_recorded = _record_pi_cme_credits(
+        user=project.lead, project=project, record=record
+    )
     record.save()
     if project.status == ProjectStatus.DRAFT:
         project.status = ProjectStatus.ACTIVE
         project.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="outcomes.stage_complete", target=project, subject_user_id=project.lead_id,
-                 detail={"stage": stage, "credits": str(record.credits), "credit_recorded": record.credit_recorded})
+    audit_record(
+        actor=actor,
+        action="outcomes.stage_complete",
+        target=project,
+        subject_user_id=project.lead_id,
+        detail={
+            "stage": stage,
+            "credits": str(record.credits),
+            "credit_recorded": record.credit_recorded,
+        },
+    )
     return record
 
 
 @transaction.atomic
-def project_finish(*, actor: Any, project: Project, moore_level: int = MooreLevel.PERFORMANCE,
-                   measure_id: str | None = None) -> Outcome:
+def project_finish(
+    *,
+    actor: Any,
+    project: Project,
+    moore_level: int = MooreLevel.PERFORMANCE,
+    measure_id: str | None = None,
+) -> Outcome:
     """Close the project and document its outcome on the lead's profile."""
     from .selectors import project_reports
 
@@ -408,20 +540,34 @@ def project_finish(*, actor: Any, project: Project, moore_level: int = MooreLeve
     if project.status == ProjectStatus.FINISHED:
         raise ConflictError("The project is already finished.")
     if moore_level not in MooreLevel.values:
-        raise ValidationError("Moore level is 5 (performance) or 6 (patient health).", field="moore_level")
+        raise ValidationError(
+            "Moore level is 5 (performance) or 6 (patient health).", field="moore_level"
+        )
     if not project.stages.filter(stage=Stage.C, completed_on__isnull=False).exists():
         raise ValidationError("Complete stage C (re-measure) before finishing.", field="stage")
     reports = [r for r in project_reports(project=project) if r.sentence]
     if measure_id:
         reports = [r for r in reports if r.measure_id == measure_id]
     if not reports:
-        raise ValidationError("No measure has a before/after result yet; check the data and the intervention date.")
+        raise ValidationError(
+            "No measure has a before/after result yet; check the data and the intervention date."
+        )
     main = reports[0]
-    outcome = Outcome.objects.create(project=project, user=project.lead, moore_level=moore_level,
-                                     measure_id=main.measure_id, summary=main.sentence,
-                                     result={"prepost": main.results.get("prepost"), "title": main.title})
+    outcome = Outcome.objects.create(
+        project=project,
+        user=project.lead,
+        moore_level=moore_level,
+        measure_id=main.measure_id,
+        summary=main.sentence,
+        result={"prepost": main.results.get("prepost"), "title": main.title},
+    )
     project.status = ProjectStatus.FINISHED
     project.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="outcomes.project_finish", target=project, subject_user_id=project.lead_id,
-                 detail={"moore_level": moore_level, "measure": main.measure_id})
+    audit_record(
+        actor=actor,
+        action="outcomes.project_finish",
+        target=project,
+        subject_user_id=project.lead_id,
+        detail={"moore_level": moore_level, "measure": main.measure_id},
+    )
     return outcome

@@ -38,9 +38,17 @@ CLINIC_SYSTEM = "urn:cmepath:demo:clinic"
 PRESCRIBER_SYSTEM = "urn:cmepath:demo:prescriber"
 # (RxNorm ingredient code, name); see measures/data/valuesets/uti-first-line-antibiotics.yaml
 FIRST_LINE = (("2231", "cephalexin"), ("10180", "sulfamethoxazole"), ("7454", "nitrofurantoin"))
-SECOND_LINE = (("25037", "cefdinir"), ("25033", "cefixime"), ("723", "amoxicillin"), ("2551", "ciprofloxacin"))
+SECOND_LINE = (
+    ("25037", "cefdinir"),
+    ("25033", "cefixime"),
+    ("723", "amoxicillin"),
+    ("2551", "ciprofloxacin"),
+)
 UTI_DX = ((ICD10, "N39.0"), (ICD10, "N30.00"), (SNOMED, "68566005"))
-OTHER_DX = ((ICD10, "H66.90"), (ICD10, "J02.9"))  # otitis media, pharyngitis: outside the population
+OTHER_DX = (
+    (ICD10, "H66.90"),
+    (ICD10, "J02.9"),
+)  # otitis media, pharyngitis: outside the population
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,9 @@ def generate_orders(*, per_clinic_month: float = 20.0, seed: int = 20240601) -> 
             n = int(rng.poisson(per_clinic_month * clinic_size[c]))
             first_days = month_start(m)
             span = (month_start(m + 1) - first_days).days
-            days_choice = rng.choice(DURATION_DAYS, size=n, p=DURATION_POST if post else DURATION_PRE)
+            days_choice = rng.choice(
+                DURATION_DAYS, size=n, p=DURATION_POST if post else DURATION_PRE
+            )
             first = rng.random(n) < p_first
             other = rng.random(n) < 0.15
             offsets = rng.integers(0, span, n)
@@ -110,14 +120,25 @@ def generate_orders(*, per_clinic_month: float = 20.0, seed: int = 20240601) -> 
                 )
 
 
-def orders_table(orders: Iterator[Order] | list[Order], *, patient_key: object = None) -> dict[str, list[object]]:
+def orders_table(
+    orders: Iterator[Order] | list[Order], *, patient_key: object = None
+) -> dict[str, list[object]]:
     """Columns of the normalized schema (patient_key is the synthetic id unless a keyer is given)."""
     from cmepath.outcomes.ingest.normalize import age_band
 
     cols: dict[str, list[object]] = {
-        "order_date": [], "unit": [], "prescriber": [], "patient_key": [], "age": [],
-        "age_band": [], "setting": [], "dx_system": [], "dx_code": [], "drug_system": [],
-        "drug_code": [], "days_supply": [],
+        "order_date": [],
+        "unit": [],
+        "prescriber": [],
+        "patient_key": [],
+        "age": [],
+        "age_band": [],
+        "setting": [],
+        "dx_system": [],
+        "dx_code": [],
+        "drug_system": [],
+        "drug_code": [],
+        "days_supply": [],
     }
     for o in orders:
         age = _age(o.birth_date, o.order_date)
@@ -167,8 +188,17 @@ def write_fhir(
     With ``faults`` a malformed line and an unresolved reference are added to
     MedicationRequest.ndjson (lines 3 and 5) for the tests."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {name: directory / f"{name}.ndjson" for name in
-             ("Organization", "Practitioner", "Patient", "Encounter", "Condition", "MedicationRequest")}
+    paths = {
+        name: directory / f"{name}.ndjson"
+        for name in (
+            "Organization",
+            "Practitioner",
+            "Patient",
+            "Encounter",
+            "Condition",
+            "MedicationRequest",
+        )
+    }
     handles = {name: path.open("w", encoding="utf-8", newline="\n") for name, path in paths.items()}
     count = 0
     try:
@@ -194,8 +224,16 @@ def write_fhir(
                 f'"meta":{{"tag":[{{"code":"synthetic"}}]}}}}\n'
             )
             by_identifier = identifier_share > 0 and o.patient % identifier_share == 0
-            subject = f"Patient?identifier={MRN_SYSTEM}|M{o.patient:07d}" if by_identifier else f"Patient/{pid}"
-            provider = f"Organization?identifier={CLINIC_SYSTEM}|C{o.clinic:02d}" if by_identifier else f"Organization/org-{o.clinic:02d}"
+            subject = (
+                f"Patient?identifier={MRN_SYSTEM}|M{o.patient:07d}"
+                if by_identifier
+                else f"Patient/{pid}"
+            )
+            provider = (
+                f"Organization?identifier={CLINIC_SYSTEM}|C{o.clinic:02d}"
+                if by_identifier
+                else f"Organization/org-{o.clinic:02d}"
+            )
             day = o.order_date.isoformat()
             handles["Encounter"].write(
                 f'{{"resourceType":"Encounter","id":"enc-{o.patient:07d}","status":"finished","class":{{"system":'

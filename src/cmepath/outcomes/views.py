@@ -41,9 +41,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 project = services.project_create(
-                    actor=request.user, title=data["title"], practice_gap=data["practice_gap"],
-                    unit_of_analysis=data["unit_of_analysis"], measure_ids=data["measure_ids"],
-                    activity_ids=data["activity_ids"], intervention_date=data["intervention_date"])
+                    actor=request.user,
+                    title=data["title"],
+                    practice_gap=data["practice_gap"],
+                    unit_of_analysis=data["unit_of_analysis"],
+                    measure_ids=data["measure_ids"],
+                    activity_ids=data["activity_ids"],
+                    intervention_date=data["intervention_date"],
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status
@@ -52,8 +57,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 return redirect("outcomes:project_detail", pk=project.pk)
         else:
             status = 422
-    return render_page(request, "outcomes/project_list.html",
-                       {"projects": selectors.projects_for(actor=request.user), "form": form}, status=status)
+    return render_page(
+        request,
+        "outcomes/project_list.html",
+        {"projects": selectors.projects_for(actor=request.user), "form": form},
+        status=status,
+    )
 
 
 def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
@@ -76,16 +85,23 @@ def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         "can_change": policies.projects.allows(request.user, "change", project),
         "can_manage": policies.projects.allows(request.user, "manage", project),
         "can_rows": policies.projects.allows(request.user, "rows", project),
-        "member_form": MemberForm(), "stage_form": StageForm(), "finish_form": FinishForm(),
-        "dua_form": DuaForm(), "intervention_form": InterventionForm(initial={"intervention_date": project.intervention_date}),
+        "member_form": MemberForm(),
+        "stage_form": StageForm(),
+        "finish_form": FinishForm(),
+        "dua_form": DuaForm(),
+        "intervention_form": InterventionForm(
+            initial={"intervention_date": project.intervention_date}
+        ),
         "outcome": getattr(project, "outcome", None) if hasattr(project, "outcome") else None,
     }
 
 
 # plotly.js (the copy the ``plotly`` package ships) injects two fixed <style> blocks for its
 # mode bar; allow exactly those by hash on the page that draws charts. Scripts stay 'self'.
-PLOTLY_STYLE_HASHES = ["'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
-                       "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"]
+PLOTLY_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",
+]
 
 
 @login_required
@@ -97,7 +113,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "outcomes/project_detail.html", _detail_context(request, project))
 
 
-def _post_action(request: HttpRequest, pk: int, action: str, form_class: Any, call: Any, ok: str) -> HttpResponse:
+def _post_action(
+    request: HttpRequest, pk: int, action: str, form_class: Any, call: Any, ok: str
+) -> HttpResponse:
     project = selectors.project_get(actor=request.user, pk=pk)
     policies.projects.require(request.user, action, project)
     form = form_class(request.POST)
@@ -120,8 +138,13 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         user = get_user_model().objects.filter(email__iexact=data["email"]).first()
         if user is None:
             raise NotFoundError("No clinician with that email address has an account.")
-        services.member_add(actor=request.user, project=project, user=user, role=data["role"],
-                            profession=data["profession"])
+        services.member_add(
+            actor=request.user,
+            project=project,
+            user=user,
+            role=data["role"],
+            profession=data["profession"],
+        )
 
     return _post_action(request, pk, "manage", MemberForm, call, "Team member added.")
 
@@ -129,29 +152,61 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def stage_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(request, pk, "stage", StageForm, lambda p, d: services.stage_complete(
-        actor=request.user, project=p, stage=d["stage"], note=d["note"]), "Stage completed.")
+    return _post_action(
+        request,
+        pk,
+        "stage",
+        StageForm,
+        lambda p, d: services.stage_complete(
+            actor=request.user, project=p, stage=d["stage"], note=d["note"]
+        ),
+        "Stage completed.",
+    )
 
 
 @login_required
 @require_POST
 def project_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(request, pk, "finish", FinishForm, lambda p, d: services.project_finish(
-        actor=request.user, project=p, moore_level=d["moore_level"]), "Project finished: outcome documented.")
+    return _post_action(
+        request,
+        pk,
+        "finish",
+        FinishForm,
+        lambda p, d: services.project_finish(
+            actor=request.user, project=p, moore_level=d["moore_level"]
+        ),
+        "Project finished: outcome documented.",
+    )
 
 
 @login_required
 @require_POST
 def dua_record(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(request, pk, "manage", DuaForm, lambda p, d: services.project_record_dua(
-        actor=request.user, project=p, reference=d["reference"]), "Data use agreement recorded.")
+    return _post_action(
+        request,
+        pk,
+        "manage",
+        DuaForm,
+        lambda p, d: services.project_record_dua(
+            actor=request.user, project=p, reference=d["reference"]
+        ),
+        "Data use agreement recorded.",
+    )
 
 
 @login_required
 @require_POST
 def intervention_set(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(request, pk, "change", InterventionForm, lambda p, d: services.project_update(
-        actor=request.user, project=p, data={"intervention_date": d["intervention_date"]}), "Intervention date saved.")
+    return _post_action(
+        request,
+        pk,
+        "change",
+        InterventionForm,
+        lambda p, d: services.project_update(
+            actor=request.user, project=p, data={"intervention_date": d["intervention_date"]}
+        ),
+        "Intervention date saved.",
+    )
 
 
 @login_required
@@ -165,19 +220,34 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                dataset = services.dataset_upload(actor=request.user, project=project, chunks=upload.chunks(),
-                                                  filename=upload.name, fmt=form.cleaned_data["format"])
+                dataset = services.dataset_upload(
+                    actor=request.user,
+                    project=project,
+                    chunks=upload.chunks(),
+                    filename=upload.name,
+                    fmt=form.cleaned_data["format"],
+                )
             except DomainError as exc:
                 cols = exc.errors.get("columns") if exc.errors else None
-                form.add_error("file", exc.message if not cols else
-                               f"{exc.message} Offending columns: {', '.join(cols)}.")
+                form.add_error(
+                    "file",
+                    exc.message
+                    if not cols
+                    else f"{exc.message} Offending columns: {', '.join(cols)}.",
+                )
                 status = exc.status
             else:
-                return redirect("outcomes:dataset_upload_status", pk=project.pk, dataset_id=dataset.pk)
+                return redirect(
+                    "outcomes:dataset_upload_status", pk=project.pk, dataset_id=dataset.pk
+                )
         else:
             status = 422
-    return render_page(request, "outcomes/upload.html", {"project": project, "form": form, "dataset": dataset},
-                       status=status)
+    return render_page(
+        request,
+        "outcomes/upload.html",
+        {"project": project, "form": form, "dataset": dataset},
+        status=status,
+    )
 
 
 @login_required
@@ -187,9 +257,12 @@ def dataset_status(request: HttpRequest, pk: int, dataset_id: int) -> HttpRespon
     dataset = selectors.dataset_get(actor=request.user, pk=dataset_id)
     if dataset.project_id != project.pk:
         raise NotFoundError("Not found.")
-    return render_page(request, "outcomes/upload.html",
-                       {"project": project, "form": UploadForm(), "dataset": dataset},
-                       partial="outcomes/partials/dataset_status.html")
+    return render_page(
+        request,
+        "outcomes/upload.html",
+        {"project": project, "form": UploadForm(), "dataset": dataset},
+        partial="outcomes/partials/dataset_status.html",
+    )
 
 
 @login_required
@@ -198,10 +271,19 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from .reports import report_pdf as build_pdf
 
     project = selectors.project_get(actor=request.user, pk=pk)
-    stages = [(s.get_stage_display(), f"completed {s.completed_on} ({s.credits} credits)" if s.completed_on else "open")
-              for s in project.stages.all()]
-    pdf = build_pdf(project_title=project.title, practice_gap=project.practice_gap, stages=stages,
-                    reports=selectors.project_reports(project=project))
+    stages = [
+        (
+            s.get_stage_display(),
+            f"completed {s.completed_on} ({s.credits} credits)" if s.completed_on else "open",
+        )
+        for s in project.stages.all()
+    ]
+    pdf = build_pdf(
+        project_title=project.title,
+        practice_gap=project.practice_gap,
+        stages=stages,
+        reports=selectors.project_reports(project=project),
+    )
     audit_record(actor=request.user, action="outcomes.report_export", target=project)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="qi-project-{project.pk}.pdf"'

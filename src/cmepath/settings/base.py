@@ -108,7 +108,9 @@ FORM_RENDERER = "cmepath.core.forms_renderer.FormRenderer"
 
 # Database: SQLite (WAL) by default, PostgreSQL >= 15 through DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'cmepath.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
@@ -132,7 +134,10 @@ PASSWORD_HASHERS = [
 # ASVS 6.2: length, context words and a common-password list; no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "cmepath.accounts.validators.ContextWordsValidator"},
@@ -175,8 +180,13 @@ AXES_LOCKOUT_CALLABLE = "cmepath.core.views.lockout"
 # skips one query, and a lost cache loses no session.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env("CMEPATH_CACHE_PREFIX") or "cmepath"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CMEPATH_CACHE_PREFIX") or "cmepath",
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Sessions: clinicians 14 days; privileged roles 30 min idle / 12 h absolute (row 10).

@@ -4,5 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = True
-SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = (
+    env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]

@@ -6,7 +6,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY") or "load-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABC"
+SECRET_KEY = (
+    env("DJANGO_SECRET_KEY") or "load-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABC"
+)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False
 LOGGING = {

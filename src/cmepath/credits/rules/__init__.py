@@ -43,7 +43,9 @@ from cmepath.credits.rules.model import (
 )
 from cmepath.credits.rules.spec import Regime, Requirement
 
-from_json = profile_from_json  # the profile is the usual thing to read; records: completions_from_json
+from_json = (
+    profile_from_json  # the profile is the usual thing to read; records: completions_from_json
+)
 
 __all__ = [
     "DEFAULT_AT_RISK_DAYS",

@@ -197,7 +197,10 @@ def _next_end_on_or_after(known_end: date, length: int, as_of: date) -> date:
 
 
 def _cycle(
-    regime: Regime, profile: ClinicianProfile, licence: Licence | None, cert: BoardCert | None,
+    regime: Regime,
+    profile: ClinicianProfile,
+    licence: Licence | None,
+    cert: BoardCert | None,
     as_of: date,
 ) -> tuple[date | None, date | None]:
     cycle = regime.cycle
@@ -321,7 +324,9 @@ def _not_applicable_reason(ctx: _Ctx, cond: Conditions) -> str:
     if cond.endorsements_any:
         held = licence.endorsements if licence is not None else frozenset()
         if cond.endorsements_any.isdisjoint(held):
-            return "applies only to licences endorsed as: " + ", ".join(sorted(cond.endorsements_any))
+            return "applies only to licences endorsed as: " + ", ".join(
+                sorted(cond.endorsements_any)
+            )
     board_exempt = cond.board_specialties_none & {c.specialty for c in profile.board_certifications}
     if board_exempt:
         return "exempt by board certification in " + ", ".join(sorted(board_exempt))
@@ -334,7 +339,9 @@ def _not_applicable_reason(ctx: _Ctx, cond: Conditions) -> str:
     if cond.licensed_on_or_after is not None and (
         ctx.issue_date is None or ctx.issue_date < cond.licensed_on_or_after
     ):
-        return f"applies only to licences issued on or after {cond.licensed_on_or_after.isoformat()}"
+        return (
+            f"applies only to licences issued on or after {cond.licensed_on_or_after.isoformat()}"
+        )
     return ""
 
 
@@ -354,7 +361,11 @@ def _status(
     days_left = (deadline - ctx.as_of).days
     if days_left < 0:
         if cure_until is not None and ctx.as_of <= cure_until:
-            return "at_risk", f"deadline passed; cure period runs until {cure_until.isoformat()}", cure_until
+            return (
+                "at_risk",
+                f"deadline passed; cure period runs until {cure_until.isoformat()}",
+                cure_until,
+            )
         return "unmet", f"overdue since {deadline.isoformat()}", cure_until
     timing = f"due {deadline.isoformat()} ({days_left} days)"
     if cure_until is not None:
@@ -428,11 +439,15 @@ def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
             next_due = first if n < first else n + every - (n - first) % every
             next_end = add_months(end, (next_due - n) * length) if end else None
             when = f", cycle ending {next_end.isoformat()}" if next_end else ""
-            return _na(req, f"due every {every} renewals; next due at renewal {next_due}{when}", next_end)
+            return _na(
+                req, f"due every {every} renewals; next due at renewal {next_due}{when}", next_end
+            )
         anchor = end or ctx.as_of
         start = add_months(anchor, -every * length) + _ONE_DAY
         end = anchor
-        window_note = f"counted over the last {every} cycles ({start.isoformat()} to {anchor.isoformat()})"
+        window_note = (
+            f"counted over the last {every} cycles ({start.isoformat()} to {anchor.isoformat()})"
+        )
     else:
         start = ctx.cycle_start
         if end is None:
@@ -481,7 +496,9 @@ def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
 # -- regimes ----------------------------------------------------------------------------------
 
 
-def _targets(index: RuleIndex, profile: ClinicianProfile) -> list[tuple[Regime, Licence | None, BoardCert | None]]:
+def _targets(
+    index: RuleIndex, profile: ClinicianProfile
+) -> list[tuple[Regime, Licence | None, BoardCert | None]]:
     found: list[tuple[Regime, Licence | None, BoardCert | None]] = []
     states = sorted({lic.state for lic in profile.licences})
     for state in states:
@@ -528,7 +545,9 @@ def _evaluate_regime(
     results = tuple(_evaluate_requirement(ctx, req) for req in regime.requirements)
     deadline = end
     if deadline is None:
-        pending = [r.deadline for r in results if r.deadline is not None and r.status != "not_applicable"]
+        pending = [
+            r.deadline for r in results if r.deadline is not None and r.status != "not_applicable"
+        ]
         deadline = min(pending) if pending else None
     cure_until = (
         deadline + timedelta(days=regime.cure_period_days)
@@ -566,9 +585,7 @@ def evaluate(
     before a deadline in which an unmet requirement is reported as ``at_risk``.
     """
     index = _index(default_rules() if rules is None else rules)
-    comps = sorted(
-        (c for c in completions if c.completed_on <= as_of), key=_COMPLETION_ORDER
-    )
+    comps = sorted((c for c in completions if c.completed_on <= as_of), key=_COMPLETION_ORDER)
     pool = _Pool(comps)
     regimes = tuple(
         _evaluate_regime(regime, licence, cert, profile, pool, as_of, at_risk_days)

@@ -34,7 +34,9 @@ class InputError(ValueError):
     """Profile or records JSON that cannot be used; the message is one line."""
 
 
-def _fields(data: Any, where: str, allowed: Iterable[str], required: Iterable[str] = ()) -> Mapping[str, Any]:
+def _fields(
+    data: Any, where: str, allowed: Iterable[str], required: Iterable[str] = ()
+) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise InputError(f"{where}: expected a JSON object")
     allowed_set = set(allowed)
@@ -98,13 +100,26 @@ def _wrap(fn: Any, code: str, where: str) -> str:
 # -- profile ----------------------------------------------------------------------------------
 
 _LICENCE_FIELDS = (
-    "state", "profession", "number", "issue_date", "expiry_date", "dea_registered",
-    "direct_patient_care", "endorsements",
+    "state",
+    "profession",
+    "number",
+    "issue_date",
+    "expiry_date",
+    "dea_registered",
+    "direct_patient_care",
+    "endorsements",
 )
 _CERT_FIELDS = ("board", "specialty", "cycle_start", "cycle_end")
 _PROFILE_FIELDS = (
-    "id", "profession", "birth_date", "date_of_first_licensure", "licences",
-    "board_certifications", "dea_registration_date", "patients_65_plus_share", "specialties",
+    "id",
+    "profession",
+    "birth_date",
+    "date_of_first_licensure",
+    "licences",
+    "board_certifications",
+    "dea_registration_date",
+    "patients_65_plus_share",
+    "specialties",
 )
 
 
@@ -216,7 +231,7 @@ def completions_from_json(data: Any) -> list[Completion]:
     if isinstance(data, Mapping):
         data = _fields(data, "records", ("completions",), ("completions",))["completions"]
     if not isinstance(data, list):
-        raise InputError("records: expected {\"completions\": [...]} or a list of completions")
+        raise InputError('records: expected {"completions": [...]} or a list of completions')
     out: list[Completion] = []
     seen: set[str] = set()
     for i, raw in enumerate(data):

@@ -335,7 +335,9 @@ def _requirement(ctx: _Ctx, node: Node) -> tuple[Requirement, Node]:
     if frequency == "rolling_years" and not m.has("rolling_years"):
         raise ctx.fail(node, "frequency rolling_years needs rolling_years: N")
     if frequency != "one_time" and req.deadline is not None:
-        raise ctx.fail(node, "deadline is only for frequency one_time (cycles end at the cycle end)")
+        raise ctx.fail(
+            node, "deadline is only for frequency one_time (cycles end at the cycle end)"
+        )
     return req, node
 
 
@@ -398,7 +400,9 @@ def parse_rule_text(text: str, path: str) -> Regime:
         if req.proportion_of is not None:
             base = by_id.get(req.proportion_of)
             if base is None or base.proportion_of is not None:
-                raise ctx.fail(node, f"proportion.of '{req.proportion_of}' must name an hours requirement")
+                raise ctx.fail(
+                    node, f"proportion.of '{req.proportion_of}' must name an hours requirement"
+                )
             req = replace(req, hours=round(base.hours * req.proportion_share, 4))
         requirements.append(req)
 
@@ -431,7 +435,9 @@ def load_rules(directory: Path | None = None) -> tuple[Regime, ...]:
     seen: dict[str, str] = {}
     for regime in regimes:
         if regime.id in seen:
-            raise RuleFileError(regime.path, 1, f"regime id '{regime.id}' also used in {seen[regime.id]}")
+            raise RuleFileError(
+                regime.path, 1, f"regime id '{regime.id}' also used in {seen[regime.id]}"
+            )
         seen[regime.id] = regime.path
     return tuple(sorted(regimes, key=lambda r: r.id))
 

@@ -16,33 +16,67 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-_ROW = ('<tr class="req-{}">\n        <td><strong>{}</strong>\n          <p class="help">{}</p>\n          {}\n'
-        '        </td>\n        <td class="progress-cell">{}</td>\n'
-        '        <td><span class="badge {}">{}</span></td>\n        <td>{}</td>\n      </tr>')
-_PROGRESS = ('\n          <progress class="credit-progress {}" value="{}" max="{}" aria-label="{}: {} of {} hours">'
-             '{}%</progress>\n          <span class="small">{} / {} h</span>')
-_COUNTED = ('<details><summary>{} counted completion{}</summary>\n            <ul class="counted">{}</ul>\n'
-            '          </details>')
+_ROW = (
+    '<tr class="req-{}">\n        <td><strong>{}</strong>\n          <p class="help">{}</p>\n          {}\n'
+    '        </td>\n        <td class="progress-cell">{}</td>\n'
+    '        <td><span class="badge {}">{}</span></td>\n        <td>{}</td>\n      </tr>'
+)
+_PROGRESS = (
+    '\n          <progress class="credit-progress {}" value="{}" max="{}" aria-label="{}: {} of {} hours">'
+    '{}%</progress>\n          <span class="small">{} / {} h</span>'
+)
+_COUNTED = (
+    '<details><summary>{} counted completion{}</summary>\n            <ul class="counted">{}</ul>\n'
+    "          </details>"
+)
 
 
 def _item(item: Any) -> SafeString:
     if item.completed_on:
-        return format_html('<li>{} <span class="muted">({})</span></li>', item.title, item.completed_on)
+        return format_html(
+            '<li>{} <span class="muted">({})</span></li>', item.title, item.completed_on
+        )
     return format_html("<li>{}</li>", item.title)
 
 
 @register.simple_tag
 def requirement_row(req: dict[str, Any]) -> SafeString:
     items = req.get("counted_items") or []
-    counted = format_html(_COUNTED, len(items), pluralize(len(items)),
-                          format_html_join("", "{}", ((_item(i),) for i in items))) if items else ""
+    counted = (
+        format_html(
+            _COUNTED,
+            len(items),
+            pluralize(len(items)),
+            format_html_join("", "{}", ((_item(i),) for i in items)),
+        )
+        if items
+        else ""
+    )
     if req["status"] != "not_applicable":
         got, need = stringformat(req["hours_counted"], "g"), stringformat(req["hours_needed"], "g")
-        progress = format_html(_PROGRESS, req["status_class"], stringformat(req["progress_value"], "g"),
-                               stringformat(req["progress_max"], "g"), req["label"], got, need, req["percent"],
-                               got, need)
+        progress = format_html(
+            _PROGRESS,
+            req["status_class"],
+            stringformat(req["progress_value"], "g"),
+            stringformat(req["progress_max"], "g"),
+            req["label"],
+            got,
+            need,
+            req["percent"],
+            got,
+            need,
+        )
     else:
         progress = format_html('<span class="muted">{}</span>', "—")
     deadline = date_filter(req["deadline"], "M j, Y") if req.get("deadline") else "—"
-    return format_html(_ROW, req["status"], req["label"], req.get("reason_not_applicable") or req["explanation"],
-                       counted, progress, req["status_class"], req["status_label"], deadline)
+    return format_html(
+        _ROW,
+        req["status"],
+        req["label"],
+        req.get("reason_not_applicable") or req["explanation"],
+        counted,
+        progress,
+        req["status_class"],
+        req["status_label"],
+        deadline,
+    )

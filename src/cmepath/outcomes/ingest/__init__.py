@@ -29,8 +29,19 @@ from cmepath.outcomes.ingest.normalize import (
 FORMATS = ("csv", "parquet", "fhir")
 
 __all__ = [
-    "FORMATS", "ORDERS_FILE", "ORDERS_SCHEMA", "ORDER_COLUMNS", "REPORT_FILE", "SERIES_FILE",
-    "IngestError", "IngestReport", "RefusedError", "guard_file", "ingest", "new_salt", "patient_key",
+    "FORMATS",
+    "ORDERS_FILE",
+    "ORDERS_SCHEMA",
+    "ORDER_COLUMNS",
+    "REPORT_FILE",
+    "SERIES_FILE",
+    "IngestError",
+    "IngestReport",
+    "RefusedError",
+    "guard_file",
+    "ingest",
+    "new_salt",
+    "patient_key",
 ]
 
 

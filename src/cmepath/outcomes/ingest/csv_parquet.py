@@ -81,7 +81,9 @@ def _columns(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> list[st
         raise IngestError(f"{path.name}: cannot be read ({str(exc).splitlines()[0]})") from None
 
 
-def _sample(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> list[dict[str, object]]:
+def _sample(
+    con: duckdb.DuckDBPyConnection, source: str, columns: list[str]
+) -> list[dict[str, object]]:
     cols = ", ".join(f"CAST({duck.qident(c)} AS VARCHAR) AS {duck.qident(c)}" for c in columns)
     rel = con.execute(f"SELECT {cols} FROM {source} LIMIT {SAMPLE_ROWS}")
     names = [d[0] for d in rel.description]
@@ -106,7 +108,9 @@ def guard_file(path: Path, fmt: str) -> tuple[str, list[str]]:
         kind = "series" if {"period", "numerator"} <= set(lowered) else "orders"
         allow = SERIES_ALLOWLIST if kind == "series" else ORDERS_ALLOWLIST
         sample = _sample(con, source, columns)
-        checked = [{k: v for k, v in row.items() if k.strip().lower() not in CODED} for row in sample]
+        checked = [
+            {k: v for k, v in row.items() if k.strip().lower() not in CODED} for row in sample
+        ]
         for col in ("unit", "prescriber"):  # every distinct label, not just the sample
             if col in lowered:
                 checked.extend(_distinct(con, source, columns[lowered.index(col)]))
@@ -133,8 +137,10 @@ def guard_file(path: Path, fmt: str) -> tuple[str, list[str]]:
     notes = []
     for f in report.to_coarsen:
         if f.category == "date":
-            notes.append(f"{f.column}: full dates only place an order in its period; rows keep them "
-                         "only in a limited data set under a data use agreement")
+            notes.append(
+                f"{f.column}: full dates only place an order in its period; rows keep them "
+                "only in a limited data set under a data use agreement"
+            )
         elif f.category == "age":
             notes.append(f"{f.column}: ages over 89 are stored as 90 (90+)")
         else:
@@ -159,14 +165,21 @@ def ingest_tabular(
     started = time.perf_counter()
     kind, coarsened = guard_file(path, fmt)
     progress(0.1, "privacy check passed")
-    report = IngestReport(format=fmt, kind=kind, files=[path.name], bytes_read=path.stat().st_size,
-                          coarsened=coarsened)
+    report = IngestReport(
+        format=fmt,
+        kind=kind,
+        files=[path.name],
+        bytes_read=path.stat().st_size,
+        coarsened=coarsened,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     with duck.connect(out_dir) as con:
         source = _source(path, fmt)
         columns = {c.strip().lower(): c for c in _columns(con, source, path)}
         first_line = 2 if fmt == "csv" else 1  # CSV line numbers count the header
-        con.execute(f"CREATE TABLE src AS SELECT row_number() OVER () + {first_line - 1} AS line_no, * FROM {source}")
+        con.execute(
+            f"CREATE TABLE src AS SELECT row_number() OVER () + {first_line - 1} AS line_no, * FROM {source}"
+        )
         progress(0.5, "reading")
         if kind == "series":
             _series(con, columns, out_dir, report)
@@ -183,8 +196,12 @@ def _col(columns: dict[str, str], name: str, default: str = "NULL") -> str:
 
 
 def _orders(
-    con: duckdb.DuckDBPyConnection, columns: dict[str, str], out_dir: Path, salt: str,
-    report: IngestReport, progress: Progress,
+    con: duckdb.DuckDBPyConnection,
+    columns: dict[str, str],
+    out_dir: Path,
+    salt: str,
+    report: IngestReport,
+    progress: Progress,
 ) -> None:
     pid = _col(columns, "patient_id") if "patient_id" in columns else _col(columns, "patient_key")
     age_raw = f"try_cast({_col(columns, 'age')} AS DOUBLE)"
@@ -204,19 +221,19 @@ def _orders(
         CREATE TABLE rows AS
         SELECT line_no,
                coalesce(try_cast({date_raw} AS DATE), try_strptime({date_raw}, '%m/%d/%Y')::DATE) AS order_date,
-               trim({_col(columns, 'unit')}) AS unit,
-               nullif(trim({_col(columns, 'prescriber')}), '') AS prescriber,
+               trim({_col(columns, "unit")}) AS unit,
+               nullif(trim({_col(columns, "prescriber")}), '') AS prescriber,
                nullif(trim({pid}), '') AS pid,
                CASE WHEN {age_raw} IS NULL THEN NULL ELSE least(floor({age_raw}), 90)::SMALLINT END AS age,
-               nullif(trim({_col(columns, 'age_band')}), '') AS age_band_given,
-               CASE WHEN lower(trim({_col(columns, 'setting')})) IN ({settings})
-                    THEN lower(trim({_col(columns, 'setting')})) WHEN {_col(columns, 'setting')} IS NULL THEN NULL
+               nullif(trim({_col(columns, "age_band")}), '') AS age_band_given,
+               CASE WHEN lower(trim({_col(columns, "setting")})) IN ({settings})
+                    THEN lower(trim({_col(columns, "setting")})) WHEN {_col(columns, "setting")} IS NULL THEN NULL
                     ELSE 'other' END AS setting,
                {dx_sys} AS dx_system,
                nullif({dx}, '') AS dx_code,
                'rxnorm' AS drug_system,
                {drug} AS drug_code,
-               try_cast({_col(columns, 'days_supply')} AS DOUBLE) AS days_supply,
+               try_cast({_col(columns, "days_supply")} AS DOUBLE) AS days_supply,
                {date_raw} AS date_raw
         FROM src
         """
@@ -225,8 +242,8 @@ def _orders(
     con.execute(
         f"""
         CREATE TABLE checked AS
-        SELECT *, {hmac_sql(salt, 'pid')} AS patient_key,
-               coalesce({age_band_sql('age')}, age_band_given) AS age_band,
+        SELECT *, {hmac_sql(salt, "pid")} AS patient_key,
+               coalesce({age_band_sql("age")}, age_band_given) AS age_band,
                CASE
                  WHEN order_date IS NULL THEN 'bad_date'
                  WHEN unit IS NULL OR unit = '' THEN 'missing_unit'
@@ -249,37 +266,45 @@ def _orders(
         "invalid_code": "a diagnosis or drug code does not have its system's format",
         "bad_value": "days_supply is negative",
     }
-    for kind, count in con.execute("SELECT problem, count(*) FROM checked WHERE problem IS NOT NULL GROUP BY 1").fetchall():
+    for kind, count in con.execute(
+        "SELECT problem, count(*) FROM checked WHERE problem IS NOT NULL GROUP BY 1"
+    ).fetchall():
         report.counts[str(kind)] = int(count)
     for line, kind, raw in con.execute(
         f"SELECT line_no, problem, date_raw FROM checked WHERE problem IS NOT NULL ORDER BY line_no LIMIT {MAX_PROBLEMS}"
     ).fetchall():
-        report.problems.append(Problem(report.files[0], int(line), str(kind), details[str(kind)].format(repr(raw))))
+        report.problems.append(
+            Problem(report.files[0], int(line), str(kind), details[str(kind)].format(repr(raw)))
+        )
     target = out_dir / ORDERS_FILE
     con.execute(
         f"COPY (SELECT order_date, unit, prescriber, patient_key, age, age_band, setting, dx_system, dx_code, "
         f"drug_system, drug_code, days_supply FROM checked WHERE problem IS NULL ORDER BY unit, order_date) "
         f"TO {duck.quote_path(target)} (FORMAT parquet, COMPRESSION zstd)"
     )
-    report.rows_written = int(con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0])  # type: ignore[index]
+    report.rows_written = int(
+        con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0]
+    )  # type: ignore[index]
     report.output = str(target)
 
 
-def _series(con: duckdb.DuckDBPyConnection, columns: dict[str, str], out_dir: Path, report: IngestReport) -> None:
+def _series(
+    con: duckdb.DuckDBPyConnection, columns: dict[str, str], out_dir: Path, report: IngestReport
+) -> None:
     den = "denominator" if "denominator" in columns else "exposure"
     con.execute(
         f"""
         CREATE TABLE checked AS
-        SELECT line_no, trim({_col(columns, 'period')}) AS period, trim({_col(columns, 'unit')}) AS unit,
-               try_cast({_col(columns, 'numerator')} AS DOUBLE) AS numerator,
+        SELECT line_no, trim({_col(columns, "period")}) AS period, trim({_col(columns, "unit")}) AS unit,
+               try_cast({_col(columns, "numerator")} AS DOUBLE) AS numerator,
                try_cast({_col(columns, den)} AS DOUBLE) AS denominator,
                CASE
-                 WHEN NOT regexp_full_match(trim({_col(columns, 'period')}), '\\d{{4}}-\\d{{2}}(-\\d{{2}})?|[+-]?\\d+') THEN 'bad_period'
-                 WHEN try_cast({_col(columns, 'numerator')} AS DOUBLE) IS NULL THEN 'bad_value'
+                 WHEN NOT regexp_full_match(trim({_col(columns, "period")}), '\\d{{4}}-\\d{{2}}(-\\d{{2}})?|[+-]?\\d+') THEN 'bad_period'
+                 WHEN try_cast({_col(columns, "numerator")} AS DOUBLE) IS NULL THEN 'bad_value'
                  WHEN try_cast({_col(columns, den)} AS DOUBLE) IS NULL THEN 'bad_value'
                  WHEN try_cast({_col(columns, den)} AS DOUBLE) <= 0 THEN 'zero_denominator'
                END AS problem,
-               {_col(columns, 'period')} AS raw
+               {_col(columns, "period")} AS raw
         FROM src
         """
     )
@@ -288,16 +313,22 @@ def _series(con: duckdb.DuckDBPyConnection, columns: dict[str, str], out_dir: Pa
         "bad_value": "numerator or denominator is not a number",
         "zero_denominator": "the denominator is 0; a rate needs at least 1",
     }
-    for kind, count in con.execute("SELECT problem, count(*) FROM checked WHERE problem IS NOT NULL GROUP BY 1").fetchall():
+    for kind, count in con.execute(
+        "SELECT problem, count(*) FROM checked WHERE problem IS NOT NULL GROUP BY 1"
+    ).fetchall():
         report.counts[str(kind)] = int(count)
     for line, kind, raw in con.execute(
         f"SELECT line_no, problem, raw FROM checked WHERE problem IS NOT NULL ORDER BY line_no LIMIT {MAX_PROBLEMS}"
     ).fetchall():
-        report.problems.append(Problem(report.files[0], int(line), str(kind), details[str(kind)].format(repr(raw))))
+        report.problems.append(
+            Problem(report.files[0], int(line), str(kind), details[str(kind)].format(repr(raw)))
+        )
     target = out_dir / SERIES_FILE
     con.execute(
         f"COPY (SELECT period, unit, numerator, denominator FROM checked WHERE problem IS NULL ORDER BY unit, period) "
         f"TO {duck.quote_path(target)} (FORMAT csv, HEADER true)"
     )
-    report.rows_written = int(con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0])  # type: ignore[index]
+    report.rows_written = int(
+        con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0]
+    )  # type: ignore[index]
     report.output = str(target)

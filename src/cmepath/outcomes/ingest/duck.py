@@ -19,8 +19,9 @@ IN_MEMORY_MAX_INPUT = 1300 * 10**6  # bytes of input up to which the in-memory m
 
 
 @contextmanager
-def connect(work_dir: Path, *, memory_limit: str = DEFAULT_MEMORY_LIMIT,
-            on_disk: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    work_dir: Path, *, memory_limit: str = DEFAULT_MEMORY_LIMIT, on_disk: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A scratch database in ``work_dir`` (deleted afterwards). ``on_disk``: tables live
     in a file and intermediates spill beside it past ``memory_limit``, so memory stays
     bounded whatever the input size (an in-memory database cannot evict its tables).
@@ -28,8 +29,14 @@ def connect(work_dir: Path, *, memory_limit: str = DEFAULT_MEMORY_LIMIT,
     work_dir.mkdir(parents=True, exist_ok=True)
     spill = Path(tempfile.mkdtemp(prefix=".duckdb-spill-", dir=work_dir))
     database = str(spill / "scratch.duckdb") if on_disk else ":memory:"
-    con = duckdb.connect(database, config={"memory_limit": memory_limit, "temp_directory": str(spill),
-                                 "preserve_insertion_order": True})
+    con = duckdb.connect(
+        database,
+        config={
+            "memory_limit": memory_limit,
+            "temp_directory": str(spill),
+            "preserve_insertion_order": True,
+        },
+    )
     con.execute("SET enable_progress_bar = false")
     try:
         yield con

@@ -47,7 +47,14 @@ from cmepath.outcomes.ingest.normalize import (
     no_progress,
 )
 
-RESOURCE_TYPES = ("Patient", "Organization", "Practitioner", "Encounter", "Condition", "MedicationRequest")
+RESOURCE_TYPES = (
+    "Patient",
+    "Organization",
+    "Practitioner",
+    "Encounter",
+    "Condition",
+    "MedicationRequest",
+)
 _PATHS = (
     ("rt", "$.resourceType"),
     ("id", "$.id"),
@@ -145,7 +152,10 @@ def ingest_fhir(
             con,
             f"COPY (SELECT order_date, unit, prescriber, patient_key, age, age_band, setting, dx_system, "
             f"dx_code, drug_system, drug_code, days_supply FROM resolved WHERE problem IS NULL) TO {duck.quote_path(target)} (FORMAT parquet, COMPRESSION zstd)",
-            progress=progress, low=0.93, high=1.0, stage="writing Parquet",
+            progress=progress,
+            low=0.93,
+            high=1.0,
+            stage="writing Parquet",
         )
         report.rows_written = _scalar(con, "SELECT count(*) FROM resolved WHERE problem IS NULL")
         report.lines_read = _scalar(con, "SELECT sum(n) FROM line_stats")
@@ -173,8 +183,11 @@ _TABLES = {
     "t_prac": ("Practitioner", "id, identifier"),
     "t_enc": ("Encounter", "id, enc_class, provider, period_start, identifier"),
     "t_cond": ("Condition", "id, code_sys, code, identifier"),
-    "mr": ("MedicationRequest", "file, line_no, id, status, subject, encounter, requester, reason_ref, authored, "
-           "drug_sys, drug_code, reason_sys, reason_code, supply_value, supply_unit, bounds_value, bounds_unit"),
+    "mr": (
+        "MedicationRequest",
+        "file, line_no, id, status, subject, encounter, requester, reason_ref, authored, "
+        "drug_sys, drug_code, reason_sys, reason_code, supply_value, supply_unit, bounds_value, bounds_unit",
+    ),
 }
 
 
@@ -212,7 +225,11 @@ def _stage_sql(path: Path, name: str, fields: list[str], parse_try: bool) -> str
         parse = f"try({parse})"
     named = ", ".join(f"v[{i + 1}] AS {f}" for i, f in enumerate(parsed))
     org = ", org_name" if mixed else ""
-    org_expr = ", CASE WHEN v[1] = 'Organization' THEN json_extract_string(j, '$.name') END AS org_name" if mixed else ""
+    org_expr = (
+        ", CASE WHEN v[1] = 'Organization' THEN json_extract_string(j, '$.name') END AS org_name"
+        if mixed
+        else ""
+    )
     # ``blank`` runs trim() only on lines that do not start with a brace (trimming every
     # line cost about a third of the scan)
     return f"""
@@ -233,14 +250,20 @@ def _stage_sql(path: Path, name: str, fields: list[str], parse_try: bool) -> str
 _DROP_WIDE = "DROP VIEW IF EXISTS wide; DROP TABLE IF EXISTS wide_raw"
 
 
-def _stage(con: duckdb.DuckDBPyConnection, files: Sequence[Path], progress: Progress, total: int) -> None:
+def _stage(
+    con: duckdb.DuckDBPyConnection, files: Sequence[Path], progress: Progress, total: int
+) -> None:
     every = [name for name, _ in _PATHS] + ["org_name"]
-    fields_of = {rt: ["rt", *[c.strip() for c in cols.split(",") if c.strip() not in ("file", "line_no")]]
-                 for rt, cols in _TABLES.values()}
+    fields_of = {
+        rt: ["rt", *[c.strip() for c in cols.split(",") if c.strip() not in ("file", "line_no")]]
+        for rt, cols in _TABLES.values()
+    }
     blank_cols = ", ".join(f"NULL::VARCHAR AS {f}" for f in every)
     for table, (_, cols) in _TABLES.items():
-        con.execute(f"CREATE TABLE {table} AS SELECT {cols} FROM (SELECT NULL::VARCHAR AS file, "
-                    f"NULL::BIGINT AS line_no, {blank_cols}) LIMIT 0")
+        con.execute(
+            f"CREATE TABLE {table} AS SELECT {cols} FROM (SELECT NULL::VARCHAR AS file, "
+            f"NULL::BIGINT AS line_no, {blank_cols}) LIMIT 0"
+        )
     con.execute("CREATE TABLE line_stats (file VARCHAR, rt VARCHAR, n BIGINT)")
     con.execute("CREATE TABLE bad_lines (file VARCHAR, line_no BIGINT, kind VARCHAR)")
     done = 0
@@ -257,22 +280,42 @@ def _stage(con: duckdb.DuckDBPyConnection, files: Sequence[Path], progress: Prog
             # without try(), which costs about a quarter more; a file with a malformed
             # line fails as a whole and is read again with try() (NULL for that line).
             try:
-                duck.run(con, _stage_sql(path, name, fields, False), progress=progress, low=low, high=high,
-                         stage=f"reading {path.name}")
+                duck.run(
+                    con,
+                    _stage_sql(path, name, fields, False),
+                    progress=progress,
+                    low=low,
+                    high=high,
+                    stage=f"reading {path.name}",
+                )
             except duckdb.InvalidInputException:
                 con.execute(_DROP_WIDE)
-                duck.run(con, _stage_sql(path, name, fields, True), progress=progress, low=low, high=high,
-                         stage=f"reading {path.name}")
-            if fields is every or not _scalar(con, f"SELECT count(*) FROM wide WHERE ok AND rt <> '{first}'"):
+                duck.run(
+                    con,
+                    _stage_sql(path, name, fields, True),
+                    progress=progress,
+                    low=low,
+                    high=high,
+                    stage=f"reading {path.name}",
+                )
+            if fields is every or not _scalar(
+                con, f"SELECT count(*) FROM wide WHERE ok AND rt <> '{first}'"
+            ):
                 break
             con.execute(_DROP_WIDE)
         for table, (rt, cols) in _TABLES.items():
             if fields is every or rt == first:
-                con.execute(f"INSERT INTO {table} SELECT {cols} FROM wide WHERE ok AND rt = '{rt}'"
-                            + (" AND id IS NOT NULL" if table != "mr" else ""))
-        con.execute("INSERT INTO line_stats SELECT file, CASE WHEN ok THEN rt END, count(*) FROM wide GROUP BY ALL")
-        con.execute("INSERT INTO bad_lines SELECT file, line_no, CASE WHEN ok THEN 'not_a_resource' "
-                    "ELSE 'malformed_json' END FROM wide WHERE NOT ok OR rt IS NULL")
+                con.execute(
+                    f"INSERT INTO {table} SELECT {cols} FROM wide WHERE ok AND rt = '{rt}'"
+                    + (" AND id IS NOT NULL" if table != "mr" else "")
+                )
+        con.execute(
+            "INSERT INTO line_stats SELECT file, CASE WHEN ok THEN rt END, count(*) FROM wide GROUP BY ALL"
+        )
+        con.execute(
+            "INSERT INTO bad_lines SELECT file, line_no, CASE WHEN ok THEN 'not_a_resource' "
+            "ELSE 'malformed_json' END FROM wide WHERE NOT ok OR rt IS NULL"
+        )
         con.execute(_DROP_WIDE)  # DROP frees the scratch table's memory, DELETE would not
         done += size
 
@@ -294,7 +337,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, salt: str, progress: Progress) -> N
 
 
         CREATE TABLE patients AS
-        SELECT id, try_cast(substr(birth, 1, 10) AS DATE) AS birth, {hmac_sql(salt, 'id')} AS patient_key
+        SELECT id, try_cast(substr(birth, 1, 10) AS DATE) AS birth, {hmac_sql(salt, "id")} AS patient_key
         FROM (SELECT id, any_value(birth) AS birth FROM t_patient GROUP BY id);
 
         CREATE TABLE orgs AS
@@ -338,7 +381,9 @@ def _resolve(con: duckdb.DuckDBPyConnection, salt: str, progress: Progress) -> N
     not_excluded = ", ".join(f"'{s}'" for s in _EXCLUDED_STATUS)
     dx_sys = _map_sql(DX_SYSTEMS, "coalesce(c.code_sys, j.reason_sys)", "'other'")
     drug_sys = _map_sql(DRUG_SYSTEMS, "j.drug_sys", "'other'")
-    setting = _map_sql(ENCOUNTER_CLASS, "e.enc_class", "CASE WHEN e.id IS NULL THEN NULL ELSE 'other' END")
+    setting = _map_sql(
+        ENCOUNTER_CLASS, "e.enc_class", "CASE WHEN e.id IS NULL THEN NULL ELSE 'other' END"
+    )
     duck.run(
         con,
         f"""
@@ -348,7 +393,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, salt: str, progress: Progress) -> N
                    norm_ref(subject) AS s_ref, norm_ref(encounter) AS e_ref,
                    norm_ref(requester) AS p_ref, norm_ref(reason_ref) AS c_ref,
                    authored, drug_sys, drug_code, reason_sys, reason_code,
-                   coalesce({_days('supply_value', 'supply_unit')}, {_days('bounds_value', 'bounds_unit')}) AS days_supply
+                   coalesce({_days("supply_value", "supply_unit")}, {_days("bounds_value", "bounds_unit")}) AS days_supply
             FROM mr
         ), j AS (
             SELECT m.*,
@@ -412,7 +457,10 @@ def _resolve(con: duckdb.DuckDBPyConnection, salt: str, progress: Progress) -> N
                END AS detail
         FROM k
         """,
-        progress=progress, low=0.88, high=0.93, stage="resolving references",
+        progress=progress,
+        low=0.88,
+        high=0.93,
+        stage="resolving references",
     )
     con.execute("DROP TABLE mr")
 
@@ -440,12 +488,18 @@ def _collect_problems(con: duckdb.DuckDBPyConnection, report: IngestReport) -> N
         SELECT file, line_no, problem, detail FROM resolved WHERE problem IS NOT NULL
         """
     )
-    for kind, count in con.execute("SELECT kind, count(*) FROM problems GROUP BY kind ORDER BY kind").fetchall():
+    for kind, count in con.execute(
+        "SELECT kind, count(*) FROM problems GROUP BY kind ORDER BY kind"
+    ).fetchall():
         report.counts[str(kind)] = int(count)
-    ignored = _scalar(con, f"SELECT sum(n) FROM line_stats WHERE rt IS NOT NULL AND rt NOT IN ({types})")
+    ignored = _scalar(
+        con, f"SELECT sum(n) FROM line_stats WHERE rt IS NOT NULL AND rt NOT IN ({types})"
+    )
     if ignored:
         report.counts["unsupported_type"] = ignored
     for file, line, kind, detail in con.execute(
         f"SELECT file, line_no, kind, detail FROM problems ORDER BY file, line_no LIMIT {MAX_PROBLEMS}"
     ).fetchall():
-        report.problems.append(Problem(str(file), int(line), str(kind), str(detail or _DETAILS.get(str(kind), kind))))
+        report.problems.append(
+            Problem(str(file), int(line), str(kind), str(detail or _DETAILS.get(str(kind), kind)))
+        )

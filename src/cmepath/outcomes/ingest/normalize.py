@@ -173,7 +173,9 @@ def age_band(age: int | None) -> str | None:
 
 def age_band_sql(column: str) -> str:
     """A SQL CASE giving the age band of an integer age column (DuckDB dialect)."""
-    whens = " ".join(f"WHEN {column} BETWEEN {lo} AND {hi} THEN '{label}'" for lo, hi, label in AGE_BANDS)
+    whens = " ".join(
+        f"WHEN {column} BETWEEN {lo} AND {hi} THEN '{label}'" for lo, hi, label in AGE_BANDS
+    )
     return f"CASE {whens} END"
 
 

@@ -18,7 +18,16 @@ from cmepath.outcomes.measures.spec import (
 )
 
 __all__ = [
-    "ENGINES", "MeasureRunError", "MeasureSpec", "MeasureSpecError", "SeriesRow", "ValueSet",
-    "compile_measure", "load_measure", "measure_by_id", "run_measure", "shipped_measures",
+    "ENGINES",
+    "MeasureRunError",
+    "MeasureSpec",
+    "MeasureSpecError",
+    "SeriesRow",
+    "ValueSet",
+    "compile_measure",
+    "load_measure",
+    "measure_by_id",
+    "run_measure",
+    "shipped_measures",
     "write_series_csv",
 ]

@@ -85,7 +85,8 @@ def compile_measure(spec: MeasureSpec, orders: ir.Table) -> ir.Table:
         grouped = t.filter(population) if population is not None else t
         return grouped.group_by(unit=unit, period=period).aggregate(
             # ifelse, not cast: PostgreSQL refuses CAST(boolean AS bigint)
-            numerator=hit.ifelse(1, 0).sum().cast("int64"), denominator=grouped.count()
+            numerator=hit.ifelse(1, 0).sum().cast("int64"),
+            denominator=grouped.count(),
         )
     # patients: the population is distinct patients per unit and period; a patient counts
     # in the numerator with any numerator row in the same unit and period
@@ -95,7 +96,8 @@ def compile_measure(spec: MeasureSpec, orders: ir.Table) -> ir.Table:
     num = num.mutate(hit=ibis.literal(1))
     joined = pop.left_join(num, ["unit", "period", "patient_key"])
     return joined.group_by(["unit", "period"]).aggregate(
-        numerator=joined.hit.fill_null(0).sum().cast("int64"), denominator=joined.patient_key.count()
+        numerator=joined.hit.fill_null(0).sum().cast("int64"),
+        denominator=joined.patient_key.count(),
     )
 
 
@@ -130,8 +132,14 @@ def _rows(records: list[dict[str, Any]], spec: MeasureSpec) -> list[SeriesRow]:
         if isinstance(day, date) and not isinstance(day, type(None)) and hasattr(day, "hour"):
             day = day.date()  # type: ignore[attr-defined]
         num = float(r["numerator"] or 0)
-        out.append(SeriesRow(str(r["unit"]), period_label(day, spec.period),
-                             num if spec.kind == "mean" else float(int(num)), int(r["denominator"])))
+        out.append(
+            SeriesRow(
+                str(r["unit"]),
+                period_label(day, spec.period),
+                num if spec.kind == "mean" else float(int(num)),
+                int(r["denominator"]),
+            )
+        )
     out.sort(key=lambda s: (s.unit, s.period))
     return out
 
@@ -164,7 +172,9 @@ def _check_columns(t: ir.Table, spec: MeasureSpec) -> None:
         needed.add("patient_key")
     missing = sorted(needed - set(t.columns))
     if missing:
-        raise MeasureRunError(f"the data lacks column(s) {', '.join(missing)} that measure {spec.id!r} needs")
+        raise MeasureRunError(
+            f"the data lacks column(s) {', '.join(missing)} that measure {spec.id!r} needs"
+        )
 
 
 def run_measure(
@@ -234,7 +244,9 @@ def spark_session(app: str = "cmepath-measure") -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:  # pragma: no cover - depends on the install
-        raise MeasureRunError("the spark engine needs pyspark (pip install pyspark==4.0.1) and Java 17") from None
+        raise MeasureRunError(
+            "the spark engine needs pyspark (pip install pyspark==4.0.1) and Java 17"
+        ) from None
     return (
         SparkSession.builder.master("local[2]")
         .appName(app)

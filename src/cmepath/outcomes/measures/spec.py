@@ -67,7 +67,8 @@ class ValueSet:
         if system is None or code is None:
             return False
         return any(
-            c.system == system and (c.code == code or (c.prefix is not None and code.startswith(c.prefix)))
+            c.system == system
+            and (c.code == code or (c.prefix is not None and code.startswith(c.prefix)))
             for c in self.concepts
         )
 
@@ -84,7 +85,11 @@ class Filter:
 
     @property
     def empty(self) -> bool:
-        return not (self.diagnosis or self.drug or self.settings) and self.age_min is None and self.age_max is None
+        return (
+            not (self.diagnosis or self.drug or self.settings)
+            and self.age_min is None
+            and self.age_max is None
+        )
 
 
 @dataclass(frozen=True)
@@ -205,7 +210,9 @@ def _read(path: Path) -> _Map:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise MeasureSpecError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise MeasureSpecError(
+            f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if node is None:
         raise MeasureSpecError(f"{where}: the file is empty")
     root = _convert(node, where)
@@ -245,7 +252,9 @@ def load_valueset(path: Path) -> ValueSet:
     concepts = []
     for item in m.items("concepts"):
         if not isinstance(item, _Map):
-            raise m.error("concepts", "each concept is a mapping with system, code or prefix, display")
+            raise m.error(
+                "concepts", "each concept is a mapping with system, code or prefix, display"
+            )
         item.check_keys({"system", "display"}, {"code", "prefix"})
         system = item.choice("system", CODE_SYSTEMS)
         code = str(item.values["code"]) if "code" in item.values else None
@@ -260,7 +269,9 @@ def load_valueset(path: Path) -> ValueSet:
     vs_id = m.text("id")
     if vs_id != path.stem:
         raise m.error("id", f"id {vs_id!r} must match the file name {path.stem!r}")
-    return ValueSet(vs_id, m.text("title"), as_of, _sources(m), tuple(concepts), str(m.values.get("note", "")))
+    return ValueSet(
+        vs_id, m.text("title"), as_of, _sources(m), tuple(concepts), str(m.values.get("note", ""))
+    )
 
 
 def shipped_dir() -> Path:

@@ -23,19 +23,35 @@ from cmepath.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Catalog tools. 'import FILE' loads activities from CSV, JSON or PARS tab-delimited text."
+    help = (
+        "Catalog tools. 'import FILE' loads activities from CSV, JSON or PARS tab-delimited text."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{import}")
-        imp = sub.add_parser("import", help="Import activities (upsert on the provider activity ID).",
-                             description="Import activities from a file; see docs/catalog-import.md.")
+        imp = sub.add_parser(
+            "import",
+            help="Import activities (upsert on the provider activity ID).",
+            description="Import activities from a file; see docs/catalog-import.md.",
+        )
         imp.add_argument("file", help="Path of the CSV, JSON or PARS (.txt) file.")
-        imp.add_argument("--format", choices=FORMATS, default=None,
-                         help="File format (default: from the extension; .txt is PARS).")
-        imp.add_argument("--provider", default=None,
-                         help="Import every row for this provider (created if missing).")
-        imp.add_argument("--accreditor", choices=Accreditor.values, default="",
-                         help="Accreditor of a provider created by --provider.")
+        imp.add_argument(
+            "--format",
+            choices=FORMATS,
+            default=None,
+            help="File format (default: from the extension; .txt is PARS).",
+        )
+        imp.add_argument(
+            "--provider",
+            default=None,
+            help="Import every row for this provider (created if missing).",
+        )
+        imp.add_argument(
+            "--accreditor",
+            choices=Accreditor.values,
+            default="",
+            help="Accreditor of a provider created by --provider.",
+        )
         imp.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,7 +62,9 @@ class Command(BaseCommand):
         path = Path(options["file"])
         fmt = options["format"] or guess_format(path.name)
         if fmt is None:
-            raise CommandError(f"cannot tell the format of {path.name}; pass --format csv|json|pars", returncode=2)
+            raise CommandError(
+                f"cannot tell the format of {path.name}; pass --format csv|json|pars", returncode=2
+            )
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -56,7 +74,9 @@ class Command(BaseCommand):
             provider = Provider.objects.filter(name__iexact=options["provider"].strip()).first()
             if provider is None:
                 try:
-                    provider = provider_create(actor=None, name=options["provider"], accreditor=options["accreditor"])
+                    provider = provider_create(
+                        actor=None, name=options["provider"], accreditor=options["accreditor"]
+                    )
                 except DomainError as exc:
                     raise CommandError(exc.message, returncode=2) from None
         as_json = bool(options["json"])
@@ -67,14 +87,18 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(report.as_dict()))
             return
-        self.stdout.write(f"{path.name}: {report.rows} rows, {report.created} added, {report.updated} updated, "
-                          f"{report.rejected} rejected")
+        self.stdout.write(
+            f"{path.name}: {report.rows} rows, {report.created} added, {report.updated} updated, "
+            f"{report.rejected} rejected"
+        )
         for err in sorted(report.errors, key=lambda e: e.line):
             self.stdout.write(f"  line {err.line}: {err.reason}")
         if report.rejected > len(report.errors):
             self.stdout.write(f"  ... and {report.rejected - len(report.errors)} more")
 
-    def _run(self, raw: bytes, fmt: str, provider: Provider | None, name: str, *, quiet: bool) -> Any:
+    def _run(
+        self, raw: bytes, fmt: str, provider: Provider | None, name: str, *, quiet: bool
+    ) -> Any:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -85,12 +109,24 @@ class Command(BaseCommand):
         )
 
         console = Console(stderr=True, quiet=quiet)
-        with Progress(TextColumn("importing {task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as bar:
+        with Progress(
+            TextColumn("importing {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
             task = bar.add_task(name, total=None)
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            return activity_import(source=raw, file_format=fmt, provider=provider, filename=name,
-                                   create_providers=provider is None, progress=progress)
+            return activity_import(
+                source=raw,
+                file_format=fmt,
+                provider=provider,
+                filename=name,
+                create_providers=provider is None,
+                progress=progress,
+            )

@@ -40,14 +40,26 @@ class Command(BaseCommand):
         console = Console(stderr=True, quiet=as_json)
         started = time.perf_counter()
         try:
-            with Progress(TextColumn("indexing activities"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=console, transient=True) as bar:
+            with Progress(
+                TextColumn("indexing activities"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
                 task = bar.add_task("activities", total=None)
-                count = search_reindex_all(lambda done, total: bar.update(task, completed=done, total=total))
+                count = search_reindex_all(
+                    lambda done, total: bar.update(task, completed=done, total=total)
+                )
         except WriterBusy as exc:
             raise CommandError(str(exc), returncode=1) from None
         seconds = round(time.perf_counter() - started, 2)
         if as_json:
-            self.stdout.write(json.dumps({"doc_type": "activity", "indexed": count, "seconds": seconds}))
+            self.stdout.write(
+                json.dumps({"doc_type": "activity", "indexed": count, "seconds": seconds})
+            )
         else:
-            self.stdout.write(f"indexed {count} activities in {seconds}s into {settings.CMEPATH_SEARCH_DIR}")
+            self.stdout.write(
+                f"indexed {count} activities in {seconds}s into {settings.CMEPATH_SEARCH_DIR}"
+            )

@@ -17,8 +17,13 @@ def rich_progress(*, enabled: bool, stream: Any) -> Iterator[Any]:
         return
     console = Console(file=getattr(stream, "_out", stream), stderr=True)
     tasks: dict[str, TaskID] = {}
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
 
         def update(step: str, done: int, total: int) -> None:
             if step not in tasks:

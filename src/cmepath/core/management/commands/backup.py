@@ -19,14 +19,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path, help="a new or empty directory")
-        parser.add_argument("--database", default="default", help="database alias (default: default)")
+        parser.add_argument(
+            "--database", default="default", help="database alias (default: default)"
+        )
         parser.add_argument("--json", action="store_true", help="machine-readable output")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             with rich_progress(enabled=not options["json"], stream=self.stderr) as progress:
-                result = backup_create(directory=options["directory"], alias=options["database"],
-                                       progress=progress)
+                result = backup_create(
+                    directory=options["directory"], alias=options["database"], progress=progress
+                )
         except DomainError as exc:
             if options["json"]:
                 self.stdout.write(json.dumps({"ok": False, **exc.as_dict()}))
@@ -34,8 +37,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"ok": True, **result.as_dict()}))
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"Backed up the {result.engine} database and {result.media_files} media files "
-            f"({result.bytes:,} bytes) to {result.directory} in {result.seconds:.1f}s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up the {result.engine} database and {result.media_files} media files "
+                f"({result.bytes:,} bytes) to {result.directory} in {result.seconds:.1f}s."
+            )
+        )
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))

@@ -15,8 +15,12 @@ class Command(BaseCommand):
     help = "Put tasks RUNNING for longer than --older-than seconds back in the queue (their worker died)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--older-than", type=int, default=int(DEFAULT_STALE_AFTER.total_seconds()),
-                            help="seconds a task may run before it counts as stranded (default 900)")
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=int(DEFAULT_STALE_AFTER.total_seconds()),
+            help="seconds a task may run before it counts as stranded (default 900)",
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -74,30 +74,48 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand",
-                                    metavar="{check,check-all,verify-badge,issue-badge,send-reminders}")
+        sub = parser.add_subparsers(
+            dest="subcommand", metavar="{check,check-all,verify-badge,issue-badge,send-reminders}"
+        )
         sub.required = True
         check = sub.add_parser("check", help="evaluate one profile and its records (no database)")
         check.add_argument("--profile", required=True, help="profile JSON file")
         check.add_argument("--records", required=True, help="records (completions) JSON file")
-        check.add_argument("--as-of", dest="as_of", help="evaluation date YYYY-MM-DD (default: today)")
+        check.add_argument(
+            "--as-of", dest="as_of", help="evaluation date YYYY-MM-DD (default: today)"
+        )
         check.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
         check.add_argument(
-            "--at-risk-days", dest="at_risk_days", type=int, default=90,
+            "--at-risk-days",
+            dest="at_risk_days",
+            type=int,
+            default=90,
             help="an unmet requirement due within this many days is 'at risk' (default 90)",
         )
         check_all = sub.add_parser("check-all", help="evaluate every clinician in the database")
         check_all.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
-        check_all.add_argument("--as-of", dest="as_of", help="evaluation date YYYY-MM-DD (default: today)")
-        check_all.add_argument("--workers", type=int, default=None,
-                               help="worker processes (default: CPU count for large populations)")
-        verify = sub.add_parser("verify-badge", help="check an Open Badges 3.0 credential's signature and content")
+        check_all.add_argument(
+            "--as-of", dest="as_of", help="evaluation date YYYY-MM-DD (default: today)"
+        )
+        check_all.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="worker processes (default: CPU count for large populations)",
+        )
+        verify = sub.add_parser(
+            "verify-badge", help="check an Open Badges 3.0 credential's signature and content"
+        )
         verify.add_argument("file", help="the credential JSON file")
         verify.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
-        issue = sub.add_parser("issue-badge", help="export a completion as a signed Open Badges 3.0 credential")
+        issue = sub.add_parser(
+            "issue-badge", help="export a completion as a signed Open Badges 3.0 credential"
+        )
         issue.add_argument("completion_id", type=int)
         issue.add_argument("--out", required=True, help="file to write ('-' for standard output)")
-        remind = sub.add_parser("send-reminders", help="email clinicians 90, 30 and 7 days before a deadline")
+        remind = sub.add_parser(
+            "send-reminders", help="email clinicians 90, 30 and 7 days before a deadline"
+        )
         remind.add_argument("--today", help="pretend today is YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -134,7 +152,12 @@ class Command(BaseCommand):
         as_of = _parse_date(options["as_of"]) if options.get("as_of") else None
         if as_of is not None and as_of > timezone.localdate():
             raise _fail("--as-of cannot be in the future")
-        run_check_all(stdout=self.stdout, as_json=options["as_json"], as_of=as_of, workers=options.get("workers"))
+        run_check_all(
+            stdout=self.stdout,
+            as_json=options["as_json"],
+            as_of=as_of,
+            workers=options.get("workers"),
+        )
 
     def _verify_badge(self, options: dict[str, Any]) -> None:
         from cmepath.credits import services
@@ -148,12 +171,18 @@ class Command(BaseCommand):
         except BadgeError as exc:
             result = BadgeCheck(False, str(exc))
         if options["as_json"]:
-            self.stdout.write(json.dumps({"valid": result.valid, "reason": result.reason, "facts": result.facts},
-                                         indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {"valid": result.valid, "reason": result.reason, "facts": result.facts},
+                    indent=2,
+                )
+            )
         elif result.valid:
             facts = result.facts
-            self.stdout.write(f"valid: {facts.get('name')} ({facts.get('creditsAvailable')} credits), "
-                              f"issued by {facts.get('issuer')} on {facts.get('validFrom')}")
+            self.stdout.write(
+                f"valid: {facts.get('name')} ({facts.get('creditsAvailable')} credits), "
+                f"issued by {facts.get('issuer')} on {facts.get('validFrom')}"
+            )
         else:
             self.stderr.write(f"invalid: {result.reason}")
         if not result.valid:
@@ -164,7 +193,9 @@ class Command(BaseCommand):
         from cmepath.credits import services
         from cmepath.credits.models import Completion
 
-        completion = Completion.objects.select_related("user").filter(pk=options["completion_id"]).first()
+        completion = (
+            Completion.objects.select_related("user").filter(pk=options["completion_id"]).first()
+        )
         if completion is None:
             raise _fail(f"no completion with id {options['completion_id']}")
         try:  # the operator acts for the owner: the owner is the actor of record

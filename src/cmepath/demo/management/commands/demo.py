@@ -20,13 +20,24 @@ class Command(BaseCommand):
         result = demo_load()
         logins = demo_logins()
         if options["json"]:
-            self.stdout.write(json.dumps({"result": result, "password": DEMO_PASSWORD,
-                                          "totp_secret": DEMO_TOTP_SECRET,
-                                          "logins": [{"email": e, "role": r} for e, r in logins]}))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "result": result,
+                        "password": DEMO_PASSWORD,
+                        "totp_secret": DEMO_TOTP_SECRET,
+                        "logins": [{"email": e, "role": r} for e, r in logins],
+                    }
+                )
+            )
             return
-        self.stdout.write(self.style.SUCCESS("Demo data ready (synthetic people, not real clinicians)."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready (synthetic people, not real clinicians).")
+        )
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
-        self.stdout.write(f"Admin and editor TOTP secret (add to an authenticator app): {DEMO_TOTP_SECRET}")
+        self.stdout.write(
+            f"Admin and editor TOTP secret (add to an authenticator app): {DEMO_TOTP_SECRET}"
+        )
         self.stdout.write("  or print the current code with: cmepath demo_totp")
         for email, role in logins:
             self.stdout.write(f"  {role:<22} {email}")

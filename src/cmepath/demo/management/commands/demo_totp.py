@@ -18,4 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         period = getattr(settings, "MFA_TOTP_PERIOD", 30)
-        self.stdout.write(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // period)))
+        self.stdout.write(
+            format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // period))
+        )

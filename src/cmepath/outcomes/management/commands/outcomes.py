@@ -59,10 +59,19 @@ class Command(BaseCommand):
             "pre-aggregated series). Bad lines are counted, listed and skipped.",
         )
         b = ingest_parser.add_argument
-        b("files", nargs="+", metavar="FILE", help="input files (FHIR: one NDJSON file per resource type)")
+        b(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help="input files (FHIR: one NDJSON file per resource type)",
+        )
         b("--format", required=True, choices=("csv", "parquet", "fhir"))
         b("--out", required=True, metavar="DIR", help="output folder")
-        b("--salt", metavar="HEX", help="patient-key salt (32+ hex chars); default: a new random one")
+        b(
+            "--salt",
+            metavar="HEX",
+            help="patient-key salt (32+ hex chars); default: a new random one",
+        )
         b("--json", action="store_true", help="print the ingest report as JSON")
 
         measure_parser = sub.add_parser(
@@ -96,12 +105,19 @@ class Command(BaseCommand):
         quiet = bool(options.get("json"))
         try:
             with _progress_bar(quiet, self.stderr) as update:
-                report = ingest([Path(f) for f in options["files"]], out, fmt=options["format"],
-                                salt=salt, progress=update)
+                report = ingest(
+                    [Path(f) for f in options["files"]],
+                    out,
+                    fmt=options["format"],
+                    salt=salt,
+                    progress=update,
+                )
         except IngestError as exc:
             raise CommandError(str(exc), returncode=2) from None
         except duckdb.Error as exc:
-            raise CommandError(f"the input cannot be read: {str(exc).splitlines()[0]}", returncode=2) from None
+            raise CommandError(
+                f"the input cannot be read: {str(exc).splitlines()[0]}", returncode=2
+            ) from None
         data = report.to_dict()
         data["salt_given"] = bool(options.get("salt"))
         (out / REPORT_FILE).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -122,7 +138,9 @@ class Command(BaseCommand):
         for note in report.coarsened:
             self.stdout.write(f"  note: {note}")
         if not options.get("salt"):
-            self.stdout.write("  note: patient keys use a one-off random salt; pass --salt to link runs")
+            self.stdout.write(
+                "  note: patient keys use a one-off random salt; pass --salt to link runs"
+            )
 
     def _measure(self, options: dict[str, Any]) -> None:
         import duckdb
@@ -139,12 +157,18 @@ class Command(BaseCommand):
         ref = options["measure"]
         started = time.perf_counter()
         try:
-            spec = load_measure(ref) if ref.endswith((".yaml", ".yml")) or "/" in ref else measure_by_id(ref)
+            spec = (
+                load_measure(ref)
+                if ref.endswith((".yaml", ".yml")) or "/" in ref
+                else measure_by_id(ref)
+            )
             rows = run_measure(spec, Path(options["data"]), engine=options["engine"])
         except (MeasureSpecError, MeasureRunError) as exc:
             raise CommandError(str(exc), returncode=2) from None
         except duckdb.Error as exc:
-            raise CommandError(f"the data cannot be read: {str(exc).splitlines()[0]}", returncode=2) from None
+            raise CommandError(
+                f"the data cannot be read: {str(exc).splitlines()[0]}", returncode=2
+            ) from None
         write_series_csv(rows, Path(options["out"]), spec)
         num = sum(r.numerator for r in rows)
         den = sum(r.denominator for r in rows)
@@ -167,7 +191,11 @@ class Command(BaseCommand):
         if options.get("json"):
             self.stdout.write(json.dumps(summary, indent=2))
             return
-        overall = "n/a" if den == 0 else (f"{num / den:.1%}" if spec.kind == "proportion" else f"{num / den:.2f}")
+        overall = (
+            "n/a"
+            if den == 0
+            else (f"{num / den:.1%}" if spec.kind == "proportion" else f"{num / den:.2f}")
+        )
         self.stdout.write(
             f"{spec.title}: {len(rows)} unit x {spec.period} rows ({summary['units']} units, "
             f"{summary['periods']} periods) written to {options['out']}; overall {overall} "
@@ -220,14 +248,21 @@ class _progress_bar:  # noqa: N801 - used as a context manager like a function
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("{task.description:<32}"), BarColumn(),
-                                 TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=False)
+        self.progress = Progress(
+            TextColumn("{task.description:<32}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
         self.progress.start()
         task = self.progress.add_task("starting", total=1.0)
 
         def update(fraction: float, stage: str) -> None:
-            self.progress.update(task, completed=max(0.0, min(1.0, fraction)), description=stage[:32])
+            self.progress.update(
+                task, completed=max(0.0, min(1.0, fraction)), description=stage[:32]
+            )
 
         return update
 
