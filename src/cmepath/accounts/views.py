@@ -172,9 +172,9 @@ def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.proof_upload(
-                    actor=request.user,
+                    actor=request.user,  # type: ignore[arg-type]
                     licence=licence,
-                    data=upload.read(),  # type: ignore[arg-type]
+                    data=upload.read(),
                     filename=upload.name or "upload",
                 )
             except DomainError as exc:
@@ -233,8 +233,8 @@ def proof_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.proof_decide(
-                actor=request.user,
-                proof=proof,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
+                proof=proof,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
             )
@@ -267,8 +267,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _, new_secret = services.token_create(
-                    actor=request.user, name=form.cleaned_data["name"]
-                )  # type: ignore[arg-type]
+                    actor=request.user,  # type: ignore[arg-type]
+                    name=form.cleaned_data["name"],
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)
                 status = exc.status

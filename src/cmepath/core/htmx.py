@@ -24,11 +24,7 @@ def render_page(
     use_partial = (
         partial is not None
         and bool(getattr(request, "htmx", False))
-        and not getattr(
-            request.htmx,
-            "boosted",
-            False,  # type: ignore[attr-defined]
-        )
+        and not getattr(request.htmx, "boosted", False)  # type: ignore[attr-defined]
     )
     response = render(
         request, partial if use_partial and partial else template, context or {}, status=status

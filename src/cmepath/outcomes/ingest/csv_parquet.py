@@ -283,8 +283,8 @@ def _orders(
         f"TO {duck.quote_path(target)} (FORMAT parquet, COMPRESSION zstd)"
     )
     report.rows_written = int(
-        con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0]
-    )  # type: ignore[index]
+        con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0]  # type: ignore[index]
+    )
     report.output = str(target)
 
 
@@ -329,6 +329,6 @@ def _series(
         f"TO {duck.quote_path(target)} (FORMAT csv, HEADER true)"
     )
     report.rows_written = int(
-        con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0]
-    )  # type: ignore[index]
+        con.execute("SELECT count(*) FROM checked WHERE problem IS NULL").fetchone()[0]  # type: ignore[index]
+    )
     report.output = str(target)
