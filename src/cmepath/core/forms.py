@@ -2,9 +2,54 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.contrib import messages
+from django.http import HttpRequest
 
 from .errors import DomainError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Submission(Generic[T]):
+    """What became of a form post: ``ok`` with the service's ``result``, or the status the
+    page answers with (200 for a first GET, 422 for invalid input, the error's own status
+    for a refused service call). The errors themselves are on the form."""
+
+    ok: bool
+    status: int
+    result: T | None = None
+
+
+def form_submit(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[Mapping[str, Any]], T],
+    *,
+    success: str | None = None,
+) -> Submission[T]:
+    """The one "form -> service -> DomainError -> 422" step every page takes.
+
+    Only a POST is submitted; validates ``form``, calls ``action(form.cleaned_data)`` (a
+    service call), puts a :class:`DomainError` next to the field it names, and on success
+    flashes ``success``. The view then redirects on ``ok`` or re-renders with ``status``.
+    """
+    if request.method != "POST":
+        return Submission(ok=False, status=200)
+    if not form.is_valid():
+        return Submission(ok=False, status=422)
+    try:
+        result = action(form.cleaned_data)
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        return Submission(ok=False, status=exc.status)
+    if success:
+        messages.success(request, success)
+    return Submission(ok=True, status=200, result=result)
 
 
 def form_add_domain_error(form: Any, exc: DomainError) -> None:

@@ -234,7 +234,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The one upload limit for documents (certificates, licence proofs, catalog imports):
+# core.uploads reads it, forms and messages say it. QI extracts are data sets with their own.
 CMEPATH_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+CMEPATH_MAX_EXTRACT_BYTES = 2 * 1024**3
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "cmepath <no-reply@cmepath.invalid>")
