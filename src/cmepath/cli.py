@@ -31,9 +31,27 @@ def main(argv: list[str] | None = None) -> None:
         args = [*ALIASES[args[0]], *args[1:]]
         if args[0] == "runserver" and not any(not a.startswith("-") for a in args[2:]):
             args.append("127.0.0.1:8000")
+    if args[0].startswith("demo"):
+        _refuse_demo_outside_dev(args[0])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["cmepath", *args])
+
+
+def _refuse_demo_outside_dev(command: str) -> None:
+    """The demo app creates accounts with the published demo password: production settings
+    do not install it, and say so instead of Django's "Unknown command"."""
+    import django
+    from django.apps import apps
+
+    django.setup()
+    if not apps.is_installed("cmepath.demo"):
+        settings_module = os.environ["DJANGO_SETTINGS_MODULE"]
+        sys.exit(
+            f"cmepath {command}: refused under {settings_module}. The demo data creates accounts "
+            "with a published password, so only the development, test and load settings install "
+            "it (DJANGO_SETTINGS_MODULE=cmepath.settings.dev)."
+        )
 
 
 if __name__ == "__main__":

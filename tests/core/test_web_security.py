@@ -357,3 +357,19 @@ def test_nul_in_json_body_is_a_422_and_saves_nothing(client, clinician, token_fo
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_characters"
     assert not Licence.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["demo", "demo_totp"])
+def test_production_refuses_the_demo_commands(command):
+    """The demo creates accounts with the published password: not installed in production."""
+    code = f"from cmepath.cli import main; main([{command!r}])"
+    result = _run(code, PROD_ENV)
+    assert result.returncode == 1
+    assert f"cmepath {command}: refused under cmepath.settings.prod" in result.stderr
+    assert "cmepath.settings.dev" in result.stderr
+
+
+def test_only_dev_test_and_load_settings_install_the_demo_app():
+    code = "import django; django.setup(); from django.apps import apps; print(apps.is_installed('cmepath.demo'))"
+    assert _run(code, PROD_ENV).stdout.strip() == "False"
+    assert settings.INSTALLED_APPS.count("cmepath.demo") == 1  # the test settings

@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "cmepath.catalog",
     "cmepath.credits",
     "cmepath.outcomes",
-    "cmepath.demo",
 ]
+# cmepath.demo (synthetic accounts with a published password) is added by dev.py, test.py and
+# load.py only; production settings do not install it, so `cmepath demo` refuses there.
+DEMO_APPS = ["cmepath.demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

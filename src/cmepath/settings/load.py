@@ -3,7 +3,7 @@ plain HTTP, so no SSL redirect or secure-only cookies. Never use it to serve rea
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEMO_APPS, INSTALLED_APPS, env
 
 DEBUG = False
 SECRET_KEY = (
@@ -22,3 +22,5 @@ LOGGING = {
 # CPU per request in a `Server-Timing` header, read by `make load` for each page type (outermost:
 # every middleware counts).
 MIDDLEWARE = ["cmepath.core.middleware.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
+
+INSTALLED_APPS = [*INSTALLED_APPS, *DEMO_APPS]

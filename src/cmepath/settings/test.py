@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import DEMO_APPS, INSTALLED_APPS
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"  # noqa: S105 - tests only
@@ -21,3 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 CMEPATH_SEARCH_DIR = Path(tempfile.mkdtemp(prefix="cmepath-test-search-"))  # per process
+
+INSTALLED_APPS = [*INSTALLED_APPS, *DEMO_APPS]
