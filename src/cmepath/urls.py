@@ -12,7 +12,7 @@ admin.site.site_header = "cmepath administration"
 admin.site.login = RedirectView.as_view(pattern_name="account_login", query_string=True)  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
-    path("", include("cmepath.core.urls")),
+    path("", include("cmepath.home.urls")),
     path("me/", include("cmepath.accounts.urls")),
     path("catalog/", include("cmepath.catalog.urls")),
     path("credits/", include("cmepath.credits.urls")),

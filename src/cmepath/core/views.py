@@ -1,4 +1,4 @@
-"""Site-wide pages: home, health probes, security.txt, lockout."""
+"""Site-wide endpoints: health probes, security.txt, lockout. (The start page is ``home``.)"""
 
 from __future__ import annotations
 
@@ -12,24 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .htmx import render_page
-from .policy import role_of
-from .roles import Role
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render_page(request, "core/landing.html")
-    context: dict[str, Any] = {"role": role_of(request.user)}
-    if role_of(request.user) in (Role.CLINICIAN,):
-        from cmepath.accounts.selectors import verification_summary
-
-        context.update(verification_summary(user=request.user))
-    if role_of(request.user) == Role.ADMIN:
-        from cmepath.accounts.selectors import verification_queue
-
-        context["queue_count"] = verification_queue(actor=request.user).count()
-    return render_page(request, "core/home.html", context)
 
 
 @require_GET

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cmepath.catalog",
     "cmepath.credits",
     "cmepath.outcomes",
+    "cmepath.home",
 ]
 # cmepath.demo (synthetic accounts with a published password) is added by dev.py, test.py and
 # load.py only; production settings do not install it, so `cmepath demo` refuses there.
