@@ -14,12 +14,14 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from cmepath.core.api import actor
 from cmepath.core.errors import ValidationError
 from cmepath.core.schemas import IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
 
 from . import policies, selectors, services
 from .choices import Profession
+from .models import Profile
 
 router = Router(tags=["identity"])
 
@@ -134,24 +136,23 @@ class TokenOut(Schema):
     active: bool
 
 
-def _profile_out(profile: object) -> dict[str, object]:
-    p = profile
+def _profile_out(profile: Profile) -> dict[str, object]:
     return {
-        **{f: getattr(p, f) for f in ProfileOut.model_fields if f != "verified"},
-        "verified": p.is_verified,  # type: ignore[attr-defined]
+        **{f: getattr(profile, f) for f in ProfileOut.model_fields if f != "verified"},
+        "verified": profile.is_verified,
     }
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user")
 def me(request: HttpRequest) -> dict[str, object]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     profile = selectors.profile_for(user=user)
     return {"id": user.pk, "email": user.email, "role": user.role, "verified": profile.is_verified}
 
 
 @router.get("/me/profile", response=ProfileOut, summary="Read my professional profile")
 def profile_get(request: HttpRequest) -> dict[str, object]:
-    return _profile_out(selectors.profile_for(user=request.auth))  # type: ignore[attr-defined]
+    return _profile_out(selectors.profile_for(user=actor(request)))
 
 
 @router.patch("/me/profile", response=ProfileOut, summary="Update my professional profile")
@@ -164,7 +165,7 @@ def profile_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, obje
         data["specialties"] = []
     if "profession" in data and data["profession"] is None:
         raise ValidationError("profession cannot be empty.", field="profession")
-    profile = services.profile_update(actor=request.auth, data=data)  # type: ignore[attr-defined]
+    profile = services.profile_update(actor=actor(request), data=data)
     return _profile_out(profile)
 
 
@@ -172,29 +173,29 @@ def profile_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, obje
     "/me/npi", response=ProfileOut, summary="Submit my NPI for checking and registry matching"
 )
 def npi_submit(request: HttpRequest, payload: NpiIn) -> dict[str, object]:
-    return _profile_out(services.npi_submit(actor=request.auth, npi=payload.npi))  # type: ignore[attr-defined]
+    return _profile_out(services.npi_submit(actor=actor(request), npi=payload.npi))
 
 
 @router.get("/me/licences", response=list[LicenceOut], summary="List my licences")
 def licence_list(request: HttpRequest) -> object:
-    return selectors.licences_for(actor=request.auth)  # type: ignore[attr-defined]
+    return selectors.licences_for(actor=actor(request))
 
 
 @router.post("/me/licences", response={201: LicenceOut}, summary="Add a licence")
 def licence_create(request: HttpRequest, payload: LicenceIn) -> Status[object]:
     data = payload.model_dump()
     data["state"] = data["state"].upper()
-    return Status(201, services.licence_create(actor=request.auth, data=data))  # type: ignore[attr-defined]
+    return Status(201, services.licence_create(actor=actor(request), data=data))
 
 
 @router.get("/me/licences/{licence_id}", response=LicenceOut, summary="Read one of my licences")
 def licence_get(request: HttpRequest, licence_id: int) -> object:
-    return policies.licences.get(request.auth, "view", pk=licence_id, user=request.auth)  # type: ignore[attr-defined]
+    return policies.licences.get(actor(request), "view", pk=licence_id, user=actor(request))
 
 
 @router.patch("/me/licences/{licence_id}", response=LicenceOut, summary="Change one of my licences")
 def licence_patch(request: HttpRequest, licence_id: int, payload: LicencePatch) -> object:
-    licence = policies.licences.get(request.auth, "change", pk=licence_id)  # type: ignore[attr-defined]
+    licence = policies.licences.get(actor(request), "change", pk=licence_id)
     data = {
         k: v
         for k, v in payload.model_dump(exclude_unset=True).items()
@@ -202,15 +203,15 @@ def licence_patch(request: HttpRequest, licence_id: int, payload: LicencePatch) 
     }
     if "state" in data:
         data["state"] = data["state"].upper()
-    return services.licence_update(actor=request.auth, licence=licence, data=data)  # type: ignore[attr-defined]
+    return services.licence_update(actor=actor(request), licence=licence, data=data)
 
 
 @router.delete(
     "/me/licences/{licence_id}", response={204: None}, summary="Remove one of my licences"
 )
 def licence_delete(request: HttpRequest, licence_id: int) -> Status[None]:
-    licence = policies.licences.get(request.auth, "delete", pk=licence_id)  # type: ignore[attr-defined]
-    services.licence_delete(actor=request.auth, licence=licence)  # type: ignore[attr-defined]
+    licence = policies.licences.get(actor(request), "delete", pk=licence_id)
+    services.licence_delete(actor=actor(request), licence=licence)
     return Status(204, None)
 
 
@@ -218,14 +219,14 @@ def licence_delete(request: HttpRequest, licence_id: int) -> Status[None]:
     "/me/board-certifications", response=list[BoardCertOut], summary="List my board certifications"
 )
 def cert_list(request: HttpRequest) -> object:
-    return selectors.board_certs_for(actor=request.auth)  # type: ignore[attr-defined]
+    return selectors.board_certs_for(actor=actor(request))
 
 
 @router.post(
     "/me/board-certifications", response={201: BoardCertOut}, summary="Add a board certification"
 )
 def cert_create(request: HttpRequest, payload: BoardCertIn) -> Status[object]:
-    return Status(201, services.board_cert_create(actor=request.auth, data=payload.model_dump()))  # type: ignore[attr-defined]
+    return Status(201, services.board_cert_create(actor=actor(request), data=payload.model_dump()))
 
 
 @router.get(
@@ -234,7 +235,9 @@ def cert_create(request: HttpRequest, payload: BoardCertIn) -> Status[object]:
     summary="Read one board certification",
 )
 def cert_get(request: HttpRequest, cert_id: int) -> object:
-    return policies.board_certifications.get(request.auth, "view", pk=cert_id, user=request.auth)  # type: ignore[attr-defined]
+    return policies.board_certifications.get(
+        actor(request), "view", pk=cert_id, user=actor(request)
+    )
 
 
 @router.patch(
@@ -243,9 +246,9 @@ def cert_get(request: HttpRequest, cert_id: int) -> object:
     summary="Change a board certification",
 )
 def cert_patch(request: HttpRequest, cert_id: int, payload: BoardCertPatch) -> object:
-    cert = policies.board_certifications.get(request.auth, "change", pk=cert_id)  # type: ignore[attr-defined]
+    cert = policies.board_certifications.get(actor(request), "change", pk=cert_id)
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    return services.board_cert_update(actor=request.auth, cert=cert, data=data)  # type: ignore[attr-defined]
+    return services.board_cert_update(actor=actor(request), cert=cert, data=data)
 
 
 @router.delete(
@@ -254,8 +257,8 @@ def cert_patch(request: HttpRequest, cert_id: int, payload: BoardCertPatch) -> o
     summary="Remove a board certification",
 )
 def cert_delete(request: HttpRequest, cert_id: int) -> Status[None]:
-    cert = policies.board_certifications.get(request.auth, "delete", pk=cert_id)  # type: ignore[attr-defined]
-    services.board_cert_delete(actor=request.auth, cert=cert)  # type: ignore[attr-defined]
+    cert = policies.board_certifications.get(actor(request), "delete", pk=cert_id)
+    services.board_cert_delete(actor=actor(request), cert=cert)
     return Status(204, None)
 
 
@@ -265,4 +268,4 @@ def cert_delete(request: HttpRequest, cert_id: int) -> Status[None]:
     summary="List my API tokens (secrets are never shown again)",
 )
 def token_list(request: HttpRequest) -> object:
-    return selectors.tokens_for(actor=request.auth)  # type: ignore[attr-defined]
+    return selectors.tokens_for(actor=actor(request))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from cmepath.core.uploads import max_upload_text
+
 from .models import BoardCertification, Licence, Profile
 from .taxonomy import choices as taxonomy_choices
 
@@ -98,7 +100,9 @@ class BoardCertificationForm(forms.ModelForm[BoardCertification]):
 
 
 class ProofForm(forms.Form):
-    file = forms.FileField(label="Proof of licence", help_text="PDF, PNG or JPEG, at most 10 MiB.")
+    file = forms.FileField(
+        label="Proof of licence", help_text=f"PDF, PNG or JPEG, at most {max_upload_text()}."
+    )
 
 
 class DecisionForm(forms.Form):

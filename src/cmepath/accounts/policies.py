@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from cmepath.core.policy import Policy, is_admin, role_of
+from cmepath.core.policy import OwnerPolicy, Policy, is_admin
 
 from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile
 
@@ -41,18 +41,10 @@ class LicenceProofPolicy(Policy[LicenceProof]):
         return super().visible(user, action)
 
 
-class ApiTokenPolicy(Policy[ApiToken]):
+class ApiTokenPolicy(OwnerPolicy[ApiToken]):
     """Tokens are strictly personal: not even admins read another user's tokens."""
 
     model = ApiToken
-
-    def visible(self, user: Any, action: str = "view") -> models.QuerySet[ApiToken]:
-        if role_of(user) is None:
-            return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=user)
-
-    def allows(self, user: Any, action: str, obj: ApiToken) -> bool:
-        return role_of(user) is not None and obj.user_id == user.pk
 
 
 profiles = ProfilePolicy()

@@ -10,7 +10,6 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from cmepath.core.errors import (
 )
 from cmepath.core.filecheck import UploadRejected, display_name, inspect_upload
 from cmepath.core.services import audit_record, fields_apply, model_validate
+from cmepath.core.uploads import max_upload_bytes
 
 from . import policies
 from .choices import PROOF_ALLOWED_KINDS, NpiStatus, ProofStatus
@@ -241,7 +241,7 @@ def proof_upload(*, actor: User, licence: Licence, data: bytes, filename: str) -
             data,
             filename,
             allowed=set(PROOF_ALLOWED_KINDS),
-            max_bytes=settings.CMEPATH_MAX_UPLOAD_BYTES,
+            max_bytes=max_upload_bytes(),
         )
     except UploadRejected as exc:
         raise ValidationError(exc.message, field="file", code=f"upload_{exc.code}") from exc

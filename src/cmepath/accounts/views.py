@@ -11,10 +11,11 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cmepath.core.errors import DomainError
-from cmepath.core.forms import form_add_domain_error
+from cmepath.core.forms import Submission, form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.policy import is_admin
 from cmepath.core.services import audit_record
+from cmepath.core.uploads import max_upload_bytes, too_large_message
 
 from . import policies, selectors, services
 from .forms import (
@@ -34,25 +35,21 @@ def profile(request: HttpRequest) -> HttpResponse:
     prof = selectors.profile_for(user=request.user)  # type: ignore[arg-type]
     form = ProfileForm(request.POST or None, instance=prof)
     npi_form = NpiForm(initial={"npi": prof.npi})
-    status = 200
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.profile_update(actor=request.user, data=data),  # type: ignore[arg-type]
+        success="Profile saved.",
+    )
+    if done.ok:
+        return redirect("accounts:profile")
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.profile_update(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "Profile saved.")
-                return redirect("accounts:profile")
-        else:
-            status = 422
         prof.refresh_from_db()
     return render_page(
         request,
         "accounts/profile.html",
         {"form": form, "npi_form": npi_form, "profile": prof},
-        status=status,
+        status=done.status,
     )
 
 
@@ -60,22 +57,18 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def npi_submit(request: HttpRequest) -> HttpResponse:
     form = NpiForm(request.POST)
-    prof = selectors.profile_for(user=request.user)  # type: ignore[arg-type]
-    status = 200
-    if form.is_valid():
-        try:
-            prof = services.npi_submit(actor=request.user, npi=form.cleaned_data["npi"])  # type: ignore[arg-type]
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            status = exc.status
-    else:
-        status = 422
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.npi_submit(actor=request.user, npi=data["npi"]),  # type: ignore[arg-type]
+    )
+    prof = done.result or selectors.profile_for(user=request.user)  # type: ignore[arg-type]
     return render_page(
         request,
         "accounts/profile_npi.html",
         {"npi_form": form, "profile": prof},
         partial="accounts/partials/npi.html",
-        status=status,
+        status=done.status,
     )
 
 
@@ -93,29 +86,23 @@ def _licences_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def licences(request: HttpRequest) -> HttpResponse:
-    status = 200
     form = LicenceForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.licence_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "Licence added.")
-                if request.htmx:  # type: ignore[attr-defined]
-                    form = LicenceForm()
-                else:
-                    return redirect("accounts:licences")
-        else:
-            status = 422
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.licence_create(actor=request.user, data=data),  # type: ignore[arg-type]
+        success="Licence added.",
+    )
+    if done.ok:
+        if not request.htmx:  # type: ignore[attr-defined]
+            return redirect("accounts:licences")
+        form = LicenceForm()
     return render_page(
         request,
         "accounts/licences.html",
         _licences_context(request, licence_form=form),
         partial="accounts/partials/licences.html",
-        status=status,
+        status=done.status,
     )
 
 
@@ -132,20 +119,19 @@ def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def board_cert_create(request: HttpRequest) -> HttpResponse:
     form = BoardCertificationForm(request.POST)
-    status = 200
-    if form.is_valid():
-        try:
-            services.board_cert_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, "Certification added.")
-            return redirect("accounts:licences")
-    else:
-        status = 422
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.board_cert_create(actor=request.user, data=data),  # type: ignore[arg-type]
+        success="Certification added.",
+    )
+    if done.ok:
+        return redirect("accounts:licences")
     return render_page(
-        request, "accounts/licences.html", _licences_context(request, cert_form=form), status=status
+        request,
+        "accounts/licences.html",
+        _licences_context(request, cert_form=form),
+        status=done.status,
     )
 
 
@@ -163,32 +149,28 @@ def board_cert_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def proof_upload(request: HttpRequest, pk: int) -> HttpResponse:
     licence = policies.licences.get(request.user, "change", pk=pk)
     form = ProofForm(request.POST, request.FILES)
-    status = 200
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            form.add_error("file", "The file is larger than 10 MiB; upload a smaller scan or PDF.")
-            status = 413
-        else:
-            try:
-                services.proof_upload(
-                    actor=request.user,  # type: ignore[arg-type]
-                    licence=licence,
-                    data=upload.read(),
-                    filename=upload.name or "upload",
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "Proof uploaded; an administrator will review it.")
-                return redirect("accounts:licences")
+    if form.is_valid() and form.cleaned_data["file"].size > max_upload_bytes():
+        # Refused before the file is read into memory or the checker parses it.
+        form.add_error("file", too_large_message("scan or PDF"))
+        done: Submission[Any] = Submission(ok=False, status=413)
     else:
-        status = 422
+        done = form_submit(
+            request,
+            form,
+            lambda data: services.proof_upload(
+                actor=request.user,  # type: ignore[arg-type]
+                licence=licence,
+                data=data["file"].read(),
+                filename=data["file"].name or "upload",
+            ),
+            success="Proof uploaded; an administrator will review it.",
+        )
+    if done.ok:
+        return redirect("accounts:licences")
     ctx = _licences_context(request)
     ctx["proof_form"] = form
     ctx["proof_for"] = licence.pk
-    return render_page(request, "accounts/licences.html", ctx, status=status)
+    return render_page(request, "accounts/licences.html", ctx, status=done.status)
 
 
 @login_required
@@ -261,22 +243,16 @@ def proof_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.token_create(actor=request.user, name=data["name"]),  # type: ignore[arg-type]
+    )
     new_secret = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                _, new_secret = services.token_create(
-                    actor=request.user,  # type: ignore[arg-type]
-                    name=form.cleaned_data["name"],
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                form = TokenForm()
-        else:
-            status = 422
+    if done.ok and done.result is not None:
+        _, new_secret = done.result
+        form = TokenForm()
+    status = done.status
     return render_page(
         request,
         "accounts/tokens.html",

@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 DEFAULT_ALLOWED = frozenset({"pdf", "png", "jpeg"})
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = (
+    10 * 1024 * 1024
+)  # for pure callers; services pass core.uploads.max_upload_bytes()
 DEFAULT_MAX_PIXELS = 40_000_000  # 40 megapixels: any phone photo or 600 dpi letter scan
 PROBE_WALL_SECONDS = 15  # CPU is capped at 2 s inside the probe; this covers I/O stalls
 _PROBE = Path(__file__).with_name("_pdfprobe.py")
@@ -175,7 +177,8 @@ def _allowed_list(allowed: frozenset[str] | set[str]) -> str:
     return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1]
 
 
-def _human_size(size: int) -> str:
+def human_size(size: int) -> str:
+    """``10485760`` -> ``"10 MiB"``, as the limit messages say it."""
     if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
         return f"{size // (1024 * 1024)} MiB"
     if size >= 1024 * 1024:
@@ -291,7 +294,7 @@ def _read(data: bytes | os.PathLike[str] | str, max_bytes: int) -> bytes:
     if size > max_bytes:
         raise UploadRejected(
             "too_large",
-            f"The file is {_human_size(size)}; the limit is {_human_size(max_bytes)}.",
+            f"The file is {human_size(size)}; the limit is {human_size(max_bytes)}.",
         )
     with path.open("rb") as handle:
         return handle.read(max_bytes + 1)
@@ -320,7 +323,7 @@ def inspect_upload(
     if size > max_bytes:
         raise UploadRejected(
             "too_large",
-            f"The file is {_human_size(size)}; the limit is {_human_size(max_bytes)}.",
+            f"The file is {human_size(size)}; the limit is {human_size(max_bytes)}.",
         )
 
     kind = sniff_kind(content)

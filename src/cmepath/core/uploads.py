@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .filecheck import human_size
+
 
 def max_upload_bytes() -> int:
     return int(settings.CMEPATH_MAX_UPLOAD_BYTES)
 
 
-def size_text(size: int) -> str:
-    """``10485760`` -> ``"10 MiB"`` (whole units where they divide evenly)."""
-    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if size >= factor:
-            value = size / factor
-            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{size} bytes"
-
-
 def max_upload_text() -> str:
     """The limit as people read it, e.g. ``"10 MiB"``."""
-    return size_text(max_upload_bytes())
+    return human_size(max_upload_bytes())
 
 
 def too_large_message(what: str) -> str:
