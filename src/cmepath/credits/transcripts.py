@@ -3,7 +3,7 @@
 ``TranscriptData`` is built by ``services.transcript_data``; the writers here only format
 it. CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or
 carriage return) are prefixed with an apostrophe (OWASP CSV injection; security-checks
-row 13). The PDF is drawn with reportlab.
+row 13). The PDF is drawn with reportlab in the shared look of ``cmepath.core.pdf``.
 """
 
 from __future__ import annotations
@@ -86,37 +86,26 @@ def to_csv(data: TranscriptData) -> str:
 
 
 def to_pdf(data: TranscriptData) -> bytes:
-    from xml.sax.saxutils import escape  # noqa: S406 (escaping text for reportlab markup, not parsing XML)
+    """The transcript as a PDF in the shared look of ``cmepath.core.pdf``; every text from
+    the data is escaped before it goes into paragraph markup."""
+    from reportlab.platypus import Paragraph, Spacer
 
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from cmepath.core import pdf as kit
 
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=letter,
-        title=f"CME transcript: {data.owner}",
-        author="cmepath",
-        leftMargin=40,
-        rightMargin=40,
-        topMargin=40,
-        bottomMargin=40,
-    )
+    esc = kit.escape
+    styles = kit.stylesheet()
+    small = styles["Small"]
     story: list[Any] = [
         Paragraph("Continuing education transcript", styles["Title"]),
         Paragraph(
-            escape(f"{data.owner} · {data.scope} · as of {data.as_of.isoformat()}"),
+            esc(f"{data.owner} · {data.scope} · as of {data.as_of.isoformat()}"),
             styles["Normal"],
         ),
     ]
     if data.cycle_start or data.cycle_end:
         story.append(
             Paragraph(
-                escape(f"Cycle {data.cycle_start or '…'} to {data.cycle_end or '…'}"),
+                esc(f"Cycle {data.cycle_start or '…'} to {data.cycle_end or '…'}"),
                 styles["Normal"],
             )
         )
@@ -124,11 +113,11 @@ def to_pdf(data: TranscriptData) -> bytes:
     for regime in data.regimes:
         story.append(
             Paragraph(
-                escape(f"{regime['name']}: {regime['status'].replace('_', ' ')}"),
+                esc(f"{regime['name']}: {regime['status'].replace('_', ' ')}"),
                 styles["Heading3"],
             )
         )
-        rows = [["Requirement", "Status", "Hours", "Deadline"]]
+        rows: list[list[Any]] = [["Requirement", "Status", "Hours", "Deadline"]]
         for req in regime["requirements"]:
             hours = (
                 "-"
@@ -137,48 +126,25 @@ def to_pdf(data: TranscriptData) -> bytes:
             )
             rows.append(
                 [
-                    Paragraph(escape(req["label"]), small),
+                    Paragraph(esc(req["label"]), small),
                     req["status"].replace("_", " "),
                     hours,
                     req["deadline"] or "-",
                 ]
             )
-        table = Table(rows, colWidths=[270, 70, 80, 80], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                    ("FONTSIZE", (0, 0), (-1, -1), 8),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.extend([table, Spacer(1, 8)])
+        story.extend([kit.table(rows, widths=kit.column_widths(250, 70, 74, 74)), Spacer(1, 8)])
     story.append(Paragraph("Completions", styles["Heading2"]))
     rows = [["Date", "Activity", "Provider", "Credits"]]
     for line in data.lines:
         rows.append(
             [
                 line.completed_on.isoformat(),
-                Paragraph(escape(line.title), small),
-                Paragraph(escape(line.provider), small),
-                Paragraph(escape(_credits_text(line.credits)), small),
+                Paragraph(esc(line.title), small),
+                Paragraph(esc(line.provider), small),
+                Paragraph(esc(_credits_text(line.credits)), small),
             ]
         )
     if len(rows) == 1:
         rows.append(["", "No completions in this period.", "", ""])
-    table = Table(rows, colWidths=[60, 220, 120, 130], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story.append(table)
-    doc.build(story)
-    return buf.getvalue()
+    story.append(kit.table(rows, widths=kit.column_widths(58, 194, 100, 116)))
+    return kit.render(story, title=f"CME transcript: {data.owner}")
