@@ -54,9 +54,10 @@ load: $(TEST_STAMP)
 fuzz: $(TEST_STAMP)
 	bash scripts/fuzz.sh
 
-## make static: bandit and semgrep with the rules kept in .semgrep/
+## make static: bandit and semgrep with the rules kept in .semgrep/, and the tests of those rules
 static: $(TEST_STAMP)
 	bash scripts/static-checks.sh
+	DJANGO_SETTINGS_MODULE=cmepath.settings.test $(BIN)/pytest -q -m static -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

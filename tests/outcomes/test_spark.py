@@ -11,6 +11,8 @@ import pytest
 
 from cmepath.outcomes.measures import measure_by_id, run_measure
 
+pytestmark = pytest.mark.spark
+
 pyspark = pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("Java is not installed", allow_module_level=True)
