@@ -58,3 +58,20 @@ def test_validate_credit_type_suggests_nearest() -> None:
 def test_vocabulary_records_source_and_as_of() -> None:
     assert v.AS_OF == "2026-11-25"
     assert v.SOURCE_URL.startswith("https://")
+
+
+def test_states_are_the_fifty_states_dc_and_puerto_rico() -> None:
+    assert len(v.STATES) == 52
+    assert v.STATES["DC"].label == "District of Columbia"
+    assert v.validate_state("TX") == "TX"
+    with pytest.raises(ValueError, match="unknown state 'Texas'"):
+        v.validate_state("Texas")
+
+
+def test_accounts_choices_are_built_from_the_vocabulary() -> None:
+    """Professions and states exist once: the model choices are the vocabulary's terms."""
+    from cmepath.accounts.choices import US_STATES, Profession
+
+    assert Profession.choices == v.choices(v.PROFESSIONS)
+    assert Profession.PHARMD == "PharmD" and Profession.NP.label == "Nurse practitioner (NP)"
+    assert v.choices(v.STATES) == US_STATES

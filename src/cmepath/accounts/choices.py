@@ -2,15 +2,15 @@
 
 from django.db import models
 
+from cmepath.core.vocabulary import PROFESSIONS, STATES
+from cmepath.core.vocabulary import choices as vocabulary_choices
 
-class Profession(models.TextChoices):
-    MD = "MD", "Physician (MD)"
-    DO = "DO", "Physician (DO)"
-    NP = "NP", "Nurse practitioner (NP)"
-    PA = "PA", "Physician assistant (PA)"
-    RN = "RN", "Registered nurse (RN)"
-    PHARMD = "PharmD", "Pharmacist (PharmD)"
-    OTHER = "other", "Other"
+#: Professions as the shared vocabulary defines them (core/data/vocabulary.yaml): MD, DO,
+#: NP, PA, RN, PHARMD, OTHER. Built from the file so labels and codes exist once.
+Profession = models.TextChoices(  # type: ignore[call-overload]  # functional API: members from the file
+    "Profession",
+    [(code.upper(), (code, term.label)) for code, term in PROFESSIONS.items()],
+)
 
 
 class NpiStatus(models.TextChoices):
@@ -27,60 +27,8 @@ class ProofStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-US_STATES = [
-    ("AL", "Alabama"),
-    ("AK", "Alaska"),
-    ("AZ", "Arizona"),
-    ("AR", "Arkansas"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DE", "Delaware"),
-    ("DC", "District of Columbia"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("HI", "Hawaii"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("IA", "Iowa"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("ME", "Maine"),
-    ("MD", "Maryland"),
-    ("MA", "Massachusetts"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MS", "Mississippi"),
-    ("MO", "Missouri"),
-    ("MT", "Montana"),
-    ("NE", "Nebraska"),
-    ("NV", "Nevada"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NY", "New York"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("PR", "Puerto Rico"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UT", "Utah"),
-    ("VT", "Vermont"),
-    ("VA", "Virginia"),
-    ("WA", "Washington"),
-    ("WV", "West Virginia"),
-    ("WI", "Wisconsin"),
-    ("WY", "Wyoming"),
-]
+#: Licensing jurisdictions from the shared vocabulary, as Django choices.
+US_STATES = vocabulary_choices(STATES)
 
 BOARDS = [
     ("ABIM", "American Board of Internal Medicine"),

@@ -1,4 +1,4 @@
-"""The one shared vocabulary: credit types, topics, competencies, professions.
+"""The one shared vocabulary: credit types, topics, competencies, professions, US states.
 
 Catalog (credit designations, activity topics) and credits (requirement rules, completions)
 both speak these codes, so a topic named in a rule file is the same topic a provider tags an
@@ -41,6 +41,7 @@ class Vocabulary:
     topics: Mapping[str, Term]
     competencies: Mapping[str, Term]
     professions: Mapping[str, Term]
+    states: Mapping[str, Term]
 
 
 def _terms(raw: Any, section: str) -> Mapping[str, Term]:
@@ -78,6 +79,7 @@ def load_vocabulary(path: Path = DATA_FILE) -> Vocabulary:
         topics=_terms(raw.get("topics"), "topics"),
         competencies=_terms(raw.get("competencies"), "competencies"),
         professions=_terms(raw.get("professions"), "professions"),
+        states=_terms(raw.get("states"), "states"),
     )
 
 
@@ -90,6 +92,8 @@ MANDATED_TOPICS: Mapping[str, Term] = MappingProxyType(
 )
 COMPETENCIES: Mapping[str, Term] = _VOCAB.competencies
 PROFESSIONS: Mapping[str, Term] = _VOCAB.professions
+#: Licensing jurisdictions (USPS codes): the 50 states, DC and Puerto Rico.
+STATES: Mapping[str, Term] = _VOCAB.states
 SOURCE_URL: str = _VOCAB.source_url
 AS_OF: str = _VOCAB.as_of
 
@@ -126,3 +130,8 @@ def validate_topic(code: str) -> str:
 def validate_profession(code: str) -> str:
     """Return ``code`` if it is a known profession, else raise ValueError naming near options."""
     return _check(code, PROFESSIONS, "profession")
+
+
+def validate_state(code: str) -> str:
+    """Return ``code`` if it is a known state code, else raise ValueError naming near options."""
+    return _check(code, STATES, "state")

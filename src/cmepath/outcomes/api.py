@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from cmepath.core.api import actor
 from cmepath.core.errors import NotFoundError, ValidationError
 from cmepath.core.schemas import IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
@@ -122,25 +123,25 @@ def _out(project: Any) -> dict[str, Any]:
 
 @router.get("/outcomes/projects", response=list[ProjectOut], url_name="outcomes_project_list")
 def project_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_out(p) for p in selectors.projects_for(actor=request.user)]
+    return [_out(p) for p in selectors.projects_for(actor=actor(request))]
 
 
 @router.post("/outcomes/projects", response={201: ProjectOut}, url_name="outcomes_project_create")
 def project_create(request: HttpRequest, payload: ProjectIn) -> Status[dict[str, Any]]:
-    project = services.project_create(actor=request.user, **payload.model_dump())
+    project = services.project_create(actor=actor(request), **payload.model_dump())
     return Status(201, _out(project))
 
 
 @router.get("/outcomes/projects/{pk}", response=ProjectOut, url_name="outcomes_project_get")
 def project_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _out(selectors.project_get(actor=request.user, pk=pk))
+    return _out(selectors.project_get(actor=actor(request), pk=pk))
 
 
 @router.patch("/outcomes/projects/{pk}", response=ProjectOut, url_name="outcomes_project_patch")
 def project_patch(request: HttpRequest, pk: int, payload: ProjectPatch) -> dict[str, Any]:
-    project = selectors.project_get(actor=request.user, pk=pk, action="change")
+    project = selectors.project_get(actor=actor(request), pk=pk, action="change")
     project = services.project_update(
-        actor=request.user, project=project, data=payload.model_dump(exclude_unset=True)
+        actor=actor(request), project=project, data=payload.model_dump(exclude_unset=True)
     )
     return _out(project)
 
@@ -153,7 +154,7 @@ def project_patch(request: HttpRequest, pk: int, payload: ProjectPatch) -> dict[
 def dataset_upload(request: HttpRequest, pk: int) -> Status[Any]:
     """Multipart form: ``file`` and ``format`` (csv, parquet or fhir). Read by hand after the
     permission check, so a non-member gets 404 whatever the body holds."""
-    project = selectors.project_get(actor=request.user, pk=pk, action="upload")
+    project = selectors.project_get(actor=actor(request), pk=pk, action="upload")
     upload = request.FILES.get("file")
     fmt = request.POST.get("format", "")
     if upload is None:
@@ -161,7 +162,7 @@ def dataset_upload(request: HttpRequest, pk: int) -> Status[Any]:
     if fmt not in DatasetFormat.values:
         raise ValidationError("Field 'format' must be csv, parquet or fhir.", field="format")
     dataset = services.dataset_upload(
-        actor=request.user,
+        actor=actor(request),
         project=project,
         chunks=upload.chunks(),
         filename=upload.name or "upload",
@@ -177,14 +178,14 @@ def dataset_upload(request: HttpRequest, pk: int) -> Status[Any]:
     url_name="outcomes_dataset_status",
 )
 def dataset_status(request: HttpRequest, pk: int, dataset_id: int) -> Any:
-    dataset = selectors.dataset_get(actor=request.user, pk=dataset_id)
+    dataset = selectors.dataset_get(actor=actor(request), pk=dataset_id)
     if dataset.project_id != pk:
         raise NotFoundError("Not found.")
     return dataset
 
 
 def _report(request: HttpRequest, pk: int, measure: str | None) -> Any:
-    project = selectors.project_get(actor=request.user, pk=pk)
+    project = selectors.project_get(actor=actor(request), pk=pk)
     reports = selectors.project_reports(project=project)
     for rep in reports:
         if measure in (None, rep.measure_id):
@@ -224,9 +225,9 @@ def analysis(request: HttpRequest, pk: int, measure: str | None = None) -> dict[
     url_name="outcomes_stage_complete",
 )
 def stage_complete(request: HttpRequest, pk: int, stage: Stage) -> dict[str, Any]:
-    project = selectors.project_get(actor=request.user, pk=pk)
-    policies.projects.require(request.user, "stage", project)
-    record = services.stage_complete(actor=request.user, project=project, stage=str(stage))
+    project = selectors.project_get(actor=actor(request), pk=pk)
+    policies.projects.require(actor(request), "stage", project)
+    record = services.stage_complete(actor=actor(request), project=project, stage=str(stage))
     return {
         "stage": record.stage,
         "completed_on": record.completed_on,

@@ -7,11 +7,7 @@ Others get 404, not 403, so a project's existence is not revealed.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db import models
-
-from cmepath.core.policy import Policy, role_of
+from cmepath.core.policy import MembershipPolicy
 from cmepath.core.roles import Role
 
 from .choices import MemberRole
@@ -26,27 +22,15 @@ _ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
 }
 
 
-class ProjectPolicy(Policy[Project]):
+class ProjectPolicy(MembershipPolicy[Project]):
+    """A project's members act on it by their role in it (lead, member, reviewer)."""
+
     model = Project
     actions = frozenset({"view", "change", "upload", "rows", "stage", "finish", "manage", "delete"})
-
-    def _member_role(self, user: Any, project: Project) -> str | None:
-        if role_of(user) not in PARTICIPANT_ROLES:
-            return None
-        member = project.members.filter(user_id=user.pk).only("role").first()
-        return member.role if member else None
-
-    def visible(self, user: Any, action: str = "view") -> models.QuerySet[Project]:
-        if role_of(user) not in PARTICIPANT_ROLES:
-            return Project.objects.none()
-        roles = [r for r, acts in _ACTIONS_BY_ROLE.items() if action in acts]
-        return Project.objects.filter(members__user_id=user.pk, members__role__in=roles).distinct()
-
-    def allows(self, user: Any, action: str, obj: Project) -> bool:
-        if action not in self.actions:
-            raise ValueError(f"unknown action {action!r} for ProjectPolicy")
-        role = self._member_role(user, obj)
-        return role is not None and action in _ACTIONS_BY_ROLE.get(role, frozenset())
+    members_lookup = "members__user_id"
+    role_lookup = "members__role"
+    actions_by_role = _ACTIONS_BY_ROLE
+    participant_roles = PARTICIPANT_ROLES
 
 
 projects = ProjectPolicy()

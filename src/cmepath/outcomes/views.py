@@ -15,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmepath.core.errors import DomainError, NotFoundError
-from cmepath.core.forms import form_add_domain_error
+from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
 
@@ -35,33 +35,27 @@ from .forms import (
 @require_http_methods(["GET", "POST"])
 def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                project = services.project_create(
-                    actor=request.user,
-                    title=data["title"],
-                    practice_gap=data["practice_gap"],
-                    unit_of_analysis=data["unit_of_analysis"],
-                    measure_ids=data["measure_ids"],
-                    activity_ids=data["activity_ids"],
-                    intervention_date=data["intervention_date"],
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "Project created.")
-                return redirect("outcomes:project_detail", pk=project.pk)
-        else:
-            status = 422
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.project_create(
+            actor=request.user,
+            title=data["title"],
+            practice_gap=data["practice_gap"],
+            unit_of_analysis=data["unit_of_analysis"],
+            measure_ids=data["measure_ids"],
+            activity_ids=data["activity_ids"],
+            intervention_date=data["intervention_date"],
+        ),
+        success="Project created.",
+    )
+    if done.ok and done.result is not None:
+        return redirect("outcomes:project_detail", pk=done.result.pk)
     return render_page(
         request,
         "outcomes/project_list.html",
         {"projects": selectors.projects_for(actor=request.user), "form": form},
-        status=status,
+        status=done.status,
     )
 
 
