@@ -1,5 +1,7 @@
 """Choices and constants of the accounts app (one home)."""
 
+from enum import StrEnum
+
 from django.db import models
 
 from cmepath.core.vocabulary import PROFESSIONS, STATES
@@ -50,3 +52,13 @@ BOARDS = [
 ]
 
 PROOF_ALLOWED_KINDS = frozenset({"pdf", "png", "jpeg"})
+
+
+class ErrorCode(StrEnum):
+    """Codes the accounts app raises (API ``code`` field, password validator codes)."""
+
+    NPI_INVALID = "npi_invalid"
+    REGISTRY_UNAVAILABLE = "registry_unavailable"
+    PASSWORD_CONTEXT_WORD = "password_context_word"  # noqa: S105 - an error code, not a password
+    PASSWORD_TOO_LONG = "password_too_long"  # noqa: S105 - an error code
+    PASSWORD_COMMON_BASE = "password_common_base"  # noqa: S105 - an error code

@@ -25,7 +25,7 @@ from cmepath.core.services import audit_record, fields_apply, model_validate
 from cmepath.core.uploads import max_upload_bytes
 
 from . import policies
-from .choices import PROOF_ALLOWED_KINDS, NpiStatus, ProofStatus
+from .choices import PROOF_ALLOWED_KINDS, ErrorCode, NpiStatus, ProofStatus
 from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile, User
 from .npi import check_npi
 from .registry import get_registry
@@ -103,7 +103,7 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
     result = check_npi(npi)
     if not result.valid:
         raise ValidationError(
-            result.reason or "This is not a valid NPI.", field="npi", code="npi_invalid"
+            result.reason or "This is not a valid NPI.", field="npi", code=ErrorCode.NPI_INVALID
         )
     profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=actor).pk)
     taken = Profile.objects.filter(npi=result.normalized, npi_status=NpiStatus.MATCHED).exclude(
@@ -124,7 +124,7 @@ def npi_submit(*, actor: User, npi: str) -> Profile:
         raise ValidationError(
             "The NPI Registry could not be reached to confirm this number; nothing was changed. Try again later.",
             field="npi",
-            code="registry_unavailable",
+            code=ErrorCode.REGISTRY_UNAVAILABLE,
         ) from exc
     if record is None:
         profile.npi_status = NpiStatus.NOT_FOUND

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from .choices import ErrorCode
+
 CONTEXT_WORDS = ("cmepath", "cmeportal", "continuingeducation")
 
 
@@ -18,7 +20,7 @@ class ContextWordsValidator:
             if word in folded:
                 raise ValidationError(
                     "This password contains the site's name; choose words that have nothing to do with cmepath.",
-                    code="password_context_word",
+                    code=ErrorCode.PASSWORD_CONTEXT_WORD,
                 )
 
     def get_help_text(self) -> str:
@@ -33,7 +35,7 @@ class MaximumLengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) > self.max_length:
             raise ValidationError(
-                f"Use at most {self.max_length} characters.", code="password_too_long"
+                f"Use at most {self.max_length} characters.", code=ErrorCode.PASSWORD_TOO_LONG
             )
 
     def get_help_text(self) -> str:
@@ -57,7 +59,7 @@ class CommonBaseWordValidator:
         if len(core) >= 4 and core in self._common:
             raise ValidationError(
                 "This password is a common password with a few characters added; choose an unusual passphrase.",
-                code="password_common_base",
+                code=ErrorCode.PASSWORD_COMMON_BASE,
             )
 
     def get_help_text(self) -> str:

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from .errors import DomainError, ValidationError
+from .errors import DomainError, ErrorCode, ValidationError
 
 FORMAT = "cmepath-backup/1"
 MANIFEST = "manifest.json"
@@ -225,16 +225,19 @@ def backup_verify(*, directory: Path, progress: Progress = _noop) -> dict[str, A
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise ValidationError(
-            f"{directory} has no {MANIFEST}; it is not a cmepath backup.", code="backup_invalid"
+            f"{directory} has no {MANIFEST}; it is not a cmepath backup.",
+            code=ErrorCode.BACKUP_INVALID,
         )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError(
-            f"{MANIFEST} is not valid JSON; the backup is damaged.", code="backup_invalid"
+            f"{MANIFEST} is not valid JSON; the backup is damaged.", code=ErrorCode.BACKUP_INVALID
         ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ValidationError(f"Unknown backup format; expected {FORMAT}.", code="backup_invalid")
+        raise ValidationError(
+            f"Unknown backup format; expected {FORMAT}.", code=ErrorCode.BACKUP_INVALID
+        )
     problems: list[str] = []
     listed: set[str] = set()
     files = manifest.get("files") or []
@@ -269,7 +272,7 @@ def backup_verify(*, directory: Path, progress: Progress = _noop) -> dict[str, A
         )
         raise ValidationError(
             f"The backup failed verification; nothing was restored: {shown}",
-            code="backup_checksum",
+            code=ErrorCode.BACKUP_CHECKSUM,
             errors={"files": problems},
         )
     return manifest
@@ -337,14 +340,14 @@ def backup_restore(
         raise ValidationError(
             f"This backup is of a {manifest.get('engine')} database; the configured database is {engine}. "
             "Restore into the same engine (use `cmepath dumpdata`/`loaddata` to move between engines).",
-            code="backup_engine",
+            code=ErrorCode.BACKUP_ENGINE,
         )
     unknown = _unknown_migrations(manifest, alias)
     if unknown:
         raise ValidationError(
             "The backup was made by a newer cmepath (migrations this code does not know: "
             f"{', '.join(unknown[:5])}); install that version to restore it.",
-            code="backup_newer",
+            code=ErrorCode.BACKUP_NEWER,
         )
     db_file = directory / str(manifest["database"]["file"])
 

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """The machine-readable codes core raises (the API's ``code`` field). Each app keeps its
+    own ``ErrorCode`` in its ``choices.py``; the values are what clients see."""
+
+    INVALID = "invalid"
+    VALIDATION_ERROR = "validation_error"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    CONFLICT = "conflict"
+    STORAGE_FULL = "storage_full"
+    FORBIDDEN_FIELDS = "forbidden_fields"
+    BACKUP_INVALID = "backup_invalid"
+    BACKUP_CHECKSUM = "backup_checksum"
+    BACKUP_ENGINE = "backup_engine"
+    BACKUP_NEWER = "backup_newer"
+
 
 class DomainError(Exception):
     """A user-facing error: ``message`` says what was wrong and how to fix it."""
 
     status = 400
-    code = "invalid"
+    code: str = ErrorCode.INVALID
 
     def __init__(
         self,
@@ -30,24 +49,24 @@ class DomainError(Exception):
 
 class ValidationError(DomainError):
     status = 422
-    code = "validation_error"
+    code: str = ErrorCode.VALIDATION_ERROR
 
 
 class NotFoundError(DomainError):
     status = 404
-    code = "not_found"
+    code: str = ErrorCode.NOT_FOUND
 
 
 class PermissionDeniedError(DomainError):
     status = 403
-    code = "forbidden"
+    code: str = ErrorCode.FORBIDDEN
 
 
 class ConflictError(DomainError):
     status = 409
-    code = "conflict"
+    code: str = ErrorCode.CONFLICT
 
 
 class StorageFullError(DomainError):
     status = 507
-    code = "storage_full"
+    code: str = ErrorCode.STORAGE_FULL

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .errors import ValidationError
+from .errors import ErrorCode, ValidationError
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -102,7 +102,7 @@ def fields_apply(instance: Any, allowed: frozenset[str], data: Mapping[str, Any]
     if unknown:
         raise ValidationError(
             f"These fields cannot be set: {', '.join(unknown)}.",
-            code="forbidden_fields",
+            code=ErrorCode.FORBIDDEN_FIELDS,
             errors={name: ["This field is read-only or unknown."] for name in unknown},
         )
     changed = []
