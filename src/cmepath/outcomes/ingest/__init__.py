@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from cmepath.core.progress import Progress, no_progress
 from cmepath.outcomes.ingest.csv_parquet import guard_file, ingest_tabular
 from cmepath.outcomes.ingest.fhir import ingest_fhir
 from cmepath.outcomes.ingest.normalize import (
@@ -19,10 +20,8 @@ from cmepath.outcomes.ingest.normalize import (
     SERIES_FILE,
     IngestError,
     IngestReport,
-    Progress,
     RefusedError,
     new_salt,
-    no_progress,
     patient_key,
 )
 

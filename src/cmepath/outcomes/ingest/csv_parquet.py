@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from cmepath.core.progress import FRACTION_UNITS, Progress, no_progress, of_fraction
 from cmepath.outcomes.ingest import duck
 from cmepath.outcomes.ingest.normalize import (
     CODE_PATTERNS,
@@ -29,12 +30,10 @@ from cmepath.outcomes.ingest.normalize import (
     IngestError,
     IngestReport,
     Problem,
-    Progress,
     RefusedError,
     age_band_sql,
     check_salt,
     hmac_sql,
-    no_progress,
 )
 from cmepath.outcomes.privacy import ColumnKind, guard_columns
 
@@ -164,7 +163,7 @@ def ingest_tabular(
     check_salt(salt)
     started = time.perf_counter()
     kind, coarsened = guard_file(path, fmt)
-    progress(0.1, "privacy check passed")
+    progress("privacy check passed", of_fraction(0.1), FRACTION_UNITS)
     report = IngestReport(
         format=fmt,
         kind=kind,
@@ -180,14 +179,14 @@ def ingest_tabular(
         con.execute(
             f"CREATE TABLE src AS SELECT row_number() OVER () + {first_line - 1} AS line_no, * FROM {source}"
         )
-        progress(0.5, "reading")
+        progress("reading", of_fraction(0.5), FRACTION_UNITS)
         if kind == "series":
             _series(con, columns, out_dir, report)
         else:
             _orders(con, columns, out_dir, salt, report, progress)
         report.lines_read = int(con.execute("SELECT count(*) FROM src").fetchone()[0])  # type: ignore[index]
     report.seconds = time.perf_counter() - started
-    progress(1.0, "done")
+    progress("done", of_fraction(1.0), FRACTION_UNITS)
     return report
 
 
@@ -257,7 +256,7 @@ def _orders(
         FROM rows
         """
     )
-    progress(0.8, "checking rows")
+    progress("checking rows", of_fraction(0.8), FRACTION_UNITS)
     details = {
         "bad_date": "order_date {} is not a date (use YYYY-MM-DD or MM/DD/YYYY)",
         "missing_unit": "unit is empty",

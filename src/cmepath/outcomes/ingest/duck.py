@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from cmepath.outcomes.ingest.normalize import Progress
+from cmepath.core.progress import FRACTION_UNITS, Progress, of_fraction
 
 DEFAULT_MEMORY_LIMIT = "1GB"  # peak RSS stays under 2 GB whatever the input size
 IN_MEMORY_LIMIT = "1500MB"  # small inputs: tables in memory (faster), still under 2 GB RSS
@@ -65,7 +65,9 @@ def run(
             except (duckdb.Error, RuntimeError):
                 return
             if pct is not None and pct >= 0:
-                progress(low + (high - low) * min(pct, 100.0) / 100.0, stage)
+                progress(
+                    stage, of_fraction(low + (high - low) * min(pct, 100.0) / 100.0), FRACTION_UNITS
+                )
 
     thread = threading.Thread(target=poll, daemon=True)
     thread.start()
@@ -74,7 +76,7 @@ def run(
     finally:
         done.set()
         thread.join()
-    progress(high, stage)
+    progress(stage, of_fraction(high), FRACTION_UNITS)
 
 
 def qident(name: str) -> str:

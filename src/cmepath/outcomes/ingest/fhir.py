@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from cmepath.core.progress import FRACTION_UNITS, Progress, no_progress, of_fraction
 from cmepath.outcomes.ingest import duck
 from cmepath.outcomes.ingest.normalize import (
     DRUG_SYSTEMS,
@@ -40,11 +41,9 @@ from cmepath.outcomes.ingest.normalize import (
     IngestError,
     IngestReport,
     Problem,
-    Progress,
     age_band_sql,
     check_salt,
     hmac_sql,
-    no_progress,
 )
 
 RESOURCE_TYPES = (
@@ -377,7 +376,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, salt: str, progress: Progress) -> N
         DROP TABLE idents;
         """
     )
-    progress(0.88, "resolving references")
+    progress("resolving references", of_fraction(0.88), FRACTION_UNITS)
     not_excluded = ", ".join(f"'{s}'" for s in _EXCLUDED_STATUS)
     dx_sys = _map_sql(DX_SYSTEMS, "coalesce(c.code_sys, j.reason_sys)", "'other'")
     drug_sys = _map_sql(DRUG_SYSTEMS, "j.drug_sys", "'other'")

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,13 +152,6 @@ class IngestReport:
             "output": self.output,
             "seconds": round(self.seconds, 3),
         }
-
-
-Progress = Callable[[float, str], None]  # fraction done 0..1, a short stage label
-
-
-def no_progress(fraction: float, stage: str) -> None:
-    """The default progress callback: does nothing."""
 
 
 def age_band(age: int | None) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cmepath.core.management.commands._progress import rich_progress
 from cmepath.outcomes.stats.analyze import METHODS, AnalyzeOptions, analyze
 from cmepath.outcomes.stats.errors import StatsInputError
 from cmepath.outcomes.stats.its import FAMILIES
@@ -104,7 +105,9 @@ class Command(BaseCommand):
         out = Path(options["out"])
         quiet = bool(options.get("json"))
         try:
-            with _progress_bar(quiet, self.stderr) as update:
+            with rich_progress(
+                enabled=not quiet, stream=self.stderr, single=True, percent=True
+            ) as update:
                 report = ingest(
                     [Path(f) for f in options["files"]],
                     out,
@@ -232,43 +235,6 @@ class Command(BaseCommand):
         self.stdout.write(result.sentence)
         for line in _details(data):
             self.stdout.write(line)
-
-
-class _progress_bar:  # noqa: N801 - used as a context manager like a function
-    """A rich progress bar on stderr (nothing when --json asks for quiet output)."""
-
-    def __init__(self, quiet: bool, stream: Any) -> None:
-        self.quiet = quiet
-        self.stream = stream
-        self.progress: Any = None
-
-    def __enter__(self) -> Any:
-        if self.quiet:
-            return lambda fraction, stage: None
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.progress = Progress(
-            TextColumn("{task.description:<32}"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=False,
-        )
-        self.progress.start()
-        task = self.progress.add_task("starting", total=1.0)
-
-        def update(fraction: float, stage: str) -> None:
-            self.progress.update(
-                task, completed=max(0.0, min(1.0, fraction)), description=stage[:32]
-            )
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
 
 
 def _fmt(value: Any) -> str:
