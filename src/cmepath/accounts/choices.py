@@ -15,6 +15,23 @@ Profession = models.TextChoices(  # type: ignore[call-overload]  # functional AP
 )
 
 
+#: Profile fields a clinician edits (profile form and PATCH /me/profile), in display order.
+PROFILE_EDITABLE = (
+    "first_name",
+    "last_name",
+    "profession",
+    "primary_specialty",
+    "specialties",
+    "birth_month",
+    "date_of_first_licensure",
+    "share_patients_65_plus",
+    "career_goal",
+    "next_review_date",
+    "annual_cme_allowance",
+    "paid_cme_days",
+)
+
+
 class NpiStatus(models.TextChoices):
     NONE = "none", "Not entered"
     INVALID = "invalid", "Invalid number"

@@ -6,6 +6,7 @@ from django import forms
 
 from cmepath.core.uploads import max_upload_text
 
+from .choices import PROFILE_EDITABLE
 from .models import BoardCertification, Licence, Profile
 from .taxonomy import choices as taxonomy_choices
 
@@ -22,20 +23,7 @@ class ProfileForm(forms.ModelForm[Profile]):
 
     class Meta:
         model = Profile
-        fields = [
-            "first_name",
-            "last_name",
-            "profession",
-            "primary_specialty",
-            "specialties",
-            "birth_month",
-            "date_of_first_licensure",
-            "share_patients_65_plus",
-            "career_goal",
-            "next_review_date",
-            "annual_cme_allowance",
-            "paid_cme_days",
-        ]
+        fields = list(PROFILE_EDITABLE)
         widgets = {
             "date_of_first_licensure": DateInput(),
             "next_review_date": DateInput(),

@@ -25,28 +25,14 @@ from cmepath.core.services import audit_record, fields_apply, model_validate
 from cmepath.core.uploads import max_upload_bytes
 
 from . import policies
-from .choices import PROOF_ALLOWED_KINDS, ErrorCode, NpiStatus, ProofStatus
+from .choices import PROFILE_EDITABLE, PROOF_ALLOWED_KINDS, ErrorCode, NpiStatus, ProofStatus
 from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile, User
 from .npi import check_npi
 from .registry import get_registry
 from .taxonomy import is_valid_code
 
-PROFILE_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "profession",
-        "primary_specialty",
-        "specialties",
-        "birth_month",
-        "date_of_first_licensure",
-        "share_patients_65_plus",
-        "career_goal",
-        "next_review_date",
-        "annual_cme_allowance",
-        "paid_cme_days",
-    }
-)
+#: What a clinician may change on their profile (the form shows them in this order).
+PROFILE_FIELDS = frozenset(PROFILE_EDITABLE)
 LICENCE_FIELDS = frozenset(
     {
         "state",
