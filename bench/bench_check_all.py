@@ -6,7 +6,7 @@ Setup (not timed): ``make_population(size)`` from ``bench_credits_engine.py`` gi
 realistic shapes the engine benchmark uses (1-3 licences, boards, 10-60 completions with
 one or two credit types each); users, profiles, licences and certifications are inserted
 with ``bulk_create``, completions and their credits (millions of rows) with parameterised
-``executemany``. Then ``run_check_all`` is timed end to end: bulk reads, evaluation in the
+``executemany``. Then ``evaluation_run_all`` is timed end to end: bulk reads, evaluation in the
 worker pool, JSON serialisation and the snapshot upserts.
 
 Anchor, measured in the same run: the pure engine (``evaluate``) on the same population,
@@ -163,7 +163,7 @@ def main() -> None:
         from bench_credits_engine import AS_OF, make_population
 
         from cmepath.credits.rules import compile_rules, default_rules, evaluate
-        from cmepath.credits.services import run_check_all
+        from cmepath.credits.services import evaluation_run_all
 
         started = time.perf_counter()
         population = make_population(args.size, args.seed)
@@ -182,7 +182,7 @@ def main() -> None:
         last: dict = {}
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            last = run_check_all(as_of=AS_OF, workers=args.workers, progress=False)
+            last = evaluation_run_all(as_of=AS_OF, workers=args.workers)
             runs.append(time.perf_counter() - t0)
             print(f"check-all {runs[-1]:.2f} s ({args.size / runs[-1]:.0f}/s)", file=sys.stderr)
         del population

@@ -23,7 +23,7 @@ def badge_key(tmp_path, settings):
 
 @pytest.fixture
 def today():
-    from cmepath.credits.services import today as service_today
+    from cmepath.credits.selectors import today as service_today
 
     return service_today()
 

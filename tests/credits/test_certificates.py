@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cmepath.core.errors import ValidationError
-from cmepath.credits import services
+from cmepath.credits import selectors, services
 from cmepath.credits.models import Certificate
 from cmepath.credits.prefill import parse_certificate_text
 from tests.credits import certgen
@@ -24,7 +24,7 @@ def test_upload_prefills_title_date_amount_and_type(clinician, sample):
     cert = services.certificate_upload(
         actor=clinician, data=sample.pdf, filename=f"{sample.layout}.pdf"
     )
-    initial = services.prefill_from_certificate(certificate=cert)
+    initial = selectors.certificate_prefill(certificate=cert)
     assert initial["title"] == sample.title
     assert initial["completed_on"] == sample.completed_on
     assert float(initial["amount"]) == sample.amount

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from cmepath.accounts.models import Profile
-from cmepath.credits import batch, services
+from cmepath.credits import batch, selectors, services
 from cmepath.credits.models import EvaluationSnapshot
 from tests.credits.factories import CompletionFactory
 from tests.factories import BoardCertificationFactory, LicenceFactory, UserFactory
@@ -55,25 +55,25 @@ def population(db):
 
 
 def test_check_all_stores_one_snapshot_per_clinician(population):
-    result = services.run_check_all(as_of=AS_OF, progress=False)
+    result = services.evaluation_run_all(as_of=AS_OF)
     assert result["clinicians"] == 4
     assert EvaluationSnapshot.objects.count() == 4
     assert sum(result[k] for k in ("met", "at_risk", "unmet", "not_applicable", "no_rules")) == 4
 
 
 def test_batch_matches_the_live_evaluation(population):
-    services.run_check_all(as_of=AS_OF, progress=False)
+    services.evaluation_run_all(as_of=AS_OF)
     for user in population:
         snapshot = EvaluationSnapshot.objects.get(user=user)
-        live, _ = services.evaluation_compute(user=user, as_of=AS_OF)
+        live, _ = selectors.evaluation_compute(user=user, as_of=AS_OF)
         assert snapshot.result == batch.snapshot_json(live)
         assert snapshot.as_of == AS_OF
         assert snapshot.status == batch.summarise(live)[0]
 
 
 def test_check_all_is_an_upsert(population):
-    services.run_check_all(as_of=AS_OF, progress=False)
-    services.run_check_all(as_of=AS_OF + timedelta(days=1), workers=2, progress=False)
+    services.evaluation_run_all(as_of=AS_OF)
+    services.evaluation_run_all(as_of=AS_OF + timedelta(days=1), workers=2)
     assert EvaluationSnapshot.objects.count() == 4
     assert set(EvaluationSnapshot.objects.values_list("as_of", flat=True)) == {
         AS_OF + timedelta(days=1)

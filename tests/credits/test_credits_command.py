@@ -111,7 +111,7 @@ def test_bad_input_is_one_line_with_exit_code_2(
 
 @pytest.mark.django_db
 def test_check_all_is_wired_to_the_services() -> None:
-    # Wired by credits/services.py (issue 4); the batch itself is tested in test_check_all.py.
+    # Wired by credits/services/evaluation.py (issue 4); the batch itself is tested in test_check_all.py.
     assert run("check-all", "--as-of", "2026-11-25").startswith(
         "Evaluated 0 clinicians as of 2026-11-25"
     )

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from cmepath.credits import services
+from cmepath.credits import selectors, services
 from cmepath.credits.models import ReminderSent
 from tests.factories import LicenceFactory
 
@@ -30,7 +30,7 @@ def due_clinician(clinician):
 
 def _send(on, capture):
     with capture(execute=True):
-        return services.reminders_send(today_=on)
+        return services.reminder_send_due(on=on)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_met_requirements_get_no_reminder(due_clinician, django_capture_on_commi
     )
     _send(on, django_capture_on_commit_callbacks)
     reminded = set(ReminderSent.objects.values_list("requirement_id", flat=True))
-    evaluation, _ = services.evaluation_compute(user=due_clinician, as_of=on)
+    evaluation, _ = selectors.evaluation_compute(user=due_clinician, as_of=on)
     met = {r.id for regime in evaluation.regimes for r in regime.requirements if r.status == "met"}
     assert met and not (met & reminded)
 

@@ -18,12 +18,14 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from cmepath.core.errors import ValidationError
+from cmepath.core.api import actor
+from cmepath.core.errors import NotFoundError, ValidationError
 from cmepath.core.schemas import IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
+from cmepath.core.uploads import max_upload_bytes, max_upload_text, too_large_message
 
 from . import policies, selectors, services
-from .choices import CERTIFICATE_MAX_BYTES
+from .choices import IMPORT_MAX_BYTES, ErrorCode
 from .models import Certificate, Completion, ShareLink
 
 router = Router(tags=["credits"])
@@ -194,18 +196,14 @@ def _certificate_out(cert: Certificate) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
 @router.get("/me/completions", response=list[CompletionOut], summary="My completions (history)")
 def completion_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_completion_out(c) for c in selectors.completions_for(actor=_user(request))]
+    return [_completion_out(c) for c in selectors.completions_for(actor=actor(request))]
 
 
 @router.post("/me/completions", response={201: CompletionOut}, summary="Log a completion")
 def completion_create(request: HttpRequest, payload: CompletionIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = actor(request)
     data = payload.model_dump(exclude={"credits", "certificate_id"})
     certificate = (
         policies.certificates.get(user, "change", pk=payload.certificate_id)
@@ -241,13 +239,12 @@ def provider_completion_create(
     request: HttpRequest, activity_id: int, payload: ProviderCompletionIn
 ) -> Status[dict[str, Any]]:
     from cmepath.accounts.selectors import active_user_by_email
-    from cmepath.core.errors import NotFoundError
 
     learner = active_user_by_email(payload.learner_email)
     if learner is None:  # same answer as "not your activity": no account probing
         raise NotFoundError("No such learner for this activity.")
     completion = services.completion_record(
-        actor=_user(request),
+        actor=actor(request),
         user=learner,
         data={"activity_id": activity_id, "completed_on": payload.completed_on},
         credits=payload.credits,
@@ -268,13 +265,13 @@ def provider_completion_create(
     "/me/completions/import", response={201: ImportOut}, summary="Import completions from CSV"
 )
 def completion_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
-    if (file.size or 0) > 2 * 1024 * 1024:
+    if (file.size or 0) > IMPORT_MAX_BYTES:
         raise ValidationError("The CSV is larger than 2 MiB; split it.", field="file")
     try:
         text = file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("The CSV must be UTF-8 text.", field="file") from None
-    report = services.completion_import_csv(actor=_user(request), data=text)
+    report = services.completion_import_csv(actor=actor(request), data=text)
     return Status(201, {"created": report.created, "batch": report.batch})
 
 
@@ -282,7 +279,7 @@ def completion_import(request: HttpRequest, file: File[UploadedFile]) -> Status[
     "/me/completions/{completion_id}", response=CompletionOut, summary="One of my completions"
 )
 def completion_get(request: HttpRequest, completion_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = actor(request)
     policies.completions.get(user, "change", pk=completion_id)
     return _completion_out(selectors.completions_for(actor=user).get(pk=completion_id))
 
@@ -295,7 +292,7 @@ def completion_get(request: HttpRequest, completion_id: int) -> dict[str, Any]:
 def completion_patch(
     request: HttpRequest, completion_id: int, payload: CompletionPatch
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = actor(request)
     completion = policies.completions.get(user, "change", pk=completion_id)
     data = {
         k: v
@@ -312,7 +309,7 @@ def completion_patch(
     "/me/completions/{completion_id}", response={204: None}, summary="Delete one of my completions"
 )
 def completion_delete(request: HttpRequest, completion_id: int) -> Status[None]:
-    user = _user(request)
+    user = actor(request)
     completion = policies.completions.get(user, "delete", pk=completion_id)
     services.completion_delete(actor=user, completion=completion)
     return Status(204, None)
@@ -323,7 +320,7 @@ def completion_delete(request: HttpRequest, completion_id: int) -> Status[None]:
     summary="Export a completion as an Open Badges 3.0 credential",
 )
 def completion_badge(request: HttpRequest, completion_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = actor(request)
     completion = policies.completions.get(user, "change", pk=completion_id)
     return services.badge_issue(
         actor=user, completion=completion, base_url=request.build_absolute_uri("/")
@@ -349,23 +346,21 @@ def badge_verify(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/me/certificates", response=list[CertificateOut], summary="My certificates")
 def certificate_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_certificate_out(c) for c in selectors.certificates_for(actor=_user(request))]
+    return [_certificate_out(c) for c in selectors.certificates_for(actor=actor(request))]
 
 
 @router.post(
     "/me/certificates",
     response={201: CertificateOut},
-    summary="Upload a certificate PDF (at most 10 MiB); returns what its text pre-fills",
+    summary=f"Upload a certificate PDF (at most {max_upload_text()}); returns what its text pre-fills",
 )
 def certificate_upload(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
-    if (file.size or 0) > CERTIFICATE_MAX_BYTES:
+    if (file.size or 0) > max_upload_bytes():
         raise ValidationError(
-            "The file is larger than 10 MiB; upload a smaller PDF.",
-            field="file",
-            code="upload_too_large",
+            too_large_message("PDF"), field="file", code=ErrorCode.UPLOAD_TOO_LARGE
         )
     cert = services.certificate_upload(
-        actor=_user(request), data=file.read(), filename=file.name or "upload.pdf"
+        actor=actor(request), data=file.read(), filename=file.name or "upload.pdf"
     )
     return Status(201, _certificate_out(cert))
 
@@ -374,7 +369,7 @@ def certificate_upload(request: HttpRequest, file: File[UploadedFile]) -> Status
     "/me/certificates/{certificate_id}", response=CertificateOut, summary="One of my certificates"
 )
 def certificate_get(request: HttpRequest, certificate_id: int) -> dict[str, Any]:
-    return _certificate_out(policies.certificates.get(_user(request), "view", pk=certificate_id))
+    return _certificate_out(policies.certificates.get(actor(request), "view", pk=certificate_id))
 
 
 @router.get(
@@ -383,8 +378,8 @@ def certificate_get(request: HttpRequest, certificate_id: int) -> dict[str, Any]
 def certificate_file(request: HttpRequest, certificate_id: int) -> HttpResponseBase:
     from .views import certificate_response
 
-    cert = policies.certificates.get(_user(request), "view", pk=certificate_id)
-    return certificate_response(cert, actor=_user(request))
+    cert = policies.certificates.get(actor(request), "view", pk=certificate_id)
+    return certificate_response(cert, actor=actor(request))
 
 
 @router.delete(
@@ -393,7 +388,7 @@ def certificate_file(request: HttpRequest, certificate_id: int) -> HttpResponseB
     summary="Delete one of my certificates",
 )
 def certificate_delete(request: HttpRequest, certificate_id: int) -> Status[None]:
-    user = _user(request)
+    user = actor(request)
     services.certificate_delete(
         actor=user, certificate=policies.certificates.get(user, "delete", pk=certificate_id)
     )
@@ -408,10 +403,10 @@ def certificate_delete(request: HttpRequest, certificate_id: int) -> Status[None
 def evaluation_get(request: HttpRequest, as_of: IsoDate | None = None) -> dict[str, Any]:
     from .rules import evaluation_to_json
 
-    when = as_of or services.today()
-    if when > services.today():
+    when = as_of or selectors.today()
+    if when > selectors.today():
         raise ValidationError("as_of cannot be in the future.", field="as_of")
-    evaluation, _ = services.evaluation_compute(user=_user(request), as_of=when)
+    evaluation, _ = selectors.evaluation_compute(user=actor(request), as_of=when)
     return evaluation_to_json(evaluation)
 
 
@@ -421,7 +416,7 @@ def evaluation_get(request: HttpRequest, as_of: IsoDate | None = None) -> dict[s
     summary="Re-evaluate my record and store the result",
 )
 def evaluation_run(request: HttpRequest) -> Any:
-    return services.evaluation_run(user=_user(request))
+    return services.evaluation_run(user=actor(request))
 
 
 @router.get(
@@ -430,9 +425,7 @@ def evaluation_run(request: HttpRequest) -> Any:
     summary="The stored result of the last evaluation",
 )
 def evaluation_snapshot(request: HttpRequest) -> Any:
-    from cmepath.core.errors import NotFoundError
-
-    snapshot = selectors.snapshot_for(user=_user(request))
+    snapshot = selectors.snapshot_for(user=actor(request))
     if snapshot is None:
         raise NotFoundError("No stored evaluation yet; POST to this address to run one.")
     return snapshot
@@ -440,7 +433,7 @@ def evaluation_snapshot(request: HttpRequest) -> Any:
 
 @router.get("/me/share-links", response=list[ShareLinkOut], summary="My transcript share links")
 def share_link_list(request: HttpRequest) -> Any:
-    return selectors.share_links_for(actor=_user(request))
+    return selectors.share_links_for(actor=actor(request))
 
 
 @router.post(
@@ -452,7 +445,7 @@ def share_link_create(request: HttpRequest, payload: ShareLinkIn) -> Status[dict
     from django.urls import reverse
 
     link, raw = services.share_link_create(
-        actor=_user(request), label=payload.label, regime_id=payload.regime_id, days=payload.days
+        actor=actor(request), label=payload.label, regime_id=payload.regime_id, days=payload.days
     )
     out = {f: getattr(link, f) for f in ShareLinkOut.model_fields if f != "id"}
     return Status(
@@ -468,7 +461,7 @@ def share_link_create(request: HttpRequest, payload: ShareLinkIn) -> Status[dict
 
 @router.delete("/me/share-links/{link_id}", response={204: None}, summary="Revoke a share link")
 def share_link_revoke(request: HttpRequest, link_id: int) -> Status[None]:
-    user = _user(request)
+    user = actor(request)
     link: ShareLink = policies.share_links.get(user, "delete", pk=link_id)
     services.share_link_revoke(actor=user, link=link)
     return Status(204, None)

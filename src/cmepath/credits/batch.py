@@ -18,13 +18,14 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from cmepath.core.progress import Progress, no_progress
 from cmepath.core.roles import Role
 from cmepath.credits.rules import (
     BoardCert,
@@ -42,6 +43,7 @@ from .inputs import profile_input, slug
 
 CHUNK = 1000
 PARALLEL_MIN = 4000
+PROGRESS_STEP = "evaluating"
 
 _SQL_IDS = "SELECT id FROM accounts_user WHERE role = %s AND is_active = %s ORDER BY id"
 # Dates are CAST to text: the SQLite driver's per-value date converter would cost more than
@@ -77,7 +79,8 @@ _UPSERT_POSTGRES = _UPSERT_SQLITE.replace("%s)", "%s::jsonb)")
 _STATE: dict[str, Any] = {}  # set in the parent before forking: compiled rules, as_of
 
 
-def _rules() -> RuleIndex:
+def rule_index() -> RuleIndex:
+    """The compiled default rules, compiled once per process (inherited by forked workers)."""
     index = _STATE.get("rules")
     if index is None:
         index = _STATE["rules"] = compile_rules(default_rules())
@@ -255,7 +258,7 @@ def snapshot_json(evaluation: Evaluation) -> dict[str, Any]:
 def _evaluate_range(task: tuple[int, int, str]) -> list[tuple[Any, ...]]:
     lo, hi, as_of_text = task
     as_of = date.fromisoformat(as_of_text)
-    index = _rules()
+    index = rule_index()
     rows = []
     dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
     # The inputs and results are acyclic: pausing the cycle collector saves its repeated
@@ -318,12 +321,15 @@ def check_all(
     *,
     as_of: date,
     workers: int | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
-    """Evaluate every active clinician on ``as_of``, upsert snapshots, return counts."""
+    """Evaluate every active clinician on ``as_of``, upsert snapshots, return counts.
+
+    ``progress("evaluating", done, total)`` after each range (``done`` clinicians of
+    ``total``)."""
     started = time.perf_counter()
     total, ranges = clinician_ranges()
-    _rules()  # compile once, before forking, so children inherit it
+    rule_index()  # compile once, before forking, so children inherit it
     if workers is None:
         workers = os.cpu_count() or 1 if total >= PARALLEL_MIN else 1
     workers = max(1, workers) if _can_fork() else 1
@@ -331,6 +337,7 @@ def check_all(
     done = 0
     write_seconds = 0.0
     tasks = [(lo, hi, as_of.isoformat()) for lo, hi in ranges]
+    progress(PROGRESS_STEP, 0, total)
 
     def consume(rows: list[tuple[Any, ...]]) -> None:
         nonlocal done, write_seconds
@@ -340,8 +347,7 @@ def check_all(
         for row in rows:
             counts[row[1]] += 1
         done += len(rows)
-        if on_progress:
-            on_progress(done, total)
+        progress(PROGRESS_STEP, done, total)
 
     if workers > 1 and len(tasks) > 1:
         connections.close_all()
@@ -370,7 +376,7 @@ def check_all(
 
 def iter_evaluations(as_of: date) -> Iterator[tuple[int, Evaluation]]:
     """Every active clinician's evaluation on ``as_of``, in id order (for reminders)."""
-    index = _rules()
+    index = rule_index()
     _, ranges = clinician_ranges()
     for lo, hi in ranges:
         for profile, comps in load_range(lo, hi):

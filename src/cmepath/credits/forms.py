@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from cmepath.core.uploads import max_upload_text
 from cmepath.core.vocabulary import CREDIT_TYPES, TOPICS, choices
 
 from .choices import SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS
@@ -82,7 +83,7 @@ class CompletionForm(forms.Form):
 class CertificateForm(forms.Form):
     file = forms.FileField(
         label="Certificate (PDF)",
-        help_text="PDF only, at most 10 MiB. We read its text to fill in the form for you.",
+        help_text=f"PDF only, at most {max_upload_text()}. We read its text to fill in the form for you.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 

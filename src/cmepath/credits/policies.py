@@ -1,9 +1,10 @@
 """Permission policies of the credits app: one per model (core.policy).
 
-Completions, certificates and share links are the clinician's own: owners act on them;
-admins may view (support) but not change. Certificates are served only to their owner
-(and, as part of a transcript, to the holders of a live share link: see the views).
-Share links are strictly personal, like API tokens.
+Completions are the clinician's own: owners act on them; admins may view (support) but
+not change. Certificates and share links are strictly personal (``core.policy.OwnerPolicy``,
+no admin view either): certificates are served only to their owner (and, as part of a
+transcript, to the holders of a live share link: see the views); share links are like API
+tokens.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from cmepath.core.policy import Policy, role_of
+from cmepath.core.policy import OwnerPolicy, Policy
 
 from .choices import Provenance
 from .models import Certificate, Completion, ShareLink
@@ -37,30 +38,16 @@ class CompletionPolicy(Policy[Completion]):
         )
 
 
-class CertificatePolicy(Policy[Certificate]):
+class CertificatePolicy(OwnerPolicy[Certificate]):
     """Only the owner downloads a certificate (health-adjacent documents: no admin browse)."""
 
     model = Certificate
 
-    def visible(self, user: Any, action: str = "view") -> models.QuerySet[Certificate]:
-        if role_of(user) is None:
-            return Certificate.objects.none()
-        return Certificate.objects.filter(user=user)
 
-    def allows(self, user: Any, action: str, obj: Certificate) -> bool:
-        return role_of(user) is not None and obj.user_id == user.pk
+class ShareLinkPolicy(OwnerPolicy[ShareLink]):
+    """A share link is its owner's alone, like an API token."""
 
-
-class ShareLinkPolicy(Policy[ShareLink]):
     model = ShareLink
-
-    def visible(self, user: Any, action: str = "view") -> models.QuerySet[ShareLink]:
-        if role_of(user) is None:
-            return ShareLink.objects.none()
-        return ShareLink.objects.filter(user=user)
-
-    def allows(self, user: Any, action: str, obj: ShareLink) -> bool:
-        return role_of(user) is not None and obj.user_id == user.pk
 
 
 completions = CompletionPolicy()

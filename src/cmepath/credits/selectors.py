@@ -1,21 +1,42 @@
-"""Reads on the CME record, always through the policies.
+"""Reads on the CME record, always through the policies; no writes, no services.
 
 ``dashboard`` evaluates the clinician live (the engine is fast: about 1 ms for 200
 completions) so the page never shows stale numbers; it costs four queries (profile,
 licences, certifications, completions with their derived credit summary), pinned by
-``tests/credits/test_dashboard.py`` together with the page's own.
+``tests/credits/test_dashboard.py`` together with the page's own. It reads the engine's
+dataclasses directly; transcripts carry the engine's JSON of the regimes (the
+``TranscriptData`` contract of ``transcripts``, printed as it stands on the shared page).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
-from . import policies
-from .models import Certificate, Completion, CompletionCredit, EvaluationSnapshot, ShareLink
+from cmepath.core.errors import ValidationError
+from cmepath.core.vocabulary import CREDIT_TYPES
+from cmepath.credits import batch, policies, transcripts
+from cmepath.credits.choices import ErrorCode
+from cmepath.credits.inputs import CompletionBrief, brief_inputs_for_user, inputs_for_user
+from cmepath.credits.models import (
+    Certificate,
+    Completion,
+    CompletionCredit,
+    EvaluationSnapshot,
+    ShareLink,
+)
+from cmepath.credits.rules import (
+    Evaluation,
+    RegimeResult,
+    RequirementResult,
+    evaluate,
+    evaluation_to_json,
+)
 
 STATUS_LABELS = {
     "met": "Met",
@@ -24,6 +45,12 @@ STATUS_LABELS = {
     "not_applicable": "Not applicable",
 }
 STATUS_CLASSES = {"met": "ok", "at_risk": "warn", "unmet": "bad", "not_applicable": ""}
+_STATUS_ORDER = {"unmet": 0, "at_risk": 1, "met": 2, "not_applicable": 3}
+
+
+def today() -> date:
+    """The day the record is judged on (the site's local date); pages, API and services share it."""
+    return timezone.localdate()
 
 
 def completions_for(*, actor: Any) -> QuerySet[Completion]:
@@ -60,6 +87,48 @@ def snapshot_for(*, user: Any) -> EvaluationSnapshot | None:
     return EvaluationSnapshot.objects.filter(user=user).first()
 
 
+def certificate_prefill(*, certificate: Certificate) -> dict[str, Any]:
+    """Initial values for the completion form from what the certificate text said."""
+    found = certificate.extracted or {}
+    initial: dict[str, Any] = {"certificate": certificate.pk}
+    if found.get("title"):
+        initial["title"] = found["title"]
+    if found.get("provider"):
+        initial["provider"] = found["provider"]
+    if found.get("completed_on"):
+        try:
+            on = date.fromisoformat(found["completed_on"])
+        except ValueError:
+            on = None
+        if on is not None and on <= today():
+            initial["completed_on"] = on
+    if found.get("credit_type") in CREDIT_TYPES:
+        initial["credit_type"] = found["credit_type"]
+        if found.get("amount"):
+            initial["amount"] = Decimal(str(found["amount"]))
+    return initial
+
+
+# -- evaluation ---------------------------------------------------------------------------------
+
+
+def evaluation_compute(*, user: Any, as_of: date) -> tuple[Evaluation, dict[str, Completion]]:
+    """Evaluate ``user`` live (no write): the engine's result and the completions by id."""
+    profile, completions, rows = inputs_for_user(user)
+    return evaluate(profile, completions, as_of, batch.rule_index()), rows
+
+
+def evaluation_compute_brief(
+    *, user: Any, as_of: date
+) -> tuple[Evaluation, dict[str, CompletionBrief]]:
+    """``evaluation_compute`` for pages that show only titles and dates (the dashboard)."""
+    profile, completions, briefs = brief_inputs_for_user(user)
+    return evaluate(profile, completions, as_of, batch.rule_index()), briefs
+
+
+# -- dashboard ----------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CountedItem:
     id: str
@@ -67,53 +136,106 @@ class CountedItem:
     completed_on: str  # ISO date
 
 
-def _requirement_view(req: dict[str, Any], titles: dict[str, Any], as_of: date) -> dict[str, Any]:
-    needed = float(req["hours_needed"] or 0)
-    counted = float(req["hours_counted"] or 0)
-    deadline = date.fromisoformat(req["deadline"]) if req["deadline"] else None
+@dataclass(frozen=True, slots=True)
+class RequirementView:
+    """One requirement row of the dashboard (drawn by ``credits_tags.requirement_row``)."""
+
+    id: str
+    label: str
+    status: str
+    status_label: str
+    status_class: str
+    hours_counted: float
+    hours_needed: float
+    deadline: date | None
+    days_left: int | None
+    explanation: str
+    reason_not_applicable: str
+    progress_value: float
+    progress_max: float
+    percent: int
+    counted_items: list[CountedItem]
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeView:
+    """One regime card of the dashboard."""
+
+    regime_id: str
+    name: str
+    kind: str
+    status: str
+    status_label: str
+    status_class: str
+    source_url: str
+    as_of: date
+    cycle_start: date | None
+    cycle_end: date | None
+    deadline: date | None
+    days_left: int | None
+    cure_until: date | None
+    requirements: list[RequirementView]
+
+
+def _requirement_view(
+    req: RequirementResult, titles: dict[str, CompletionBrief], as_of: date
+) -> RequirementView:
+    needed = float(req.hours_needed or 0)
+    counted = float(req.hours_counted or 0)
     # Dates pre-formatted here: localising hundreds of dates in the template costs more than
     # the whole evaluation.
     items = [
         CountedItem(cid, titles[cid].title, titles[cid].completed_on.isoformat())
         if cid in titles
         else CountedItem(cid, f"completion {cid}", "")
-        for cid in req["counted_completion_ids"]
+        for cid in req.counted_completion_ids
     ]
-    return {
-        **req,
-        "deadline": deadline,
-        "days_left": (deadline - as_of).days if deadline else None,
-        "status_label": STATUS_LABELS.get(req["status"], req["status"]),
-        "status_class": STATUS_CLASSES.get(req["status"], ""),
-        "progress_value": min(counted, needed) if needed > 0 else 1,
-        "progress_max": needed if needed > 0 else 1,
-        "percent": round(min(100.0, counted / needed * 100)) if needed > 0 else 100,
-        "counted_items": items,
-    }
+    return RequirementView(
+        id=req.id,
+        label=req.label,
+        status=req.status,
+        status_label=STATUS_LABELS.get(req.status, req.status),
+        status_class=STATUS_CLASSES.get(req.status, ""),
+        hours_counted=req.hours_counted,
+        hours_needed=req.hours_needed,
+        deadline=req.deadline,
+        days_left=(req.deadline - as_of).days if req.deadline else None,
+        explanation=req.explanation,
+        reason_not_applicable=req.reason_not_applicable,
+        progress_value=min(counted, needed) if needed > 0 else 1,
+        progress_max=needed if needed > 0 else 1,
+        percent=round(min(100.0, counted / needed * 100)) if needed > 0 else 100,
+        counted_items=items,
+    )
+
+
+def _regime_view(
+    regime: RegimeResult, titles: dict[str, CompletionBrief], as_of: date
+) -> RegimeView:
+    return RegimeView(
+        regime_id=regime.regime_id,
+        name=regime.name,
+        kind=regime.kind,
+        status=regime.status,
+        status_label=STATUS_LABELS.get(regime.status, regime.status),
+        status_class=STATUS_CLASSES.get(regime.status, ""),
+        source_url=regime.source_url,
+        as_of=regime.as_of,
+        cycle_start=regime.cycle_start,
+        cycle_end=regime.cycle_end,
+        deadline=regime.deadline,
+        days_left=(regime.deadline - as_of).days if regime.deadline else None,
+        cure_until=regime.cure_until,
+        requirements=[_requirement_view(r, titles, as_of) for r in regime.requirements],
+    )
 
 
 def dashboard(*, actor: Any, as_of: date) -> dict[str, Any]:
-    """Every applicable regime for the actor on ``as_of``, ready for the template."""
-    from .rules import evaluation_to_json
-    from .services import evaluation_compute_brief
-
+    """Every applicable regime for the actor on ``as_of``, worst first, ready for the template."""
     evaluation, rows = evaluation_compute_brief(user=actor, as_of=as_of)
-    regimes = []
-    for regime in evaluation_to_json(evaluation)["regimes"]:
-        deadline = date.fromisoformat(regime["deadline"]) if regime["deadline"] else None
-        regimes.append(
-            {
-                **regime,
-                "deadline": deadline,
-                "days_left": (deadline - as_of).days if deadline else None,
-                "status_label": STATUS_LABELS.get(regime["status"], regime["status"]),
-                "status_class": STATUS_CLASSES.get(regime["status"], ""),
-                "requirements": [_requirement_view(r, rows, as_of) for r in regime["requirements"]],
-            }
-        )
-    order = {"unmet": 0, "at_risk": 1, "met": 2, "not_applicable": 3}
+    regimes = [_regime_view(regime, rows, as_of) for regime in evaluation.regimes]
     regimes.sort(
-        key=lambda r: (order.get(r["status"], 9), r["deadline"] or date.max, r["regime_id"])
+        key=lambda r: (_STATUS_ORDER.get(r.status, 9), r.deadline or date.max, r.regime_id)
     )
     recent = sorted(rows.values(), key=lambda c: (c.completed_on, c.pk), reverse=True)[:5]
     return {
@@ -121,5 +243,88 @@ def dashboard(*, actor: Any, as_of: date) -> dict[str, Any]:
         "regimes": regimes,
         "recent": recent,
         "completion_count": len(rows),
-        "summary": {s: sum(1 for r in regimes if r["status"] == s) for s in order},
+        "summary": {s: sum(1 for r in regimes if r.status == s) for s in _STATUS_ORDER},
     }
+
+
+# -- transcripts --------------------------------------------------------------------------------
+
+
+def _owner_name(user: Any) -> str:
+    profile = getattr(user, "profile", None)
+    name = profile.full_name if profile is not None else ""
+    return name or user.email
+
+
+def transcript_data(
+    *, user: Any, regime_id: str = "", as_of: date | None = None
+) -> transcripts.TranscriptData:
+    """The completions of one regime's current cycle (or all completions) with the status."""
+    as_of = as_of or today()
+    evaluation, rows = evaluation_compute(user=user, as_of=as_of)
+    regimes = [
+        r
+        for r in evaluation_to_json(evaluation)["regimes"]
+        if not regime_id or r["regime_id"] == regime_id
+    ]
+    if regime_id and not regimes:
+        raise ValidationError(
+            f"No regime {regime_id!r} applies to this record.",
+            field="regime",
+            code=ErrorCode.UNKNOWN_REGIME,
+        )
+    counted: dict[str, list[str]] = {}
+    for regime in regimes:
+        for req in regime["requirements"]:
+            for cid in req["counted_completion_ids"]:
+                counted.setdefault(cid, []).append(f"{regime['regime_id']}: {req['label']}")
+    start = end = None
+    if regime_id:
+        start = date.fromisoformat(regimes[0]["cycle_start"]) if regimes[0]["cycle_start"] else None
+        end = date.fromisoformat(regimes[0]["cycle_end"]) if regimes[0]["cycle_end"] else None
+    certificates: dict[str, list[int]] = {}
+    for cert_id, completion_id in Certificate.objects.filter(
+        user=user, completion__isnull=False
+    ).values_list("pk", "completion_id"):
+        certificates.setdefault(str(completion_id), []).append(cert_id)
+    lines = []
+    for cid, c in sorted(rows.items(), key=lambda item: (item[1].completed_on, item[1].pk)):
+        if c.completed_on > as_of:
+            continue
+        if (
+            regime_id
+            and (start and c.completed_on < start or end and c.completed_on > end)
+            and cid not in counted
+        ):
+            continue
+        lines.append(
+            transcripts.TranscriptLine(
+                completed_on=c.completed_on,
+                title=c.title,
+                provider=c.provider,
+                accreditor=c.accreditor,
+                credits={cc.credit_type: float(cc.amount) for cc in c.credits.all()},
+                topics=list(c.topics or []),
+                provenance=c.get_provenance_display(),
+                counted_toward=counted.get(cid, []),
+                certificate_ids=certificates.get(cid, []),
+            )
+        )
+    scope = regimes[0]["name"] if regime_id else "All regimes"
+    return transcripts.TranscriptData(
+        owner=_owner_name(user),
+        as_of=as_of,
+        scope=scope,
+        regimes=regimes,
+        lines=lines,
+        cycle_start=start,
+        cycle_end=end,
+    )
+
+
+def transcript_csv(*, user: Any, regime_id: str = "", as_of: date | None = None) -> str:
+    return transcripts.to_csv(transcript_data(user=user, regime_id=regime_id, as_of=as_of))
+
+
+def transcript_pdf(*, user: Any, regime_id: str = "", as_of: date | None = None) -> bytes:
+    return transcripts.to_pdf(transcript_data(user=user, regime_id=regime_id, as_of=as_of))

@@ -27,9 +27,9 @@ def evaluate_user(user_id: int) -> str:
 @task()
 def send_reminders(today: str | None = None) -> int:
     """Daily: email clinicians 90, 30 and 7 days before a deadline with unmet requirements."""
-    from .services import reminders_send
+    from .services import reminder_send_due
 
-    return reminders_send(today_=date.fromisoformat(today) if today else None)
+    return reminder_send_due(on=date.fromisoformat(today) if today else None)
 
 
 @task()
@@ -46,7 +46,11 @@ def send_reminder_email(user_id: int, subject: str, body: str) -> bool:
 
 @task()
 def check_all(as_of: str | None = None) -> dict[str, object]:
-    """The nightly batch (same as ``cmepath credits check-all``)."""
-    from .services import run_check_all
+    """The nightly batch (same as ``cmepath credits check-all``, without a progress bar)."""
+    from cmepath.core.progress import no_progress
 
-    return run_check_all(as_of=date.fromisoformat(as_of) if as_of else None, progress=False)
+    from .services import evaluation_run_all
+
+    return evaluation_run_all(
+        as_of=date.fromisoformat(as_of) if as_of else None, progress=no_progress
+    )

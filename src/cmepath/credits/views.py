@@ -4,6 +4,7 @@ history, CSV import, transcripts, share links, and the public read-only transcri
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmepath.core.errors import DomainError, ValidationError
-from cmepath.core.forms import form_add_domain_error
+from cmepath.core.errors import NotFoundError, ValidationError
+from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
+from cmepath.core.uploads import max_upload_bytes, too_large_message
 
 from . import policies, selectors, services
+from .choices import IMPORT_MAX_BYTES
 from .forms import (
     CertificateForm,
     CompletionForm,
@@ -28,12 +31,12 @@ from .forms import (
     ProviderCompletionForm,
     ShareLinkForm,
 )
-from .models import Certificate
+from .models import Certificate, Completion, ShareLink
 
 
 def _as_of(request: HttpRequest) -> date:
     raw = request.GET.get("as_of", "")
-    today = services.today()
+    today = selectors.today()
     try:
         value = date.fromisoformat(raw) if raw else today
     except ValueError:
@@ -72,21 +75,23 @@ def completion_new(request: HttpRequest) -> HttpResponse:
     certificate = None
     if request.method == "POST":
         form = CompletionForm(request.POST)
-        if not form.is_valid():
-            return _completion_page(request, form, 422)
-        if form.cleaned_data.get("certificate"):
+        # A certificate that is not the user's is a 404 page (not a form error), checked
+        # before anything is recorded.
+        if form.is_valid() and form.cleaned_data.get("certificate"):
             certificate = policies.certificates.get(
                 request.user, "change", pk=form.cleaned_data["certificate"]
             )
-        data, credits = form.service_args()
-        try:
-            services.completion_record(
+
+        def record(_: Mapping[str, Any]) -> Completion:
+            data, credits = form.service_args()
+            return services.completion_record(
                 actor=request.user, data=data, credits=credits, certificate=certificate
             )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            return _completion_page(request, form, exc.status, certificate)
-        messages.success(request, f"“{data['title']}” added to your record.")
+
+        submitted = form_submit(request, form, record)
+        if not submitted.ok:
+            return _completion_page(request, form, submitted.status, certificate)
+        messages.success(request, f"“{form.cleaned_data['title']}” added to your record.")
         if getattr(request, "htmx", False):
             from django_htmx.http import HttpResponseClientRedirect
 
@@ -97,7 +102,7 @@ def completion_new(request: HttpRequest) -> HttpResponse:
         certificate = policies.certificates.get(
             request.user, "view", pk=int(request.GET["certificate"])
         )
-        initial = services.prefill_from_certificate(certificate=certificate)
+        initial = selectors.certificate_prefill(certificate=certificate)
     return _completion_page(request, CompletionForm(initial=initial), certificate=certificate)
 
 
@@ -105,34 +110,36 @@ def completion_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def certificate_upload(request: HttpRequest) -> HttpResponse:
     form = CertificateForm(request.POST, request.FILES)
-    status = 422
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            form.add_error("file", "The file is larger than 10 MiB; upload a smaller PDF.")
-            status = 413
-        else:
-            try:
-                cert = services.certificate_upload(
-                    actor=request.user,
-                    data=upload.read(),
-                    filename=upload.name or "certificate.pdf",
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                found = [k for k, v in (cert.extracted or {}).items() if v]
-                messages.success(
-                    request,
-                    "Certificate checked and stored. "
-                    + (
-                        f"We filled in: {', '.join(found).replace('_', ' ')}. Check every field before saving."
-                        if found
-                        else "We could not read its details; please fill in the form."
-                    ),
-                )
-                return redirect(f"{reverse('credits:completion_new')}?certificate={cert.pk}")
+    if form.is_valid() and form.cleaned_data["file"].size > max_upload_bytes():
+        # Refused before the file is read, with the status the size deserves.
+        form.add_error("file", too_large_message("PDF"))
+        return _upload_page(request, form, 413)
+
+    def upload(data: Mapping[str, Any]) -> Certificate:
+        return services.certificate_upload(
+            actor=request.user,
+            data=data["file"].read(),
+            filename=data["file"].name or "certificate.pdf",
+        )
+
+    submitted = form_submit(request, form, upload)
+    cert = submitted.result
+    if cert is None:
+        return _upload_page(request, form, submitted.status)
+    found = [k for k, v in (cert.extracted or {}).items() if v]
+    messages.success(
+        request,
+        "Certificate checked and stored. "
+        + (
+            f"We filled in: {', '.join(found).replace('_', ' ')}. Check every field before saving."
+            if found
+            else "We could not read its details; please fill in the form."
+        ),
+    )
+    return redirect(f"{reverse('credits:completion_new')}?certificate={cert.pk}")
+
+
+def _upload_page(request: HttpRequest, form: CertificateForm, status: int) -> HttpResponse:
     return render_page(
         request,
         "credits/completion_form.html",
@@ -190,26 +197,22 @@ def completion_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def completion_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
-    status = 422
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
+
+    def import_csv(data: Mapping[str, Any]) -> services.ImportReport:
+        upload = data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError("The CSV is larger than 2 MiB; split it.", field="file")
         try:
-            if upload.size > 2 * 1024 * 1024:
-                raise ValidationError("The CSV is larger than 2 MiB; split it.", field="file")
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError("The CSV must be UTF-8 text.", field="file") from None
-            report = services.completion_import_csv(actor=request.user, data=text)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(
-                request,
-                f"Imported {report.created} completion{'s' if report.created != 1 else ''}.",
-            )
-            return redirect("credits:history")
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The CSV must be UTF-8 text.", field="file") from None
+        return services.completion_import_csv(actor=request.user, data=text)
+
+    submitted = form_submit(request, form, import_csv)
+    if submitted.result is not None:
+        created = submitted.result.created
+        messages.success(request, f"Imported {created} completion{'s' if created != 1 else ''}.")
+        return redirect("credits:history")
     return render_page(
         request,
         "credits/history.html",
@@ -220,7 +223,7 @@ def completion_import(request: HttpRequest) -> HttpResponse:
                 completion__isnull=True
             ),
         },
-        status=status,
+        status=submitted.status,
     )
 
 
@@ -243,13 +246,13 @@ def _transcript(request: HttpRequest, user: Any, regime_id: str, fmt: str) -> Ht
     name = f"transcript-{regime_id or 'all'}-{as_of.isoformat()}"
     if fmt == "csv":
         response = HttpResponse(
-            services.transcript_csv(user=user, regime_id=regime_id, as_of=as_of),
+            selectors.transcript_csv(user=user, regime_id=regime_id, as_of=as_of),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:
         response = HttpResponse(
-            services.transcript_pdf(user=user, regime_id=regime_id, as_of=as_of),
+            selectors.transcript_pdf(user=user, regime_id=regime_id, as_of=as_of),
             content_type="application/pdf",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
@@ -277,7 +280,7 @@ def transcript_pdf(request: HttpRequest) -> HttpResponse:
 
 
 def _regime_choices(user: Any) -> list[tuple[str, str]]:
-    evaluation, _ = services.evaluation_compute(user=user, as_of=services.today())
+    evaluation, _ = selectors.evaluation_compute(user=user, as_of=selectors.today())
     return [(r.regime_id, r.name) for r in evaluation.regimes]
 
 
@@ -287,24 +290,20 @@ def share_links(request: HttpRequest) -> HttpResponse:
     regimes = _regime_choices(request.user)
     form = ShareLinkForm(request.POST or None, regimes=regimes)
     new_url = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                _, raw = services.share_link_create(
-                    actor=request.user,
-                    label=form.cleaned_data["label"],
-                    regime_id=form.cleaned_data["regime_id"] or "",
-                    days=form.cleaned_data["days"],
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                new_url = request.build_absolute_uri(reverse("credits:shared", args=[raw]))
-                form = ShareLinkForm(regimes=regimes)
-        else:
-            status = 422
+
+    def create(data: Mapping[str, Any]) -> tuple[ShareLink, str]:
+        return services.share_link_create(
+            actor=request.user,
+            label=data["label"],
+            regime_id=data["regime_id"] or "",
+            days=data["days"],
+        )
+
+    submitted = form_submit(request, form, create)
+    if submitted.result is not None:
+        _, raw = submitted.result
+        new_url = request.build_absolute_uri(reverse("credits:shared", args=[raw]))
+        form = ShareLinkForm(regimes=regimes)
     return render_page(
         request,
         "credits/share_links.html",
@@ -315,7 +314,7 @@ def share_links(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
             "regime_names": dict(regimes),
         },
-        status=status,
+        status=submitted.status,
     )
 
 
@@ -339,7 +338,7 @@ def _public_headers(response: HttpResponse | FileResponse) -> HttpResponse | Fil
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only transcript behind a share link (no sign-in; GET only)."""
     link = services.share_link_resolve(raw=token)
-    data = services.transcript_data(user=link.user, regime_id=link.regime_id)
+    data = selectors.transcript_data(user=link.user, regime_id=link.regime_id)
     response = render_page(
         request, "credits/shared.html", {"data": data, "link": link, "token": token}
     )
@@ -361,8 +360,6 @@ def shared_certificate(request: HttpRequest, token: str, pk: int) -> FileRespons
     link = services.share_link_resolve(raw=token)
     cert = Certificate.objects.filter(pk=pk, user=link.user, completion__isnull=False).first()
     if cert is None:
-        from cmepath.core.errors import NotFoundError
-
         raise NotFoundError("Not found.")
     response = certificate_response(cert, actor=None)
     _public_headers(response)
@@ -385,42 +382,35 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
         (d.credit_type, f"{credit_label(d.credit_type)} (up to {d.amount.normalize():f})")
         for d in activity.designations.all()
     ]
-    status = 200
-    form = ProviderCompletionForm(designations=designations)
-    if request.method == "POST":
-        form = ProviderCompletionForm(request.POST, designations=designations)
-        status = 422
-        if form.is_valid():
-            from cmepath.accounts.selectors import active_user_by_email
+    form = ProviderCompletionForm(
+        request.POST if request.method == "POST" else None, designations=designations
+    )
 
-            email = form.cleaned_data["learner_email"]
-            learner = active_user_by_email(email)
-            try:
-                if learner is None:
-                    raise ValidationError(
-                        "No cmepath account uses that email; ask the learner which email "
-                        "they signed up with.",
-                        field="learner_email",
-                    )
-                services.completion_record(
-                    actor=request.user,
-                    user=learner,
-                    data={
-                        "activity_id": activity.pk,
-                        "completed_on": form.cleaned_data["completed_on"],
-                    },
-                    credits={form.cleaned_data["credit_type"]: form.cleaned_data["amount"]},
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"Completion reported for {email}.")
-                return redirect("credits:provider_completions", pk=activity.pk)
+    def report(data: Mapping[str, Any]) -> Completion:
+        from cmepath.accounts.selectors import active_user_by_email
+
+        learner = active_user_by_email(data["learner_email"])
+        if learner is None:
+            raise ValidationError(
+                "No cmepath account uses that email; ask the learner which email "
+                "they signed up with.",
+                field="learner_email",
+            )
+        return services.completion_record(
+            actor=request.user,
+            user=learner,
+            data={"activity_id": activity.pk, "completed_on": data["completed_on"]},
+            credits={data["credit_type"]: data["amount"]},
+        )
+
+    submitted = form_submit(request, form, report)
+    if submitted.ok:
+        messages.success(request, f"Completion reported for {form.cleaned_data['learner_email']}.")
+        return redirect("credits:provider_completions", pk=activity.pk)
     reported = list(selectors.provider_reported(actor=request.user, activity_id=activity.pk)[:200])
     return render_page(
         request,
         "credits/provider_completions.html",
         {"activity": activity, "form": form, "reported": reported},
-        status=status,
+        status=submitted.status,
     )

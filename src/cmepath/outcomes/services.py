@@ -27,10 +27,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cmepath.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from cmepath.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationError
 from cmepath.core.policy import role_of
 from cmepath.core.roles import Role
 from cmepath.core.services import audit_record
+from cmepath.credits.services import completion_record
 
 from . import policies
 from .choices import (
@@ -329,11 +330,12 @@ def dataset_process(*, dataset_id: int) -> Dataset:
     raw = Path(dataset.upload_path)
     last = [0.0]
 
-    def progress(fraction: float, stage: str) -> None:
+    def progress(step: str, done: int, total: int) -> None:
+        fraction = done / total if total else 0.0
         if fraction - last[0] >= 0.05 or fraction >= 1.0:
             last[0] = fraction
             Dataset.objects.filter(pk=dataset.pk).update(
-                progress=round(min(fraction, 1.0) * 0.8, 3), stage=stage[:64]
+                progress=round(min(fraction, 1.0) * 0.8, 3), stage=step[:64]
             )
 
     Dataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.PROCESSING, stage="starting")
@@ -427,51 +429,29 @@ def dataset_process(*, dataset_id: int) -> Dataset:
 
 
 def _record_pi_cme_credits(*, user: Any, project: Project, record: StageRecord) -> bool:
-    """Record the stage's AMA PRA Category 1 PI-CME credits in the lead's credit record.
-
-    outcomes sits above credits, and the credits service may not exist in every build, so
-    the function is looked up at run time: ``pi_cme_credit_record`` if the credits app
-    offers one, else its generic ``completion_record`` (a self-reported completion with
-    ``pi_cme`` set). Returns True when recorded; False leaves the credits on the stage
-    record only, and the page says they are still to be added.
+    """Record the stage's AMA PRA Category 1 PI-CME credits in the lead's credit record: a
+    self-reported completion with ``pi_cme`` set (outcomes sits above credits and calls its
+    service). Returns True when recorded; False (the credits service refused) leaves the
+    credits on the stage record only, and the page says they are still to be added.
     """
-    try:
-        from cmepath.credits import services as credit_services
-    except ImportError:
-        return False
     reference = f"outcomes-project-{project.pk}-stage-{record.stage}"
-    dedicated = getattr(credit_services, "pi_cme_credit_record", None)
-    generic = getattr(credit_services, "completion_record", None)
-    from cmepath.core.errors import DomainError
-
     try:
-        if dedicated is not None:
-            dedicated(
+        with transaction.atomic():
+            completion_record(
+                actor=user,
                 user=user,
-                project_title=project.title,
-                stage=record.stage,
-                credits=record.credits,
-                completed_on=record.completed_on,
-                reference=reference,
+                data={
+                    "title": f"PI-CME stage {record.stage}: {project.title}"[:300],
+                    "provider": "cmepath QI project",
+                    "completed_on": record.completed_on,
+                    "pi_cme": True,
+                },
+                credits={"ama_pra_1": record.credits},
             )
-            return True
-        if generic is not None:
-            with transaction.atomic():
-                generic(
-                    actor=user,
-                    user=user,
-                    data={
-                        "title": f"PI-CME stage {record.stage}: {project.title}"[:300],
-                        "provider": "cmepath QI project",
-                        "completed_on": record.completed_on,
-                        "pi_cme": True,
-                    },
-                    credits={"ama_pra_1": record.credits},
-                )
-            return True
     except DomainError as exc:
         log.warning("PI-CME credits for %s not recorded: %s", reference, exc.message)
-    return False
+        return False
+    return True
 
 
 @transaction.atomic

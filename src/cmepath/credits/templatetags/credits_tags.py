@@ -6,13 +6,16 @@ this builds the same HTML, every value escaped by ``format_html``, at a fraction
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import pluralize, stringformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+if TYPE_CHECKING:
+    from cmepath.credits.selectors import CountedItem, RequirementView
 
 register = template.Library()
 
@@ -31,7 +34,7 @@ _COUNTED = (
 )
 
 
-def _item(item: Any) -> SafeString:
+def _item(item: CountedItem) -> SafeString:
     if item.completed_on:
         return format_html(
             '<li>{} <span class="muted">({})</span></li>', item.title, item.completed_on
@@ -40,8 +43,8 @@ def _item(item: Any) -> SafeString:
 
 
 @register.simple_tag
-def requirement_row(req: dict[str, Any]) -> SafeString:
-    items = req.get("counted_items") or []
+def requirement_row(req: RequirementView) -> SafeString:
+    items = req.counted_items
     counted = (
         format_html(
             _COUNTED,
@@ -52,31 +55,31 @@ def requirement_row(req: dict[str, Any]) -> SafeString:
         if items
         else ""
     )
-    if req["status"] != "not_applicable":
-        got, need = stringformat(req["hours_counted"], "g"), stringformat(req["hours_needed"], "g")
+    if req.status != "not_applicable":
+        got, need = stringformat(req.hours_counted, "g"), stringformat(req.hours_needed, "g")
         progress = format_html(
             _PROGRESS,
-            req["status_class"],
-            stringformat(req["progress_value"], "g"),
-            stringformat(req["progress_max"], "g"),
-            req["label"],
+            req.status_class,
+            stringformat(req.progress_value, "g"),
+            stringformat(req.progress_max, "g"),
+            req.label,
             got,
             need,
-            req["percent"],
+            req.percent,
             got,
             need,
         )
     else:
         progress = format_html('<span class="muted">{}</span>', "—")
-    deadline = date_filter(req["deadline"], "M j, Y") if req.get("deadline") else "—"
+    deadline = date_filter(req.deadline, "M j, Y") if req.deadline else "—"
     return format_html(
         _ROW,
-        req["status"],
-        req["label"],
-        req.get("reason_not_applicable") or req["explanation"],
+        req.status,
+        req.label,
+        req.reason_not_applicable or req.explanation,
         counted,
         progress,
-        req["status_class"],
-        req["status_label"],
+        req.status_class,
+        req.status_label,
         deadline,
     )

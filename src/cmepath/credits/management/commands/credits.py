@@ -8,12 +8,12 @@
 
 ``check`` uses only the pure engine: no database, no system checks. Bad input ends with a
 one-line message on stderr and exit code 2. The other subcommands need the database; they
-import the services lazily so ``check`` stays database-free.
+import the services lazily so ``check`` stays database-free. The command does the printing
+(and ``check-all``'s progress bar on a terminal); the services only return results.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import date
 from pathlib import Path
@@ -144,20 +144,31 @@ class Command(BaseCommand):
             self._print_table(evaluation)
 
     def _check_all(self, options: dict[str, Any]) -> None:
+        from cmepath.core.management.commands._progress import rich_progress
+
         try:  # imported lazily: the service needs the database, `check` must not
-            services = importlib.import_module("cmepath.credits.services")
-            run_check_all = services.run_check_all
-        except (ImportError, AttributeError):
+            from cmepath.credits.services import evaluation_run_all
+        except ImportError:
             raise _fail("check-all needs the web app database") from None
         as_of = _parse_date(options["as_of"]) if options.get("as_of") else None
         if as_of is not None and as_of > timezone.localdate():
             raise _fail("--as-of cannot be in the future")
-        run_check_all(
-            stdout=self.stdout,
-            as_json=options["as_json"],
-            as_of=as_of,
-            workers=options.get("workers"),
-        )
+        as_json = options["as_json"]
+        # The bar only on a terminal: logs of the nightly run stay one line.
+        with rich_progress(
+            enabled=not as_json and self.stderr.isatty(), stream=self.stderr
+        ) as progress:
+            result = evaluation_run_all(
+                as_of=as_of, workers=options.get("workers"), progress=progress
+            )
+        if as_json:
+            self.stdout.write(json.dumps(result, indent=2))
+        else:
+            self.stdout.write(
+                f"Evaluated {result['clinicians']} clinicians as of {result['as_of']} in {result['seconds']} s "
+                f"({result['rate_per_s']}/s, {result['workers']} worker(s)): {result['met']} met, "
+                f"{result['at_risk']} at risk, {result['unmet']} unmet, {result['no_rules']} with no rule."
+            )
 
     def _verify_badge(self, options: dict[str, Any]) -> None:
         from cmepath.credits import services
@@ -213,7 +224,7 @@ class Command(BaseCommand):
         from cmepath.credits import services
 
         today = _parse_date(options["today"]) if options.get("today") else None
-        sent = services.reminders_send(today_=today)
+        sent = services.reminder_send_due(on=today)
         self.stdout.write(f"sent {sent} reminder email{'s' if sent != 1 else ''}")
 
     def _print_table(self, evaluation: Evaluation) -> None:

@@ -1,0 +1,110 @@
+"""Writes on share links: create (the raw token is returned once), revoke, and resolve
+(a view of a shared transcript is counted and audited, so resolving a token writes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cmepath.core.errors import NotFoundError, ValidationError
+from cmepath.core.services import audit_record
+from cmepath.credits import batch, policies
+from cmepath.credits.choices import MAX_ACTIVE_SHARE_LINKS, SHARE_LINK_MAX_DAYS, ErrorCode
+from cmepath.credits.models import ShareLink
+
+
+def _share_key() -> bytes:
+    return hashlib.sha256(
+        b"cmepath.credits.share-link:" + str(settings.SECRET_KEY).encode()
+    ).digest()
+
+
+def share_token_hash(raw: str) -> str:
+    return hmac.new(_share_key(), raw.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def share_link_create(
+    *, actor: Any, label: str, regime_id: str = "", days: int = 30
+) -> tuple[ShareLink, str]:
+    """Create a read-only transcript link; the raw token is returned once and never stored."""
+    label = (label or "").strip()
+    if not label:
+        raise ValidationError(
+            "Say who the link is for (e.g. 'Medical staff office').", field="label"
+        )
+    if not 1 <= days <= SHARE_LINK_MAX_DAYS:
+        raise ValidationError(
+            f"A link lasts between 1 and {SHARE_LINK_MAX_DAYS} days.", field="days"
+        )
+    if (
+        ShareLink.objects.filter(
+            user=actor, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count()
+        >= MAX_ACTIVE_SHARE_LINKS
+    ):
+        raise ValidationError(
+            f"You have {MAX_ACTIVE_SHARE_LINKS} active links; revoke one first.", field="label"
+        )
+    regime_id = (regime_id or "").strip()
+    if regime_id:
+        known = {r.id for r in batch.rule_index().rules}
+        if regime_id not in known:
+            raise ValidationError(
+                f"Unknown regime {regime_id!r}.", field="regime_id", code=ErrorCode.UNKNOWN_REGIME
+            )
+    raw = secrets.token_urlsafe(32)
+    link = ShareLink.objects.create(
+        user=actor,
+        label=label[:120],
+        token_hash=share_token_hash(raw),
+        prefix=raw[:6],
+        regime_id=regime_id,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action="sharelink.create",
+        target=link,
+        subject_user_id=actor.pk,
+        detail={"regime": regime_id or "all", "days": days},
+    )
+    return link, raw
+
+
+@transaction.atomic
+def share_link_revoke(*, actor: Any, link: ShareLink) -> ShareLink:
+    policies.share_links.require(actor, "delete", link)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action="sharelink.revoke", target=link, subject_user_id=link.user_id
+        )
+    return link
+
+
+def share_link_resolve(*, raw: str) -> ShareLink:
+    """The live link behind a raw token; unknown, expired and revoked links look the same."""
+    if not raw or len(raw) > 100:
+        raise NotFoundError("This link is not valid. Ask the clinician for a new one.")
+    link = ShareLink.objects.select_related("user").filter(token_hash=share_token_hash(raw)).first()
+    now = timezone.now()
+    if link is None or not link.is_active(now) or not link.user.is_active:
+        raise NotFoundError(
+            "This link is not valid, has expired or was revoked. Ask the clinician for a new one."
+        )
+    with transaction.atomic():
+        ShareLink.objects.filter(pk=link.pk).update(
+            last_viewed_at=now, view_count=link.view_count + 1
+        )
+        audit_record(actor=None, action="sharelink.view", target=link, subject_user_id=link.user_id)
+    return link
