@@ -84,7 +84,7 @@ def test_employers_cannot_create_or_join(employer, project, clinician):
     with pytest.raises(PermissionDeniedError):
         services.project_create(actor=employer, title="x", practice_gap="y")
     with pytest.raises(ValidationError):
-        services.member_add(actor=clinician, project=project, user=employer)
+        services.project_member_add(actor=clinician, project=project, user=employer)
 
 
 def test_upload_process_keeps_series_only_and_deletes_the_raw_file(
@@ -107,7 +107,7 @@ def test_upload_process_keeps_series_only_and_deletes_the_raw_file(
 def test_rows_are_kept_only_with_a_data_use_agreement(
     project, clinician, tmp_path, django_capture_on_commit_callbacks, settings
 ):
-    services.project_record_dua(
+    services.project_dua_record(
         actor=clinician, project=project, reference="DUA-2024-17 with County Health"
     )
     project.refresh_from_db()
@@ -140,11 +140,11 @@ def test_stages_in_order_with_credits_then_finish(
     project, clinician, tmp_path, django_capture_on_commit_callbacks
 ):
     with pytest.raises(ValidationError, match="baseline"):
-        services.stage_complete(actor=clinician, project=project, stage="A")
+        services.project_stage_complete(actor=clinician, project=project, stage="A")
     _upload(project, clinician, _synthetic_csv(tmp_path), "csv", django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="stage A first"):
-        services.stage_complete(actor=clinician, project=project, stage="C")
-    records = [services.stage_complete(actor=clinician, project=project, stage=s) for s in "ABC"]
+        services.project_stage_complete(actor=clinician, project=project, stage="C")
+    records = [services.project_stage_complete(actor=clinician, project=project, stage=s) for s in "ABC"]
     assert [int(r.credits) for r in records] == [5, 5, 10]
     try:
         from cmepath.credits.models import Completion
@@ -159,7 +159,7 @@ def test_stages_in_order_with_credits_then_finish(
             "ama_pra_1=5",
         ]
     with pytest.raises(ConflictError):
-        services.stage_complete(actor=clinician, project=project, stage="A")
+        services.project_stage_complete(actor=clinician, project=project, stage="A")
     outcome = services.project_finish(actor=clinician, project=project, moore_level=5)
     assert isinstance(outcome, Outcome) and outcome.user == clinician and outcome.moore_level == 5
     assert outcome.summary.startswith("First-line antibiotic use for pediatric UTI rose from 4")
@@ -185,7 +185,7 @@ def test_non_members_and_employers_see_nothing(
 
 
 def test_reviewer_sees_aggregates_but_cannot_upload(project, clinician, clinician_b, client_for):
-    services.member_add(actor=clinician, project=project, user=clinician_b, role="reviewer")
+    services.project_member_add(actor=clinician, project=project, user=clinician_b, role="reviewer")
     c = client_for(clinician_b)
     assert c.get(reverse("outcomes:project_detail", args=[project.pk])).status_code == 200
     assert c.get(reverse("outcomes:dataset_upload", args=[project.pk])).status_code == 404

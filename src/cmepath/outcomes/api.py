@@ -112,7 +112,7 @@ def _out(project: Any) -> dict[str, Any]:
         "measures": [m.measure_id for m in project.measures.all()],
         "activity_ids": [a.activity_id for a in project.activities.all()],
         "has_dua": project.has_dua,
-        "interprofessional": services.is_interprofessional(project),
+        "interprofessional": selectors.project_is_interprofessional(project),
         "stages": [
             {"stage": s.stage, "completed_on": s.completed_on, "credits": str(s.credits)}
             for s in project.stages.all()
@@ -227,7 +227,9 @@ def analysis(request: HttpRequest, pk: int, measure: str | None = None) -> dict[
 def stage_complete(request: HttpRequest, pk: int, stage: Stage) -> dict[str, Any]:
     project = selectors.project_get(actor=actor(request), pk=pk)
     policies.projects.require(actor(request), "stage", project)
-    record = services.stage_complete(actor=actor(request), project=project, stage=str(stage))
+    record = services.project_stage_complete(
+        actor=actor(request), project=project, stage=str(stage)
+    )
     return {
         "stage": record.stage,
         "completed_on": record.completed_on,

@@ -1,6 +1,7 @@
 """Choices and constants of the outcomes app (one home)."""
 
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db import models
 
@@ -54,4 +55,7 @@ class MooreLevel(models.IntegerChoices):
     PATIENT_HEALTH = 6, "Level 6: patient health"
 
 
-MAX_UPLOAD_BYTES = 2 * 1024**3  # 2 GiB per file
+class ErrorCode(StrEnum):
+    """Codes the outcomes app raises (the API's ``code`` field)."""
+
+    REFUSED = "refused"  # the privacy guard refused an upload whole

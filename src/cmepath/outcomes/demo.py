@@ -64,7 +64,7 @@ def write_demo_files(
 
 def outcomes_demo_load() -> Project | None:
     """Create the demo project for the demo clinician (if that user exists)."""
-    from .services import dataset_process, project_create, stage_complete
+    from .services import dataset_process, project_create, project_stage_complete
 
     user = get_user_model().objects.filter(email=DEMO_EMAIL).first()
     folder = demo_dir()
@@ -108,14 +108,14 @@ def outcomes_demo_load() -> Project | None:
         )
     dataset = dataset_process(dataset_id=dataset.pk)
     if dataset.status == DatasetStatus.DONE:
-        stage_complete(
+        project_stage_complete(
             actor=user,
             project=project,
             stage=Stage.A,
             completed_on=date(2022, 12, 15),
             note="Baseline: 24 months of prescribing data (synthetic).",
         )
-        stage_complete(
+        project_stage_complete(
             actor=user,
             project=project,
             stage=Stage.B,

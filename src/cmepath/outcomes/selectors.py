@@ -84,3 +84,8 @@ def project_reports(*, project: Project) -> list[Report]:
 def outcomes_for_user(*, user: Any) -> QuerySet[Outcome]:
     """Documented outcomes on a clinician's own record."""
     return Outcome.objects.filter(user=user).select_related("project")
+
+
+def project_is_interprofessional(project: Project) -> bool:
+    """More than one profession on the team (IPCE's "by the team, for the team")."""
+    return project.members.values("profession").distinct().count() > 1

@@ -75,7 +75,7 @@ def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         "stages": project.stages.all(),
         "datasets": project.datasets.all()[:10],
         "activities": project.activities.all(),
-        "interprofessional": services.is_interprofessional(project),
+        "interprofessional": selectors.project_is_interprofessional(project),
         "can_change": policies.projects.allows(request.user, "change", project),
         "can_manage": policies.projects.allows(request.user, "manage", project),
         "can_rows": policies.projects.allows(request.user, "rows", project),
@@ -132,7 +132,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         user = get_user_model().objects.filter(email__iexact=data["email"]).first()
         if user is None:
             raise NotFoundError("No clinician with that email address has an account.")
-        services.member_add(
+        services.project_member_add(
             actor=request.user,
             project=project,
             user=user,
@@ -151,7 +151,7 @@ def stage_complete(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "stage",
         StageForm,
-        lambda p, d: services.stage_complete(
+        lambda p, d: services.project_stage_complete(
             actor=request.user, project=p, stage=d["stage"], note=d["note"]
         ),
         "Stage completed.",
@@ -181,7 +181,7 @@ def dua_record(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "manage",
         DuaForm,
-        lambda p, d: services.project_record_dua(
+        lambda p, d: services.project_dua_record(
             actor=request.user, project=p, reference=d["reference"]
         ),
         "Data use agreement recorded.",
