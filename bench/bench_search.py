@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 import gen_activities as gen  # noqa: E402
 import tantivy  # noqa: E402
 
-from cmepath.search import ACTIVITY, SearchQuery, TantivyBackend  # noqa: E402
+from cmepath.catalog.search_docs import ACTIVITY  # noqa: E402
+from cmepath.search import SearchQuery, TantivyBackend  # noqa: E402
 
 FACET_FILTER_FIELDS = {
     "profession": gen.PROFESSIONS,

@@ -44,10 +44,11 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from cmepath.catalog import selectors  # noqa: E402
 from cmepath.catalog.choices import SEARCH_FACETS  # noqa: E402
 from cmepath.catalog.models import Activity, Provider  # noqa: E402
+from cmepath.catalog.search_docs import ACTIVITY  # noqa: E402
 from cmepath.search import SearchQuery  # noqa: E402
+from cmepath.search.backends import search_backend  # noqa: E402
 
 
 def load_rows(size: int) -> float:
@@ -99,7 +100,7 @@ def main() -> None:
 
     root = ROOT / "data" / f"search_{args.size}"
     settings.CMEPATH_SEARCH_DIR = root
-    backend = selectors.search_backend()
+    backend = search_backend(ACTIVITY)
     build_seconds = None
     if backend.count() != args.size:
         print(f"building index of {args.size} activities ...")

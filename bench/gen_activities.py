@@ -290,7 +290,8 @@ def generate(size: int, seed: int = 20260101) -> Iterator[dict[str, Any]]:
 
 def build_index(size: int, root: Path, seed: int = 20260101) -> float:
     """Rebuild the benchmark index for ``size`` documents under ``root``; returns seconds."""
-    from cmepath.search import ACTIVITY, TantivyBackend
+    from cmepath.catalog.search_docs import ACTIVITY
+    from cmepath.search import TantivyBackend
 
     backend = TantivyBackend(ACTIVITY, root, writer_heap=512_000_000)
     started = time.perf_counter()

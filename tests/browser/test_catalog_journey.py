@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_search_filter_score_and_wishlist(page, live_server, settings, tmp_path):  # noqa: F811
-    from cmepath.catalog.services import search_reindex_all
+    from cmepath.catalog.services import activity_index_rebuild
     from tests.catalog.factories import ProviderFactory, make_activity
     from tests.factories import UserFactory
 
@@ -41,7 +41,7 @@ def test_search_filter_score_and_wishlist(page, live_server, settings, tmp_path)
         cost=900,
         description="Running a quality team: measures, huddles and feedback.",
     )
-    search_reindex_all()
+    activity_index_rebuild()
     clinician = UserFactory(role="clinician")
     url = live_server.url
 

@@ -11,11 +11,11 @@ from tests.factories import UserFactory
 @pytest.fixture(autouse=True)
 def search_dir(settings, tmp_path):
     """Each test gets its own index: database ids are reused between tests, index docs are not."""
-    from cmepath.catalog import selectors
+    from cmepath.search.backends import forget_backends
 
     settings.CMEPATH_SEARCH_DIR = tmp_path / "search"
     yield settings.CMEPATH_SEARCH_DIR
-    selectors._backends.pop(str(settings.CMEPATH_SEARCH_DIR), None)
+    forget_backends()
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def catalog(db):
         ),
         "draft": make_activity(accme, title="Sepsis draft", topics=["sepsis"], status="draft"),
     }
-    services.search_reindex_all()
+    services.activity_index_rebuild()
     return acts
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cmepath.catalog import selectors
 from cmepath.catalog.models import Activity, Provider
+from cmepath.catalog.search_docs import ACTIVITY
+from cmepath.search.backends import search_backend
 
 pytestmark = pytest.mark.django_db
 CSV = (
@@ -62,7 +63,7 @@ def test_reindex_rebuilds_from_the_database(tmp_path, capsys):
     capsys.readouterr()
     call_command("search", "reindex", "--json")
     assert json.loads(capsys.readouterr().out)["indexed"] == 1
-    assert selectors.search_backend().count() == 1
+    assert search_backend(ACTIVITY).count() == 1
 
 
 def test_demo_catalog_is_labelled_deterministic_and_idempotent(db):
@@ -87,4 +88,4 @@ def test_demo_catalog_is_labelled_deterministic_and_idempotent(db):
     assert all(p.name.endswith("(synthetic)") for p in Provider.objects.all())
     cmo = Activity.objects.get(provider_activity_id="LEAD-CMO")
     assert cmo.credits == 185 and cmo.credit_types[0] == "ama_pra_1"
-    assert selectors.search_backend().count() == Activity.objects.filter(status="published").count()
+    assert search_backend(ACTIVITY).count() == Activity.objects.filter(status="published").count()

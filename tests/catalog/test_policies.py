@@ -79,3 +79,25 @@ def test_import_page_of_another_provider_is_404(client_for, provider_b, provider
 def test_anonymous_reads_pages_but_cannot_edit(client, pair):
     assert client.get(f"/catalog/activities/{pair[0].pk}/").status_code == 200
     assert client.get(f"/catalog/activities/{pair[0].pk}/edit/").status_code == 302  # to sign in
+
+
+def test_wishlists_are_personal_even_for_admins(clinician, admin_user, pair):
+    from cmepath.catalog.models import WishlistItem
+
+    item = WishlistItem.objects.create(user=clinician, activity=pair[0])
+    assert list(policies.wishlist.visible(clinician)) == [item]
+    assert policies.wishlist.allows(clinician, "delete", item)
+    assert not policies.wishlist.visible(admin_user).exists()
+    assert not policies.wishlist.allows(admin_user, "view", item)
+    assert not policies.wishlist.visible(None).exists()
+
+
+def test_only_members_and_admins_import_for_a_provider(
+    provider_a, provider_user, clinician, admin_user
+):
+    assert policies.providers.allows(None, "view", provider_a)
+    assert policies.providers.allows(provider_user, "import", provider_a)
+    assert policies.providers.allows(admin_user, "import", provider_a)
+    assert not policies.providers.allows(clinician, "import", provider_a)
+    assert list(policies.providers.visible(provider_user, "import")) == [provider_a]
+    assert not policies.providers.visible(clinician, "change").exists()

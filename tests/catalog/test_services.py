@@ -10,7 +10,9 @@ import pytest
 from cmepath.catalog import selectors, services
 from cmepath.catalog.importers import ImportFileError
 from cmepath.catalog.models import Activity, CommercialSupport, CreditDesignation, WishlistItem
+from cmepath.catalog.search_docs import ACTIVITY
 from cmepath.core.errors import ConflictError, ValidationError
+from cmepath.search.backends import search_backend
 from tests.catalog.factories import ProviderFactory, activity_data, make_activity
 from tests.catalog.test_importers import pars_line
 
@@ -212,7 +214,7 @@ def test_progress_is_reported_and_the_run_recorded():
         file_format="csv",
         provider=ProviderFactory(),
         batch_size=10,
-        progress=lambda d, t: seen.append((d, t)),
+        progress=lambda step, d, t: seen.append((d, t)),
     )
     assert seen[-1] == (25, 25) and len(seen) == 3
     assert report.run_id is not None
@@ -222,7 +224,9 @@ def test_create_scores_and_indexes_after_commit(django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         activity = make_activity(title="Sepsis recognition in the ED", topics=["sepsis"])
     assert activity.value_score == activity.score_breakdown["total"] > 0
-    page = selectors.activity_search(actor=None, query=selectors.CatalogQuery(text="sepsis"))
+    page = selectors.activity_search(
+        actor=None, query=selectors.activity_query({"q": "sepsis"}).query
+    )
     assert [a.pk for a in page.activities] == [activity.pk]
 
 
@@ -231,7 +235,7 @@ def test_unpublishing_removes_from_the_index(django_capture_on_commit_callbacks)
         activity = make_activity(title="Sepsis recognition")
     with django_capture_on_commit_callbacks(execute=True):
         services.activity_update(actor=None, activity=activity, data={"status": "draft"})
-    assert selectors.search_backend().count() == 0
+    assert search_backend(ACTIVITY).count() == 0
 
 
 def test_duplicate_provider_activity_id_on_create_is_a_conflict():
@@ -294,5 +298,23 @@ def test_reindex_all_rebuilds_from_the_database():
     for i in range(3):
         make_activity(provider, title=f"Course {i}")
     make_activity(provider, status="draft")
-    assert services.search_reindex_all() == 3
-    assert selectors.search_backend().count() == 3
+    assert services.activity_index_rebuild() == 3
+    assert search_backend(ACTIVITY).count() == 3
+
+
+def test_rebuild_reports_progress_in_the_shared_shape():
+    provider = ProviderFactory()
+    for i in range(3):
+        make_activity(provider, title=f"Course {i}")
+    seen: list[tuple[str, int, int]] = []
+    assert services.activity_index_rebuild(progress=lambda *a: seen.append(a)) == 3
+    assert seen[0] == ("activity", 3, 3) and seen[-1] == ("activity", 3, 3)
+
+
+def test_the_index_task_updates_published_rows_and_drops_the_others():
+    provider = ProviderFactory()
+    keep, drop = make_activity(provider, title="Keep"), make_activity(provider, title="Drop")
+    Activity.objects.filter(pk=drop.pk).update(status="withdrawn")
+    assert services.activity_index_update(ids=[keep.pk, drop.pk, 999_999]) == 1
+    hits = search_backend(ACTIVITY).search(selectors.activity_query({}).query).hits
+    assert [h.id for h in hits] == [str(keep.pk)]

@@ -24,7 +24,7 @@ def indexed(provider_a):
     acts.append(
         make_activity(ProviderFactory(), title="Opioid safety", topics=["opioid_prescribing"])
     )
-    services.search_reindex_all()
+    services.activity_index_rebuild()
     return acts
 
 
@@ -174,3 +174,17 @@ def test_provider_home_lists_own_activities(client_for, provider_a, provider_use
     make_activity(provider_b, title="Other")
     html = client_for(provider_user).get("/catalog/provider/").content.decode()
     assert "Ours" in html and "Other" not in html
+
+
+def test_import_upload_over_the_platform_limit_is_refused_next_to_the_file(
+    client_for, provider_a, provider_user, settings
+):
+    settings.CMEPATH_MAX_UPLOAD_BYTES = 1024
+    r = client_for(provider_user).post(
+        f"/catalog/provider/{provider_a.pk}/import/",
+        {"file": SimpleUploadedFile("big.csv", b"x" * 2048)},
+    )
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert "The file is larger than 1 KiB; split it, or ask an admin to use the CLI." in html
+    assert not Activity.objects.exists()

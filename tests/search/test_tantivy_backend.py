@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cmepath.catalog.search_docs import ACTIVITY, cost_range, credits_per_dollar
 from cmepath.search import (
-    ACTIVITY,
     MAX_QUERY_CHARS,
     Range,
     SearchBackend,
@@ -23,7 +23,6 @@ from cmepath.search import (
     TantivyBackend,
     WriterBusy,
 )
-from cmepath.search.schema import cost_range, credits_per_dollar
 
 N_DOCS = 500
 WORDS = ["asthma", "sepsis", "insulin", "stroke", "burnout", "dialysis", "naloxone", "lupus"]
@@ -528,7 +527,8 @@ def test_credits_per_dollar_floors_cost_at_one_dollar() -> None:
 
 CHILD = """
 import sys, time
-from cmepath.search import ACTIVITY, TantivyBackend
+from cmepath.catalog.search_docs import ACTIVITY
+from cmepath.search import TantivyBackend
 b = TantivyBackend(ACTIVITY, sys.argv[1], writer_heap=50_000_000, writer_threads=1)
 if sys.argv[2] == "write":
     b.index([{"id": "p1", "title": "Capybara husbandry"}])

@@ -16,8 +16,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
+from cmepath.core.api import actor
 from cmepath.core.schemas import IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
+from cmepath.search.base import SearchQuery
+from cmepath.search.selectors import ranges_of
 
 from . import policies, selectors, services
 from .choices import SEARCH_FACETS
@@ -321,6 +324,8 @@ def _detail(a: Activity) -> dict[str, Any]:
 
 
 def _user(request: HttpRequest) -> Any:
+    """The caller of a public operation (``auth=None``): a token or session user, or the
+    anonymous user (``actor()`` is for authenticated operations only)."""
     return getattr(request, "auth", None) or getattr(request, "user", None)
 
 
@@ -332,19 +337,16 @@ def _user(request: HttpRequest) -> Any:
 )
 def activity_list(request: HttpRequest, params: Query[ActivityListQuery]) -> dict[str, Any]:
     data = params.model_dump()
-    filters = {k: v for k, v in data.items() if isinstance(v, list) and v}
-    query = selectors.CatalogQuery(
+    query = SearchQuery(
         text=params.q,
-        filters=filters,
-        moore_min=params.moore_min,
-        cost_max=params.cost_max,
-        credits_min=params.credits_min,
-        starts_after=params.starts_after,
+        filters={k: v for k, v in data.items() if isinstance(v, list) and v},
+        ranges=ranges_of(selectors.SEARCH_RANGES, data),
         sort=params.sort,
         page=params.page,
         page_size=params.page_size,
+        facets=SEARCH_FACETS,
     )
-    page = selectors.activity_search(actor=_user(request), query=query, facets=SEARCH_FACETS)
+    page = selectors.activity_search(actor=_user(request), query=query)
     return {
         "total": page.total,
         "page": page.page,
@@ -379,7 +381,7 @@ def _payload(payload: Schema) -> dict[str, Any]:
     "/activities", response={201: ActivityDetailOut}, summary="Add an activity (provider members)"
 )
 def activity_create(request: HttpRequest, payload: ActivityIn) -> Status[dict[str, Any]]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     provider = policies.providers.get(user, "change", pk=payload.provider_id)
     activity = services.activity_create(actor=user, provider=provider, data=_payload(payload))
     return Status(201, _detail(selectors.activity_detail(actor=user, pk=activity.pk)))
@@ -393,7 +395,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> Status[dict[st
 def activity_patch(
     request: HttpRequest, activity_id: int, payload: ActivityPatch
 ) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     activity = policies.activities.get(user, "change", pk=activity_id)
     data = {
         k: v
@@ -406,15 +408,18 @@ def activity_patch(
 
 @router.get("/me/wishlist", response=list[WishlistItemOut], summary="My saved activities")
 def wishlist_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"activity": _summary(i.activity)} for i in selectors.wishlist_for(actor=request.auth)]  # type: ignore[attr-defined]
+    return [
+        {"activity": _summary(i.activity)} for i in selectors.wishlist_for(actor=actor(request))
+    ]
 
 
 @router.put(
     "/me/wishlist/{activity_id}", response={204: None}, summary="Save an activity to my wishlist"
 )
 def wishlist_put(request: HttpRequest, activity_id: int) -> Status[None]:
-    activity = policies.activities.get(request.auth, "view", pk=activity_id)  # type: ignore[attr-defined]
-    services.wishlist_add(actor=request.auth, activity=activity)  # type: ignore[attr-defined]
+    user = actor(request)
+    activity = policies.activities.get(user, "view", pk=activity_id)
+    services.wishlist_add(actor=user, activity=activity)
     return Status(204, None)
 
 
@@ -424,5 +429,5 @@ def wishlist_put(request: HttpRequest, activity_id: int) -> Status[None]:
     summary="Remove an activity from my wishlist",
 )
 def wishlist_delete(request: HttpRequest, activity_id: int) -> Status[None]:
-    services.wishlist_remove(actor=request.auth, activity_id=activity_id)  # type: ignore[attr-defined]
+    services.wishlist_remove(actor=actor(request), activity_id=activity_id)
     return Status(204, None)

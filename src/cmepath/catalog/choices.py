@@ -6,9 +6,17 @@ vocabulary (``cmepath.core.vocabulary``), so catalog and credits speak the same 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 
 from cmepath.catalog.rubric import CHANGE_TARGETS
+
+
+class ErrorCode(StrEnum):
+    """Codes of the catalog's own domain errors (``DomainError.code``, in API responses)."""
+
+    IMPORT_FILE_UNUSABLE = "import_file_unusable"
 
 
 class Accreditor(models.TextChoices):
@@ -22,6 +30,13 @@ class Accreditor(models.TextChoices):
     AOA = "AOA", "AOA"
     JOINT = "JA", "Joint Accreditation (ACCME, ACPE, ANCC)"
     STATE = "state_society", "State medical society (ACCME recognized)"
+
+
+def accreditor_name(code: str) -> str:
+    """The accreditor's short name (``"JA"`` -> ``"Joint Accreditation"``); blank stays blank."""
+    if not code:
+        return ""
+    return str(Accreditor(code).label).split(" (")[0]
 
 
 class ActivityFormat(models.TextChoices):
@@ -134,6 +149,4 @@ SORT_LABELS = {
     "credits_per_dollar": "Credits per dollar",
 }
 PAGE_SIZE = 20
-#: Largest upload the import page accepts (the CLI has no limit).
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 IMPORT_FORMATS = ("csv", "json", "pars")

@@ -18,7 +18,12 @@ from django.db import transaction
 from cmepath.core.vocabulary import COMPETENCIES, MANDATED_TOPICS, TOPICS
 
 from .models import Activity, Provider
-from .services import activity_import, cohort_outcome_record, provider_create, search_reindex_all
+from .services import (
+    activity_import,
+    activity_index_rebuild,
+    cohort_outcome_record,
+    provider_create,
+)
 
 DEMO_SEED = 20261201
 DEMO_PROVIDER_EMAIL = "provider@demo.cmepath.invalid"
@@ -434,7 +439,7 @@ def catalog_demo_load(
     if member is not None:
         leadership_provider.members.add(member)
     outcomes = _demo_outcomes(leadership_provider, member)
-    indexed = search_reindex_all() if reindex else 0
+    indexed = activity_index_rebuild() if reindex else 0
     return {
         "providers": len(providers),
         "activities_created": created,

@@ -5,6 +5,12 @@
   record cohort outcomes and import files for it.
 - Admins may do everything.
 - Wishlists are personal.
+
+Providers are a :class:`MembershipPolicy` (every member has the same rights). Activities
+keep their own rules: public reading of published rows, admin rights except ``report``,
+and membership through the activity's provider as a subquery on provider ids (the search
+page filters its rows with it; a subquery through the activity's own members join would
+be a heavier plan for the same rows).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from cmepath.core.policy import Policy, is_admin, role_of
+from cmepath.core.policy import MembershipPolicy, OwnerPolicy, Policy, is_admin, role_of
 
 from .choices import ActivityStatus
 from .models import Activity, CohortOutcome, Provider, WishlistItem
@@ -25,28 +31,25 @@ def _member_provider_ids(user: Any) -> Any:
     return Provider.objects.filter(members=user).values("pk")
 
 
-class ProviderPolicy(Policy[Provider]):
+class ProviderPolicy(MembershipPolicy[Provider]):
     """Providers are public; members (and admins) may change them and import for them."""
 
     model = Provider
     actions = frozenset({"view", "change", "import"})
+    members_lookup = "members"
+    actions_by_role = {MembershipPolicy.ANY_MEMBER: frozenset({"view", "change", "import"})}
 
     def visible(self, user: Any, action: str = "view") -> models.QuerySet[Provider]:
-        qs = Provider.objects.all()
         if action == "view" or is_admin(user):
-            return qs
-        if role_of(user) is None:
-            return qs.none()
-        return qs.filter(pk__in=_member_provider_ids(user))
+            return Provider.objects.all()
+        return self.member_rows(user, action)
 
     def allows(self, user: Any, action: str, obj: Provider) -> bool:
         if action not in self.actions:
             raise ValueError(f"unknown action {action!r} for {type(self).__name__}")
         if action == "view" or is_admin(user):
             return True
-        if role_of(user) is None:
-            return False
-        return obj.members.filter(pk=user.pk).exists()
+        return action in self.member_actions(user, obj)
 
 
 class ActivityPolicy(Policy[Activity]):
@@ -99,18 +102,10 @@ class CohortOutcomePolicy(Policy[CohortOutcome]):
         return activities.allows(user, "view" if action == "view" else "change", obj.activity)
 
 
-class WishlistPolicy(Policy[WishlistItem]):
+class WishlistPolicy(OwnerPolicy[WishlistItem]):
     """Strictly personal, like API tokens: not even admins read another user's wishlist."""
 
     model = WishlistItem
-
-    def visible(self, user: Any, action: str = "view") -> models.QuerySet[WishlistItem]:
-        if role_of(user) is None:
-            return WishlistItem.objects.none()
-        return WishlistItem.objects.filter(user=user)
-
-    def allows(self, user: Any, action: str, obj: WishlistItem) -> bool:
-        return role_of(user) is not None and obj.user_id == user.pk
 
 
 providers = ProviderPolicy()

@@ -2,57 +2,37 @@
 
 Search goes to the search layer (``cmepath.search``) for ids, facet counts and the total,
 then loads the rows of that page from the database in one query (for permissions and
-freshness), keeping the search order.
+freshness), keeping the search order. The query comes from the search app's
+``query_from_params`` (page) or from the API's typed parameters; both use
+:data:`SEARCH_RANGES`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from cmepath.core.errors import NotFoundError
-from cmepath.search import ACTIVITY, Range, SearchQuery, TantivyBackend
+from cmepath.search.backends import search_backend
+from cmepath.search.base import SearchQuery
+from cmepath.search.selectors import ParsedQuery, RangeParam, query_from_params
 
 from . import policies
-from .choices import FILTER_FIELDS, PAGE_SIZE, SEARCH_FACETS, SEARCH_SORTS
+from .choices import FILTER_FIELDS, PAGE_SIZE, SEARCH_FACETS
 from .models import Activity, ActivityImport, CohortOutcome, Provider, WishlistItem
+from .search_docs import ACTIVITY
 
-_backends: dict[str, TantivyBackend] = {}
-
-#: Incremental writes are small: a modest heap and one thread keep the worker light.
-INDEX_WRITER_HEAP = 64_000_000
-
-
-def search_backend() -> TantivyBackend:
-    """The activity index under ``CMEPATH_SEARCH_DIR`` (one reader per process, reused)."""
-    root = str(settings.CMEPATH_SEARCH_DIR)
-    backend = _backends.get(root)
-    if backend is None:
-        backend = _backends[root] = TantivyBackend(
-            ACTIVITY, root, writer_heap=INDEX_WRITER_HEAP, writer_threads=1
-        )
-    return backend
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogQuery:
-    """What a clinician asked the catalog: the page form and the API build the same thing."""
-
-    text: str = ""
-    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    moore_min: int | None = None
-    cost_max: float | None = None
-    credits_min: float | None = None
-    starts_after: date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = PAGE_SIZE
+#: The range parameters of the search page and the API, and the fields they bound.
+SEARCH_RANGES = {
+    "starts_after": RangeParam("start_date", "min", "date"),
+    "moore_min": RangeParam("moore_level", "min", "int"),
+    "cost_max": RangeParam("cost", "max", "float"),
+    "credits_min": RangeParam("credits", "min", "float"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,56 +49,21 @@ class CatalogPage:
         return max(1, math.ceil(self.total / self.page_size)) if self.page_size else 1
 
 
-def catalog_query(params: Mapping[str, Any], getlist: Any = None) -> tuple[CatalogQuery, list[str]]:
-    """Build a query from request parameters; never raises: bad values are dropped and named.
-
-    ``getlist(name)`` returns every value of a repeated parameter (``QueryDict.getlist``).
-    """
-    notes: list[str] = []
-
-    def many(name: str) -> list[str]:
-        raw = getlist(name) if getlist else params.get(name, [])
-        values = raw if isinstance(raw, list | tuple) else [raw]
-        return [str(v)[:100] for v in values if v not in (None, "")][:50]
-
-    def number(name: str, kind: type) -> Any:
-        raw = params.get(name)
-        if raw in (None, ""):
-            return None
-        try:
-            value = kind(str(raw))
-        except (TypeError, ValueError):
-            notes.append(f"{name}={str(raw)[:30]!r} is not a number and was ignored.")
-            return None
-        if isinstance(value, float) and not math.isfinite(value):
-            notes.append(f"{name} must be a finite number and was ignored.")
-            return None
-        return value
-
-    filters = {name: many(name) for name in FILTER_FIELDS}
-    sort = str(params.get("sort") or "relevance")
-    if sort not in SEARCH_SORTS:
-        notes.append(f"Unknown sort {sort[:30]!r}; sorted by best match.")
-        sort = "relevance"
-    starts_after = None
-    raw_date = params.get("starts_after")
-    if raw_date:
-        try:
-            starts_after = date.fromisoformat(str(raw_date)[:10])
-        except ValueError:
-            notes.append("starts_after must be a date (YYYY-MM-DD) and was ignored.")
-    page = number("page", int) or 1
-    query = CatalogQuery(
-        text=str(params.get("q") or ""),
-        filters={k: v for k, v in filters.items() if v},
-        moore_min=number("moore_min", int),
-        cost_max=number("cost_max", float),
-        credits_min=number("credits_min", float),
-        starts_after=starts_after,
-        sort=sort,
-        page=max(1, min(page, 10_000)),
+def activity_query(
+    params: Mapping[str, Any], getlist: Any = None, *, page_size: int = PAGE_SIZE
+) -> ParsedQuery:
+    """The search page's query from its request parameters; never raises: bad values are
+    dropped and named in the notes. ``getlist(name)`` returns every value of a repeated
+    parameter (``QueryDict.getlist``)."""
+    return query_from_params(
+        ACTIVITY,
+        params,
+        getlist=getlist,
+        filters=FILTER_FIELDS,
+        ranges=SEARCH_RANGES,
+        facets=SEARCH_FACETS,
+        page_size=page_size,
     )
-    return query, notes
 
 
 # What a result shows (search page cards and the API's summaries): a page loads these and no
@@ -145,8 +90,7 @@ SUMMARY_FIELDS = (
 def activity_search(
     *,
     actor: Any,
-    query: CatalogQuery,
-    facets: Iterable[str] = SEARCH_FACETS,
+    query: SearchQuery,
     notes: Sequence[str] = (),
 ) -> CatalogPage:
     """One page of published activities matching ``query``, with facet counts.
@@ -154,26 +98,7 @@ def activity_search(
     Two steps, one database query: the index answers ids, total and facets; the rows of
     the page are loaded by id through the policy and put back in the index's order.
     """
-    ranges: dict[str, Range] = {}
-    if query.moore_min is not None:
-        ranges["moore_level"] = Range(min=query.moore_min)
-    if query.cost_max is not None:
-        ranges["cost"] = Range(max=query.cost_max)
-    if query.credits_min is not None:
-        ranges["credits"] = Range(min=query.credits_min)
-    if query.starts_after is not None:
-        ranges["start_date"] = Range(min=int(query.starts_after.strftime("%Y%m%d")))
-    result = search_backend().search(
-        SearchQuery(
-            text=query.text,
-            filters=query.filters,
-            ranges=ranges,
-            sort=query.sort,
-            page=query.page,
-            page_size=query.page_size,
-            facets=list(facets),
-        )
-    )
+    result = search_backend(ACTIVITY).search(query)
     ids = [int(h.id) for h in result.hits if h.id.isdigit()]
     rows: dict[int, Activity] = {}
     if ids:

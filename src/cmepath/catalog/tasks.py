@@ -12,6 +12,6 @@ from django_tasks import task
 @task()
 def index_activities(activity_ids: list[int]) -> int:
     """(Re)index these activities, or remove them from the index if no longer published."""
-    from .services import search_index_activities
+    from .services import activity_index_update
 
-    return search_index_activities(activity_ids)
+    return activity_index_update(ids=activity_ids)

@@ -6,10 +6,10 @@ the wishlist button (``render_page`` picks the partial).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,100 +18,30 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmepath.core.errors import DomainError
-from cmepath.core.forms import form_add_domain_error
+from cmepath.core.errors import ValidationError
+from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
-from cmepath.core.vocabulary import COMPETENCIES, CREDIT_TYPES, PROFESSIONS, TOPICS
+from cmepath.core.uploads import max_upload_bytes, max_upload_text
+from cmepath.core.vocabulary import COMPETENCIES, PROFESSIONS, TOPICS
+from cmepath.search.selectors import FacetPanel, facet_groups
 
 from . import policies, selectors, services
-from .choices import (
-    MAX_IMPORT_BYTES,
-    MOC_BOARDS,
-    SEARCH_FACETS,
-    SORT_LABELS,
-    Accreditor,
-    ActivityFormat,
-    Delivery,
-)
+from .choices import MOC_BOARDS, SEARCH_FACETS, SORT_LABELS, accreditor_name
 from .forms import ActivityForm, CohortOutcomeForm, ImportForm
 from .importers import ImportFileError, guess_format
+from .search_docs import ACTIVITY
 
-FACET_LABELS = {
-    "profession": "Profession",
-    "credit_type": "Credit type",
-    "topics": "Topic",
-    "mandated_topic": "Mandated topic",
-    "format": "Format",
-    "delivery": "Delivery",
-    "state": "State",
-    "cost_range": "Cost (USD)",
-    "accreditor": "Accreditor",
-    "moore_level": "Outcomes measured at Moore level",
-    "interprofessional": "Interprofessional",
-    "no_commercial_support": "No commercial support",
-    "moc": "Counts for MOC",
-}
-_VALUE_LABELS: dict[str, dict[str, str]] = {
-    "profession": {k: t.label for k, t in PROFESSIONS.items()},
-    "credit_type": {k: t.label for k, t in CREDIT_TYPES.items()},
-    "topics": {k: t.label for k, t in TOPICS.items()},
-    "mandated_topic": {k: t.label for k, t in TOPICS.items()},
-    "format": dict(ActivityFormat.choices),
-    "delivery": dict(Delivery.choices),
-    "accreditor": {k: str(v).split(" (")[0] for k, v in Accreditor.choices},
-    "interprofessional": {"yes": "Yes", "no": "No"},
-    "no_commercial_support": {"yes": "Yes", "no": "No (supported)"},
-    "moc": {"yes": "Yes", "no": "No"},
-}
-FACET_SHOWN = 12  # values per facet before "more" (the rest stay in a <details>)
+#: Credit type labels of the result cards and the activity page.
+CREDIT_LABELS = ACTIVITY.value_labels["credit_type"]
 
 
-def value_label(facet: str, value: str) -> str:
-    return _VALUE_LABELS.get(facet, {}).get(value, value)
-
-
-def _facet_groups(
-    page: selectors.CatalogPage, query: selectors.CatalogQuery
-) -> list[dict[str, Any]]:
-    groups = []
-    for name in SEARCH_FACETS:
-        if name == "moore_level":
-            continue
-        chosen = set(query.filters.get(name, ()))
-        counts = dict(page.facets.get(name, []))
-        values = [*counts, *sorted(chosen - set(counts))]
-        options = [
-            {
-                "value": v,
-                "label": value_label(name, v),
-                "count": counts.get(v, 0),
-                "checked": v in chosen,
-            }
-            for v in values
-        ]
-        if name in ("interprofessional", "no_commercial_support", "moc"):
-            options = [o for o in options if o["value"] == "yes"]
-        if options:
-            groups.append(
-                {
-                    "name": name,
-                    "label": FACET_LABELS[name],
-                    "shown": options[:FACET_SHOWN],
-                    "more": options[FACET_SHOWN:],
-                }
-            )
-    return groups
-
-
-def _moore_options(
-    page: selectors.CatalogPage, query: selectors.CatalogQuery
-) -> list[dict[str, Any]]:
+def _moore_options(page: selectors.CatalogPage, moore_min: int | None) -> list[dict[str, Any]]:
     counts = {int(v): c for v, c in page.facets.get("moore_level", []) if v.isdigit()}
     return [
         {
             "value": level,
             "count": sum(c for lv, c in counts.items() if lv >= level),
-            "selected": query.moore_min == level,
+            "selected": moore_min == level,
         }
         for level in range(1, 8)
     ]
@@ -119,23 +49,29 @@ def _moore_options(
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query, notes = selectors.catalog_query(request.GET, request.GET.getlist)
-    page = selectors.activity_search(actor=request.user, query=query, notes=notes)
+    parsed = selectors.activity_query(request.GET, request.GET.getlist)
+    query = parsed.query
+    page = selectors.activity_search(actor=request.user, query=query, notes=parsed.notes)
     saved = selectors.wishlist_ids(actor=request.user, activity_ids=[a.pk for a in page.activities])
     params = request.GET.copy()
     params.pop("page", None)
     base = params.urlencode()
     context = {
         "query": query,
+        "values": parsed.values,
         "page": page,
-        "facet_groups": _facet_groups(page, query),
-        "moore_options": _moore_options(page, query),
+        "facet_panel": FacetPanel(
+            groups=facet_groups(ACTIVITY, page.facets, query.filters, SEARCH_FACETS),
+            css_class="catalog-facets",
+            controls="catalog/partials/search_controls.html",
+        ),
+        "moore_options": _moore_options(page, parsed.values["moore_min"]),
         "sorts": SORT_LABELS,
         "saved": saved,
         "base_qs": base,
         "prev_qs": f"{base}&page={page.page - 1}" if page.page > 1 else None,
         "next_qs": f"{base}&page={page.page + 1}" if page.page < page.pages else None,
-        "credit_labels": _VALUE_LABELS["credit_type"],
+        "credit_labels": CREDIT_LABELS,
     }
     return render_page(
         request, "catalog/search.html", context, partial="catalog/partials/results.html"
@@ -149,7 +85,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "saved": pk in selectors.wishlist_ids(actor=request.user, activity_ids=[pk]),
         "can_edit": policies.activities.allows(request.user, "change", activity),
-        "credit_labels": _VALUE_LABELS["credit_type"],
+        "credit_labels": CREDIT_LABELS,
         "topic_labels": [
             (t, TOPICS[t].label, TOPICS[t].mandated) for t in activity.topics if t in TOPICS
         ],
@@ -160,7 +96,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             COMPETENCIES[c].label for c in activity.competencies if c in COMPETENCIES
         ],
         "moc_labels": [MOC_BOARDS.get(b, b) for b in activity.moc_boards],
-        "accreditor": services.accreditor_name(activity.provider.accreditor),
+        "accreditor": accreditor_name(activity.provider.accreditor),
     }
     return render_page(request, "catalog/activity.html", context)
 
@@ -194,7 +130,7 @@ def wishlist(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "catalog/wishlist.html",
-        {"items": items, "credit_labels": _VALUE_LABELS["credit_type"]},
+        {"items": items, "credit_labels": CREDIT_LABELS},
     )
 
 
@@ -234,26 +170,21 @@ def provider_home(request: HttpRequest) -> HttpResponse:
 def activity_create(request: HttpRequest, provider_pk: int) -> HttpResponse:
     provider = policies.providers.get(request.user, "change", pk=provider_pk)
     form = ActivityForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                activity = services.activity_create(
-                    actor=request.user, provider=provider, data=form.service_data()
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "Activity added.")
-                return redirect("catalog:activity_edit", pk=activity.pk)
-        else:
-            status = 422
+    done = form_submit(
+        request,
+        form,
+        lambda _: services.activity_create(
+            actor=request.user, provider=provider, data=form.service_data()
+        ),
+        success="Activity added.",
+    )
+    if done.ok and done.result is not None:
+        return redirect("catalog:activity_edit", pk=done.result.pk)
     return render_page(
         request,
         "catalog/activity_form.html",
         {"form": form, "provider": provider, "activity": None},
-        status=status,
+        status=done.status,
     )
 
 
@@ -262,21 +193,16 @@ def activity_create(request: HttpRequest, provider_pk: int) -> HttpResponse:
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_for_change(actor=request.user, pk=pk)
     form = ActivityForm(request.POST or None, initial=ActivityForm.initial_for(activity))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.activity_update(
-                    actor=request.user, activity=activity, data=form.service_data()
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "Activity saved.")
-                return redirect("catalog:activity_edit", pk=activity.pk)
-        else:
-            status = 422
+    done = form_submit(
+        request,
+        form,
+        lambda _: services.activity_update(
+            actor=request.user, activity=activity, data=form.service_data()
+        ),
+        success="Activity saved.",
+    )
+    if done.ok:
+        return redirect("catalog:activity_edit", pk=activity.pk)
     return render_page(
         request,
         "catalog/activity_form.html",
@@ -286,7 +212,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "outcome_form": CohortOutcomeForm(),
         },
-        status=status,
+        status=done.status,
     )
 
 
@@ -295,18 +221,14 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_for_change(actor=request.user, pk=pk)
     form = CohortOutcomeForm(request.POST)
-    status = 422
-    if form.is_valid():
-        try:
-            services.cohort_outcome_record(
-                actor=request.user, activity=activity, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, "Cohort outcomes recorded; the value score is updated.")
-            return redirect("catalog:activity_edit", pk=activity.pk)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.cohort_outcome_record(actor=request.user, activity=activity, **data),
+        success="Cohort outcomes recorded; the value score is updated.",
+    )
+    if done.ok:
+        return redirect("catalog:activity_edit", pk=activity.pk)
     return render_page(
         request,
         "catalog/activity_form.html",
@@ -316,7 +238,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "outcome_form": form,
         },
-        status=status,
+        status=done.status,
     )
 
 
@@ -325,37 +247,37 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
 def import_upload(request: HttpRequest, provider_pk: int) -> HttpResponse:
     provider = policies.providers.get(request.user, "import", pk=provider_pk)
     form = ImportForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            fmt = form.cleaned_data["file_format"] or guess_format(upload.name or "")
-            if upload.size > MAX_IMPORT_BYTES:
-                form.add_error(
-                    "file",
-                    "The file is larger than 10 MB; split it, or ask an admin to use the CLI.",
-                )
-            elif fmt is None:
-                form.add_error(
-                    "file_format",
-                    "Choose the format: the file name does not end in .csv, .json or .txt.",
-                )
-            else:
-                try:
-                    report = services.activity_import(
-                        source=upload.read(),
-                        file_format=fmt,
-                        provider=provider,
-                        actor=request.user,
-                        filename=upload.name or "",
-                    )
-                except ImportFileError as exc:
-                    form.add_error("file", exc.message)
-                else:
-                    return redirect(
-                        f"{reverse('catalog:import', args=[provider.pk])}?{urlencode({'run': report.run_id})}"
-                    )
+
+    def load(data: Mapping[str, Any]) -> services.ImportReport:
+        upload = data["file"]
+        fmt = data["file_format"] or guess_format(upload.name or "")
+        if upload.size > max_upload_bytes():
+            raise ValidationError(
+                f"The file is larger than {max_upload_text()}; split it, or ask an admin to "
+                "use the CLI.",
+                field="file",
+            )
+        if fmt is None:
+            raise ValidationError(
+                "Choose the format: the file name does not end in .csv, .json or .txt.",
+                field="file_format",
+            )
+        try:
+            return services.activity_import(
+                source=upload.read(),
+                file_format=fmt,
+                provider=provider,
+                actor=request.user,
+                filename=upload.name or "",
+            )
+        except ImportFileError as exc:  # the whole file is unusable: say so next to it
+            raise ValidationError(exc.message, field="file") from None
+
+    done = form_submit(request, form, load)
+    if done.ok and done.result is not None:
+        return redirect(
+            f"{reverse('catalog:import', args=[provider.pk])}?{urlencode({'run': done.result.run_id})}"
+        )
     run = None
     if request.GET.get("run", "").isdigit():
         run = selectors.import_run(
@@ -370,5 +292,5 @@ def import_upload(request: HttpRequest, provider_pk: int) -> HttpResponse:
             "run": run,
             "imports": selectors.provider_imports(actor=request.user, provider=provider),
         },
-        status=status,
+        status=done.status,
     )

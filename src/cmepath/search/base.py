@@ -1,4 +1,4 @@
-"""The backend-neutral search interface used by catalog, jobs and hub.
+"""The backend-neutral search interface used by every app (catalog now; jobs and hub next).
 
 Callers build a :class:`SearchQuery`, hand it to a :class:`SearchBackend` and get a
 :class:`SearchResult` back. Nothing here knows about Tantivy or OpenSearch; see
@@ -14,7 +14,11 @@ Semantics every backend keeps:
 - ``ranges`` maps a numeric field to an inclusive :class:`Range` (``moore_level`` with
   ``Range(min=4)`` is "Moore level 4 or higher").
 - ``facets`` lists the facet fields to count; counts are over the documents that match the
-  whole query (text, filters and ranges).
+  whole query (text, filters, ranges and radius).
+- ``radius`` (doc types with a ``geo`` point only) keeps the documents within ``km``
+  kilometres (great-circle distance) of a centre; each hit then carries its distance, and
+  the ``"distance"`` sort puts the nearest first. Totals, pages and facet counts count the
+  exact matches only.
 - Bad parameters (unknown field, unknown sort, page past the result window) never raise:
   they are dropped or clamped and named in ``message``.
 """
@@ -25,8 +29,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-#: The sorts every doc type may offer; each doc type maps the ones it supports to a field.
-SORTS = ("relevance", "score", "cost", "start_date", "credits_per_dollar")
+#: Best match (BM25); every doc type offers it. Its other sorts are named in ``DocType.sorts``.
+RELEVANCE = "relevance"
+#: Nearest first; offered when the query has a radius (doc types with a ``geo`` point).
+DISTANCE = "distance"
 
 #: Most results a page may reach (page * page_size); deeper paging is clamped, as in
 #: OpenSearch's ``index.max_result_window``.
@@ -45,6 +51,15 @@ class Range:
 
 
 @dataclass(frozen=True, slots=True)
+class Radius:
+    """Within ``km`` kilometres of (``lat``, ``lon``), in degrees (WGS 84)."""
+
+    lat: float
+    lon: float
+    km: float
+
+
+@dataclass(frozen=True, slots=True)
 class SearchQuery:
     """What the user asked for. Pages count from 1."""
 
@@ -55,6 +70,7 @@ class SearchQuery:
     page: int = 1
     page_size: int = 20
     facets: Sequence[str] = ()
+    radius: Radius | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +78,14 @@ class Hit:
     """One matching document.
 
     ``score`` is the BM25 relevance for the relevance sort, else the value of the sort
-    field. ``fields`` holds the doc type's stored fields (lists for multi-valued fields).
+    field (the distance for the distance sort). ``fields`` holds the doc type's stored
+    fields (lists for multi-valued fields). ``distance_km`` is set for radius searches.
     """
 
     id: str
     score: float
     fields: Mapping[str, Any]
+    distance_km: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

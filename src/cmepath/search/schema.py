@@ -1,4 +1,4 @@
-"""Declarative document schemas: what each searchable doc type holds.
+"""Declarative document schemas: what a searchable doc type holds.
 
 A :class:`DocType` names its fields by role; backends turn that into their own mapping
 (Tantivy schema, OpenSearch mapping). Documents are plain dicts; :meth:`DocType.prepare`
@@ -13,12 +13,17 @@ Field roles:
 - ``numeric_fields``: ``"int"`` or ``"float"``; range filters, sorts and (for ints) counts.
 - ``stored_fields``: returned with each hit, so a list page can render without the database
   if it wants to (the catalog still loads rows by id for permissions and freshness).
+- ``geo``: optionally, two float fields holding a point (latitude, longitude in degrees);
+  a :class:`~cmepath.search.base.Radius` in the query then keeps documents within that
+  many kilometres of a centre.
 
-JOB and ARTICLE doc types will be added here beside ACTIVITY.
+The doc types themselves live with their apps, in ``<app>/search_docs.py`` (the catalog's
+``ACTIVITY``); ``registry.py`` collects them.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -32,6 +37,14 @@ class SortSpec:
 
     field: str
     descending: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    """The two float fields that hold a document's place (degrees, WGS 84)."""
+
+    lat: str
+    lon: str
 
 
 class DocumentError(ValueError):
@@ -57,6 +70,15 @@ class DocType:
     browse_sort: str | None = None
     #: Fills derived fields; runs before normalisation.
     derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    #: The document's place, for radius searches.
+    geo: GeoPoint | None = None
+    # What a page shows (the facet panel); no effect on the index.
+    #: Heading of each facet field.
+    facet_labels: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: Label of each value of a facet field (codes become words); unknown values show as is.
+    value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+    #: Yes/no facets: the panel offers the one "yes" box.
+    flag_facets: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         all_fields = (self.id_field, *self.text_fields, *self.facet_fields, *self.numeric_fields)
@@ -68,6 +90,17 @@ class DocType:
                 raise ValueError(f"{self.name}: sort {sort_name!r} uses non-numeric {spec.field!r}")
         if self.browse_sort is not None and self.browse_sort not in self.sorts:
             raise ValueError(f"{self.name}: browse sort {self.browse_sort!r} is not a sort")
+        if self.geo is not None:
+            for name in (self.geo.lat, self.geo.lon):
+                if self.numeric_fields.get(name) != "float":
+                    raise ValueError(f"{self.name}: geo field {name!r} is not a float field")
+
+    def label(self, facet: str) -> str:
+        """The heading of a facet field on a page."""
+        return self.facet_labels.get(facet, facet.replace("_", " ").capitalize())
+
+    def value_label(self, facet: str, value: str) -> str:
+        return self.value_labels.get(facet, {}).get(value, value)
 
     def prepare(self, doc: Mapping[str, Any]) -> dict[str, Any]:
         """Return the document with derived fields filled and values normalised.
@@ -100,7 +133,23 @@ class DocType:
                 out[name] = int(value) if kind == "int" else float(value)
             except (TypeError, ValueError) as exc:
                 raise DocumentError(f"{self.name}: {name}={value!r} is not a number") from exc
+        if self.geo is not None:
+            self._check_point(out)
         return out
+
+    def _check_point(self, doc: dict[str, Any]) -> None:
+        assert self.geo is not None
+        lat, lon = doc.get(self.geo.lat), doc.get(self.geo.lon)
+        if lat is None and lon is None:
+            return  # a document without a place never matches a radius search
+        if lat is None or lon is None:
+            raise DocumentError(
+                f"{self.name}: a place needs both {self.geo.lat} and {self.geo.lon}"
+            )
+        if not (
+            math.isfinite(lat) and -90 <= lat <= 90 and math.isfinite(lon) and -180 <= lon <= 180
+        ):
+            raise DocumentError(f"{self.name}: ({lat}, {lon}) is not a latitude and longitude")
 
 
 def facet_value(value: Any) -> str:
@@ -121,93 +170,3 @@ def _as_values(value: Any) -> list[str]:
         if text:
             seen[text] = None
     return sorted(seen) if len(seen) > 1 else list(seen)
-
-
-# --------------------------------------------------------------------------- activity
-
-#: Cost buckets for the cost-range facet: (label, lowest cost included, highest excluded).
-COST_RANGES: tuple[tuple[str, float, float], ...] = (
-    ("free", 0.0, 0.005),
-    ("1-99", 0.005, 100.0),
-    ("100-249", 100.0, 250.0),
-    ("250-499", 250.0, 500.0),
-    ("500-999", 500.0, 1000.0),
-    ("1000+", 1000.0, float("inf")),
-)
-
-
-def cost_range(cost: float) -> str:
-    """Bucket label for a cost in US dollars (cents round into the cheaper bucket)."""
-    for label, low, high in COST_RANGES:
-        if low <= cost < high:
-            return label
-    return "free"  # negative costs do not occur; treat them as free rather than fail
-
-
-def credits_per_dollar(credits: float, cost: float) -> float:
-    """Credits per dollar, with cost floored at one dollar so free activities rank first
-    by their credits instead of dividing by zero."""
-    return round(credits / max(cost, 1.0), 6)
-
-
-def _derive_activity(doc: dict[str, Any]) -> dict[str, Any]:
-    cost = doc.get("cost")
-    if cost is not None:
-        doc.setdefault("cost_range", cost_range(float(cost)))
-        credits = doc.get("credits")
-        if credits is not None:
-            doc.setdefault("credits_per_dollar", credits_per_dollar(float(credits), float(cost)))
-    return doc
-
-
-ACTIVITY = DocType(
-    name="activity",
-    text_fields=("title", "description", "topics"),
-    facet_fields=(
-        "topics",
-        "profession",
-        "specialty",
-        "credit_type",
-        "format",
-        "delivery",
-        "state",
-        "cost_range",
-        "mandated_topic",
-        "accreditor",
-        "moc",
-        "interprofessional",
-        "no_commercial_support",
-    ),
-    numeric_fields={
-        "moore_level": "int",
-        "value_score": "float",
-        "cost": "float",
-        "start_date": "int",  # yyyymmdd
-        "credits": "float",
-        "credits_per_dollar": "float",
-    },
-    stored_fields=("id", "title", "value_score", "cost", "start_date", "credits"),
-    single_valued=frozenset(
-        {
-            "format",
-            "delivery",
-            "cost_range",
-            "accreditor",
-            "moc",
-            "interprofessional",
-            "no_commercial_support",
-        }
-    ),
-    boosts={"title": 3.0, "topics": 2.0, "description": 1.0},
-    sorts={
-        "score": SortSpec("value_score", descending=True),
-        "cost": SortSpec("cost", descending=False),
-        "start_date": SortSpec("start_date", descending=False),
-        "credits_per_dollar": SortSpec("credits_per_dollar", descending=True),
-    },
-    browse_sort="score",
-    derive=_derive_activity,
-)
-
-#: Every doc type by name (the reindex command walks this).
-DOC_TYPES: dict[str, DocType] = {ACTIVITY.name: ACTIVITY}

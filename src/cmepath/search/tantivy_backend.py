@@ -27,9 +27,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import logging
-import math
 import os
 import shutil
 import threading
@@ -41,31 +39,40 @@ from typing import Any
 
 import tantivy
 
-from cmepath.search.base import (
-    MAX_PAGE_SIZE,
-    MAX_QUERY_CHARS,
-    MAX_RESULT_WINDOW,
-    Hit,
-    SearchQuery,
-    SearchResult,
-)
+from cmepath.search.base import DISTANCE, RELEVANCE, Hit, Radius, SearchQuery, SearchResult
+from cmepath.search.geo import bounding_box, haversine_km, usable_radius
 from cmepath.search.schema import DocType, facet_value
+from cmepath.search.tantivy_mapping import (
+    box_queries,
+    bucket_key,
+    build_schema,
+    clean_text,
+    fingerprint,
+    is_stored,
+    map_fields,
+    page_window,
+    range_query,
+    short,
+)
 
 logger = logging.getLogger(__name__)
 
-#: Bump when the mapping from DocType to Tantivy schema changes; old indexes then ask for
-#: a reindex instead of returning wrong results.
-MAPPING_VERSION = 1
 #: Facet counts report at most this many values per field (exact up to this many).
 FACET_SIZE = 1000
+#: A radius search checks the exact distance of at most this many documents in its box.
+GEO_CANDIDATES = 50_000
 FINGERPRINT_FILE = "cmepath-schema.json"
 
 MSG_SYNTAX = "Part of the search was not understood and was ignored ({detail})."
-MSG_TRUNCATED = f"The search was shortened to its first {MAX_QUERY_CHARS} characters."
 MSG_NO_MATCH = "Nothing matched. Try fewer or different words, or remove some filters."
 MSG_FAILED = "The search could not be run. Try simpler words."
 MSG_NOT_BUILT = "The search index has not been built yet (run `cmepath search reindex`)."
 MSG_OUTDATED = "The search index is out of date (run `cmepath search reindex`)."
+MSG_NO_PLACES = "These results have no places; the distance was ignored."
+MSG_GEO_CAPPED = (
+    f"Only the first {GEO_CANDIDATES:,} results near that place were checked; "
+    "add words or filters to narrow the search."
+)
 
 
 class WriterBusy(RuntimeError):
@@ -74,15 +81,6 @@ class WriterBusy(RuntimeError):
 
 class _Unavailable(Exception):
     """The index cannot be read; the message is shown to the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Field:
-    """How one DocType field maps onto the Tantivy schema."""
-
-    name: str  # DocType name
-    tname: str  # Tantivy field name
-    role: str  # "id" | "text" | "facet" | "int" | "float"
 
 
 @dataclass(slots=True)
@@ -111,21 +109,18 @@ class TantivyBackend:
         self.writer_heap = writer_heap
         self.writer_threads = writer_threads
         self.lock_timeout = lock_timeout
-        self._fields = _map_fields(doc_type)
+        self._fields = map_fields(doc_type)
         self._by_name = {f.name: f for f in self._fields if f.role != "text"}
         self._text = {f.name: f for f in self._fields if f.role == "text"}
-        self.schema = _build_schema(doc_type, self._fields)
-        self._fingerprint = _fingerprint(doc_type, self._fields)
+        self.schema = build_schema(doc_type, self._fields)
+        self._fingerprint = fingerprint(doc_type, self._fields)
         self._default_fields = [self._text[n].tname for n in doc_type.text_fields]
         self._boosts = {
             self._text[n].tname: b for n, b in doc_type.boosts.items() if n in self._text
         }
-        self._stored = [
-            (f.name, f.tname)
-            for f in self._fields
-            if f.name in doc_type.stored_fields and _is_stored(doc_type, f)
-        ]
+        self._stored = [(f.name, f.tname) for f in self._fields if is_stored(doc_type, f)]
         self._facetable = {f.name: f for f in self._fields if f.role in ("facet", "int")}
+        self._id_t = self._by_name[doc_type.id_field].tname
         self._reader: _ReaderState | None = None
         self._reader_lock = threading.Lock()
 
@@ -146,26 +141,22 @@ class TantivyBackend:
         except _Unavailable as exc:
             return SearchResult(0, [], empty_facets, str(exc))
         try:
-            q = self._build_query(state.index, query, notes)
-            limit, offset = _page(query.page, query.page_size, notes)
-            sort = self._sort(query, notes)
+            radius = usable_radius(query.radius, notes) if self.doc_type.geo else None
+            if query.radius is not None and self.doc_type.geo is None:
+                notes.append(MSG_NO_PLACES)
+            q = self._build_query(state.index, query, notes, radius)
+            limit, offset = page_window(query.page, query.page_size, notes)
+            sort = self._sort(query, notes, radius)
             searcher = state.searcher
-            if sort is None:
-                found = searcher.search(q, limit, count=True, offset=offset)
+            if radius is None:
+                hits, total = self._top(searcher, q, sort, limit, offset)
+                counted = q
             else:
-                found = searcher.search(
-                    q,
-                    limit,
-                    count=True,
-                    offset=offset,
-                    order_by_field=sort[0],
-                    order=tantivy.Order.Desc if sort[1] else tantivy.Order.Asc,
-                )
-            hits = [self._hit(searcher, value, addr) for value, addr in found.hits]
-            # the 0.27 stub omits SearchResult.count, which search(count=True) fills
-            total = int(found.count or 0)  # type: ignore[attr-defined]
+                hits, total, counted = self._within(searcher, q, sort, limit, offset, radius, notes)
             facets = (
-                self._facet_counts(searcher, q, requested) if requested and total else empty_facets
+                self._facet_counts(searcher, counted, requested)
+                if requested and total
+                else empty_facets
             )
         except Exception:  # a user's text must never surface as a server error
             logger.exception("search failed for %r", query)
@@ -174,11 +165,82 @@ class TantivyBackend:
             notes.append(MSG_NO_MATCH)
         return SearchResult(total, hits, facets, " ".join(notes) or None)
 
+    def _top(
+        self,
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        sort: tuple[str, bool] | str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Hit], int]:
+        """One page of hits in the engine's order, and the total."""
+        found = self._run(searcher, q, sort, limit, offset)
+        hits = [self._hit(searcher.doc(addr).to_dict(), value) for value, addr in found.hits]
+        # the 0.27 stub omits SearchResult.count, which search(count=True) fills
+        return hits, int(found.count or 0)  # type: ignore[attr-defined]
+
+    def _run(
+        self,
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        sort: tuple[str, bool] | str | None,
+        limit: int,
+        offset: int,
+    ) -> tantivy.SearchResult:
+        if sort is None or isinstance(sort, str):  # BM25, or by distance (done by the caller)
+            return searcher.search(q, limit, count=True, offset=offset)
+        return searcher.search(
+            q,
+            limit,
+            count=True,
+            offset=offset,
+            order_by_field=sort[0],
+            order=tantivy.Order.Desc if sort[1] else tantivy.Order.Asc,
+        )
+
+    def _within(
+        self,
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        sort: tuple[str, bool] | str | None,
+        limit: int,
+        offset: int,
+        radius: Radius,
+        notes: list[str],
+    ) -> tuple[list[Hit], int, tantivy.Query]:
+        """A radius search: the engine found the documents in the bounding box (``q``);
+        keep those within the exact great-circle distance, then page. Returns the page,
+        the exact total and a query matching exactly those documents (for facet counts)."""
+        assert self.doc_type.geo is not None
+        lat_t = self._by_name[self.doc_type.geo.lat].tname
+        lon_t = self._by_name[self.doc_type.geo.lon].tname
+        in_box = int(searcher.search(q, 1, count=True).count or 0)  # type: ignore[attr-defined]
+        if in_box > GEO_CANDIDATES:
+            notes.append(MSG_GEO_CAPPED)
+        found = self._run(searcher, q, sort, max(1, min(in_box, GEO_CANDIDATES)), 0)
+        near: list[tuple[float, float, dict[str, Any]]] = []
+        for value, addr in found.hits:
+            doc = searcher.doc(addr).to_dict()
+            lat, lon = doc.get(lat_t), doc.get(lon_t)
+            if not lat or not lon:
+                continue
+            km = haversine_km(radius.lat, radius.lon, float(lat[0]), float(lon[0]))
+            if km <= radius.km:
+                near.append((float(value), km, doc))
+        if sort == DISTANCE:
+            near.sort(key=lambda n: (n[1], str(n[2].get(self._id_t, ""))))
+            near = [(km, km, doc) for _, km, doc in near]
+        page = near[offset : offset + limit]
+        hits = [self._hit(doc, value, distance=km) for value, km, doc in page]
+        ids = [str(doc[self._id_t][0]) for _, _, doc in near]
+        exact = tantivy.Query.term_set_query(self.schema, self._id_t, ids) if ids else q
+        return hits, len(near), exact
+
     def _build_query(
-        self, index: tantivy.Index, query: SearchQuery, notes: list[str]
+        self, index: tantivy.Index, query: SearchQuery, notes: list[str], radius: Radius | None
     ) -> tantivy.Query:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        text = _clean_text(query.text, notes)
+        text = clean_text(query.text, notes)
         if text.strip():
             parsed, errors = index.parse_query_lenient(
                 text,
@@ -187,12 +249,12 @@ class TantivyBackend:
                 conjunction_by_default=True,
             )
             if errors:
-                notes.append(MSG_SYNTAX.format(detail=_short(str(errors[0]))))
+                notes.append(MSG_SYNTAX.format(detail=short(str(errors[0]))))
             clauses.append((tantivy.Occur.Must, parsed))
         for name, values in query.filters.items():
             spec = self._by_name.get(name)
             if spec is None or spec.role != "facet":
-                notes.append(f"Unknown filter {_short(str(name))!r} was ignored.")
+                notes.append(f"Unknown filter {short(str(name))!r} was ignored.")
                 continue
             terms = sorted({facet_value(v) for v in values} - {""})
             if not terms:
@@ -206,26 +268,37 @@ class TantivyBackend:
         for name, bounds in query.ranges.items():
             spec = self._by_name.get(name)
             if spec is None or spec.role not in ("int", "float"):
-                notes.append(f"Unknown range {_short(str(name))!r} was ignored.")
+                notes.append(f"Unknown range {short(str(name))!r} was ignored.")
                 continue
-            rq = _range_query(self.schema, spec, bounds.min, bounds.max)
+            rq = range_query(self.schema, spec, bounds.min, bounds.max)
             if rq is not None:
                 clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(rq, 0.0)))
+        if radius is not None and self.doc_type.geo is not None:
+            box = bounding_box(radius.lat, radius.lon, radius.km)
+            lat = self._by_name[self.doc_type.geo.lat]
+            lon = self._by_name[self.doc_type.geo.lon]
+            for bq in box_queries(self.schema, lat, lon, box):
+                clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(bq, 0.0)))
         if not clauses:
             return tantivy.Query.all_query()
         if len(clauses) == 1:
             return clauses[0][1]
         return tantivy.Query.boolean_query(clauses)
 
-    def _sort(self, query: SearchQuery, notes: list[str]) -> tuple[str, bool] | None:
+    def _sort(
+        self, query: SearchQuery, notes: list[str], radius: Radius | None
+    ) -> tuple[str, bool] | str | None:
+        """``None`` for BM25, ``DISTANCE`` for nearest first, else (field, descending)."""
         name = query.sort
-        if name == "relevance":
+        if name == DISTANCE and radius is not None:
+            return DISTANCE
+        if name == RELEVANCE:
             if query.text.strip() or self.doc_type.browse_sort is None:
                 return None
             name = self.doc_type.browse_sort
         spec = self.doc_type.sorts.get(name)
         if spec is None:
-            notes.append(f"Unknown sort {_short(str(name))!r}; sorted by relevance.")
+            notes.append(f"Unknown sort {short(str(name))!r}; sorted by relevance.")
             return None
         return self._by_name[spec.field].tname, spec.descending
 
@@ -236,7 +309,7 @@ class TantivyBackend:
                 if name not in out:
                     out.append(name)
             else:
-                notes.append(f"Unknown facet {_short(str(name))!r} was ignored.")
+                notes.append(f"Unknown facet {short(str(name))!r} was ignored.")
         return out
 
     def _facet_counts(
@@ -250,13 +323,12 @@ class TantivyBackend:
         out: dict[str, list[tuple[str, int]]] = {}
         for name in names:
             buckets = raw.get(name, {}).get("buckets", [])
-            pairs = [(_bucket_key(b["key"]), int(b["doc_count"])) for b in buckets]
+            pairs = [(bucket_key(b["key"]), int(b["doc_count"])) for b in buckets]
             pairs.sort(key=lambda p: (-p[1], p[0]))
             out[name] = pairs
         return out
 
-    def _hit(self, searcher: tantivy.Searcher, value: Any, addr: tantivy.DocAddress) -> Hit:
-        stored = searcher.doc(addr).to_dict()
+    def _hit(self, stored: dict[str, Any], value: Any, distance: float | None = None) -> Hit:
         fields: dict[str, Any] = {}
         for name, tname in self._stored:
             values = stored.get(tname)
@@ -266,8 +338,8 @@ class TantivyBackend:
                 fields[name] = values
             else:
                 fields[name] = values[0]
-        doc_id = str(stored[self._by_name[self.doc_type.id_field].tname][0])
-        return Hit(id=doc_id, score=float(value), fields=fields)
+        doc_id = str(stored[self._id_t][0])
+        return Hit(id=doc_id, score=float(value), fields=fields, distance_km=distance)
 
     def _current(self) -> _ReaderState:
         """The reader, reloaded or reopened if a writer committed since the last call."""
@@ -422,109 +494,3 @@ class TantivyBackend:
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the lock
-
-
-# ---------------------------------------------------------------------- helpers
-
-
-def _map_fields(doc_type: DocType) -> list[_Field]:
-    fields = [_Field(doc_type.id_field, doc_type.id_field, "id")]
-    for name in doc_type.text_fields:
-        fields.append(_Field(name, name, "text"))
-    for name in doc_type.facet_fields:
-        # A field that is also full text keeps its name for words; exact values get a suffix.
-        tname = f"{name}_exact" if name in doc_type.text_fields else name
-        fields.append(_Field(name, tname, "facet"))
-    for name, kind in doc_type.numeric_fields.items():
-        fields.append(_Field(name, name, kind))
-    return fields
-
-
-def _is_stored(doc_type: DocType, f: _Field) -> bool:
-    # A text+facet field is stored once, as its exact values.
-    return not (f.role == "text" and f.name in doc_type.facet_fields)
-
-
-def _build_schema(doc_type: DocType, fields: list[_Field]) -> tantivy.Schema:
-    sb = tantivy.SchemaBuilder()
-    for f in fields:
-        stored = f.name in doc_type.stored_fields and _is_stored(doc_type, f)
-        if f.role == "id":
-            sb.add_text_field(f.tname, stored=True, tokenizer_name="raw")
-        elif f.role == "text":
-            sb.add_text_field(f.tname, stored=stored, tokenizer_name="en_stem")
-        elif f.role == "facet":
-            # raw = one exact term per value; fast = columnar values for aggregations
-            sb.add_text_field(
-                f.tname, stored=stored, tokenizer_name="raw", fast=True, index_option="basic"
-            )
-        elif f.role == "int":
-            sb.add_integer_field(f.tname, stored=stored, indexed=True, fast=True)
-        else:
-            sb.add_float_field(f.tname, stored=stored, indexed=True, fast=True)
-    return sb.build()
-
-
-def _fingerprint(doc_type: DocType, fields: list[_Field]) -> str:
-    spec = {
-        "mapping_version": MAPPING_VERSION,
-        "doc_type": doc_type.name,
-        "fields": [[f.name, f.tname, f.role, f.name in doc_type.stored_fields] for f in fields],
-    }
-    return json.dumps(spec, sort_keys=True)
-
-
-def _clean_text(text: Any, notes: list[str]) -> str:
-    text = "" if text is None else str(text)
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        notes.append(MSG_TRUNCATED)
-    # Lone surrogates cannot cross into Rust; control characters only confuse the parser.
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return "".join(ch if ch.isprintable() else " " for ch in text)
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _bucket_key(key: Any) -> str:
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)
-
-
-def _page(page: Any, page_size: Any, notes: list[str]) -> tuple[int, int]:
-    try:
-        size = max(1, min(int(page_size), MAX_PAGE_SIZE))
-        number = max(1, int(page))
-    except (TypeError, ValueError):
-        size, number = 20, 1
-    if number * size > MAX_RESULT_WINDOW:
-        number = max(1, MAX_RESULT_WINDOW // size)
-        notes.append(f"Results stop after {MAX_RESULT_WINDOW}; showing page {number}.")
-    return size, (number - 1) * size
-
-
-def _range_query(
-    schema: tantivy.Schema, spec: _Field, low: float | None, high: float | None
-) -> tantivy.Query | None:
-    low = low if low is not None and math.isfinite(low) else None
-    high = high if high is not None and math.isfinite(high) else None
-    if low is None and high is None:
-        return None
-    if spec.role == "int":
-        return tantivy.Query.range_query(
-            schema,
-            spec.tname,
-            tantivy.FieldType.Integer,
-            lower_bound=math.ceil(low) if low is not None else None,
-            upper_bound=math.floor(high) if high is not None else None,
-        )
-    return tantivy.Query.range_query(
-        schema,
-        spec.tname,
-        tantivy.FieldType.Float,
-        lower_bound=float(low) if low is not None else None,
-        upper_bound=float(high) if high is not None else None,
-    )

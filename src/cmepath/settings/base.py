@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "cmepath.core",
+    "cmepath.search",
     "cmepath.accounts",
     "cmepath.catalog",
     "cmepath.credits",

@@ -1,4 +1,5 @@
-"""Small display filters for catalog templates (labels for vocabulary codes)."""
+"""Small display filters for catalog templates (labels for vocabulary codes) and the result
+card. The facet checkboxes are the search app's (``search_tags.facet_options``)."""
 
 from __future__ import annotations
 
@@ -52,36 +53,6 @@ def percent(value: Any) -> int:
         return max(0, min(100, int(float(value) * 10) * 10))
     except (TypeError, ValueError):
         return 0
-
-
-_OPTION = (
-    '<label class="check facet-option"><input type="checkbox" name="{}" value="{}"{}> <span>{}</span> '
-    '<span class="facet-count">{}</span></label>'
-)
-
-
-_CHECKED = format_html("{}", " checked")
-
-
-@register.simple_tag
-def facet_options(name: str, options: list[dict[str, Any]]) -> SafeString:
-    """One facet's checkboxes in one pass (a template loop costs about 1 ms per 100 options
-    on the search page, which shows several hundred). Every value is escaped by format_html."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (_facet_option(name, o["value"], o["label"], o["count"], bool(o["checked"])),)
-            for o in options
-        ),
-    )
-
-
-@lru_cache(maxsize=8192)
-def _facet_option(name: str, value: Any, label: Any, count: int, checked: bool) -> SafeString:
-    """One checkbox, a pure function of what it shows: the same options come back with the
-    same counts across pages of a query and across users."""
-    return format_html(_OPTION, name, value, _CHECKED if checked else "", label, f"{count:,}")
 
 
 _CARD = (

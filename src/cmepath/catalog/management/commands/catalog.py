@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cmepath.catalog.choices import Accreditor
 from cmepath.catalog.importers import FORMATS, ImportFileError, guess_format
 from cmepath.catalog.models import Provider
-from cmepath.catalog.services import activity_import, provider_create
+from cmepath.catalog.services import ImportReport, activity_import, provider_create
 from cmepath.core.errors import DomainError
+from cmepath.core.management.commands._progress import rich_progress
 
 
 class Command(BaseCommand):
@@ -98,30 +99,8 @@ class Command(BaseCommand):
 
     def _run(
         self, raw: bytes, fmt: str, provider: Provider | None, name: str, *, quiet: bool
-    ) -> Any:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        console = Console(stderr=True, quiet=quiet)
-        with Progress(
-            TextColumn("importing {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(name, total=None)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+    ) -> ImportReport:
+        with rich_progress(enabled=not quiet, stream=self.stderr) as progress:
             return activity_import(
                 source=raw,
                 file_format=fmt,

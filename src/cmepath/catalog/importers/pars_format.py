@@ -1,192 +1,25 @@
-"""Parsers for activity files: CSV, JSON and the PARS tab-delimited batch layout.
+"""PARS activity files: ACCME's tab-delimited batch layouts (Reporting Year 2010 and the
+"Template C" / "Template D" templates), one activity per line, no header.
 
-Each parser turns file text into :class:`ParsedRow` items: a line number plus either a
-mapping of field names to raw values (checked later by ``records.activity_record``) or the
-reason the row could not be read at all. A file that cannot be used at all (not UTF-8, not
-JSON, no header, a required column missing, an unknown column) raises
-:class:`ImportFileError` before any row is produced. Column layouts: ``docs/catalog-import.md``.
-No database access here.
+Field numbers, the supporter blocks and the activity types are mapped to cmepath's field
+names here; ``records.activity_record`` then checks the values like any other row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cmepath.core.errors import ValidationError
-
-from .records import ALIASES, FIELDS, REQUIRED
-
-FORMATS = ("csv", "json", "pars")
+from .rows import ImportFileError, ParsedRow
 
 #: PARS: fields 1-35 once per activity, then 8 fields (36-43) per commercial supporter
 #: (ACCME: "at least 43 fields", "fields 36-43 are repeated for multiple sources of support").
 PARS_BASE_FIELDS = 35
 PARS_SUPPORT_FIELDS = 8
 PARS_MIN_FIELDS = PARS_BASE_FIELDS + PARS_SUPPORT_FIELDS
-
-
-class ImportFileError(ValidationError):
-    """The whole file is unusable; nothing was imported."""
-
-    code = "import_file_unusable"
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedRow:
-    line: int
-    data: dict[str, Any] | None
-    error: str | None = None
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM); anything else makes the file unusable."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"The file is not UTF-8 text (bad byte on line {line}); save it as UTF-8 and retry."
-        ) from None
-
-
-def parse(text: str, file_format: str) -> Iterator[ParsedRow]:
-    if file_format == "csv":
-        return parse_csv(text)
-    if file_format == "json":
-        return parse_json(text)
-    if file_format == "pars":
-        return parse_pars(text)
-    raise ImportFileError(f"Unknown format {file_format!r}; use one of {', '.join(FORMATS)}.")
-
-
-def guess_format(filename: str) -> str | None:
-    name = filename.lower()
-    if name.endswith(".csv"):
-        return "csv"
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith((".txt", ".tsv", ".tab")):
-        return "pars"
-    return None
-
-
-# ------------------------------------------------------------------------- CSV
-
-
-def _column(name: str) -> str:
-    key = name.strip().lower().replace(" ", "_").replace("-", "_")
-    return ALIASES.get(key, key)
-
-
-def parse_csv(text: str) -> Iterator[ParsedRow]:
-    """A header row of field names (``docs/catalog-import.md``), then one activity per row."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(
-            "The file is empty; it needs a header row and one row per activity."
-        ) from None
-    except csv.Error as exc:
-        raise ImportFileError(f"The header row cannot be read: {exc}.") from None
-    columns = [_column(h) for h in header]
-    unknown = [h for h, c in zip(header, columns, strict=True) if c not in FIELDS]
-    if unknown:
-        raise ImportFileError(
-            f"Unknown column(s) in the header: {', '.join(repr(u) for u in unknown[:10])}. "
-            "See docs/catalog-import.md for the column names."
-        )
-    missing = [r for r in REQUIRED if r not in columns]
-    if missing:
-        raise ImportFileError(f"Required column(s) missing from the header: {', '.join(missing)}.")
-    dupes = sorted({c for c in columns if columns.count(c) > 1})
-    if dupes:
-        raise ImportFileError(f"Column(s) appear twice in the header: {', '.join(dupes)}.")
-    return _csv_rows(reader, columns)
-
-
-def _csv_rows(reader: Any, columns: list[str]) -> Iterator[ParsedRow]:
-    width = len(columns)
-    start = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield ParsedRow(start, None, f"malformed CSV: {exc}")
-            start = reader.line_num + 1
-            continue
-        line, start = start, reader.line_num + 1
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if len(row) != width:
-            yield ParsedRow(line, None, f"malformed row: expected {width} fields, found {len(row)}")
-            continue
-        yield ParsedRow(line, dict(zip(columns, row, strict=True)))
-
-
-# ------------------------------------------------------------------------ JSON
-
-_ACTIVITIES_KEY = re.compile(r'"activities"\s*:\s*\[')
-
-
-def parse_json(text: str) -> Iterator[ParsedRow]:
-    """A JSON array of activity objects, or ``{"activities": [...]}``.
-
-    The line of each item is where its object starts, found by decoding the array item by
-    item (``raw_decode``), so errors point at the right place in the file.
-    """
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
-    if isinstance(whole, dict):
-        if not isinstance(whole.get("activities"), list):
-            raise ImportFileError(
-                'A JSON object needs an "activities" list; or send a JSON array of activities.'
-            )
-        match = _ACTIVITIES_KEY.search(text)
-        start = match.end() if match else None
-    elif isinstance(whole, list):
-        start = text.index("[") + 1
-    else:
-        raise ImportFileError(
-            'The JSON must be an array of activities or an object with an "activities" list.'
-        )
-    if start is None:  # pragma: no cover - json.loads accepted it, so the key is there
-        raise ImportFileError('Cannot find the "activities" list.')
-    return _json_items(text, start)
-
-
-def _json_items(text: str, pos: int) -> Iterator[ParsedRow]:
-    decoder = json.JSONDecoder()
-    line, counted = 1, 0
-    n = len(text)
-    while pos < n:
-        while pos < n and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= n or text[pos] == "]":
-            return
-        line += text.count("\n", counted, pos)
-        counted = pos
-        item, pos = decoder.raw_decode(text, pos)
-        if not isinstance(item, dict):
-            yield ParsedRow(line, None, f"item is a JSON {type(item).__name__}, not an object")
-            continue
-        yield ParsedRow(line, item)
-
-
-# ------------------------------------------------------------------------ PARS
 
 #: The PARS activity record by 1-based field number: ACCME's tab-delimited layout for
 #: Reporting Year 2010 (35 fields, then fields 36-43 once per commercial supporter), as a
