@@ -2,7 +2,7 @@
 
     python bench/gen_activities.py --size 200000     # builds bench/data/search_200000/
 
-Documents follow the ACTIVITY doc type (``cmepath.search.schema``). Words follow a Zipf
+Documents follow the ACTIVITY doc type (``cmepath.catalog.search_docs``). Words follow a Zipf
 distribution over a medical core vocabulary plus generated filler words, so posting lists
 range from very common to rare, as in a real catalog. The same seed always gives the same
 documents, so runs on different machines index the same corpus.
