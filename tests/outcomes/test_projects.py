@@ -144,7 +144,9 @@ def test_stages_in_order_with_credits_then_finish(
     _upload(project, clinician, _synthetic_csv(tmp_path), "csv", django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="stage A first"):
         services.project_stage_complete(actor=clinician, project=project, stage="C")
-    records = [services.project_stage_complete(actor=clinician, project=project, stage=s) for s in "ABC"]
+    records = [
+        services.project_stage_complete(actor=clinician, project=project, stage=s) for s in "ABC"
+    ]
     assert [int(r.credits) for r in records] == [5, 5, 10]
     try:
         from cmepath.credits.models import Completion
