@@ -10,19 +10,17 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cmepath.core.errors import (
     ConflictError,
     PermissionDeniedError,
-    StorageFullError,
     ValidationError,
 )
 from cmepath.core.filecheck import UploadRejected, display_name, inspect_upload
 from cmepath.core.services import audit_record, fields_apply, model_validate
-from cmepath.core.uploads import max_upload_bytes
+from cmepath.core.uploads import max_upload_bytes, upload_row_save, upload_store
 
 from . import policies
 from .choices import PROFILE_EDITABLE, PROOF_ALLOWED_KINDS, ErrorCode, NpiStatus, ProofStatus
@@ -239,34 +237,18 @@ def proof_upload(*, actor: User, licence: Licence, data: bytes, filename: str) -
         sha256=verdict.sha256,
         original_name=display_name(filename)[:200],
     )
-    storage = proof.file.storage
-    name = proof.file.field.generate_filename(proof, "upload")
-    try:
-        name = storage.save(name, ContentFile(data))
-    except OSError as exc:
-        # A disk that fills mid-write leaves a truncated file behind: remove it.
-        try:
-            if storage.exists(name):
-                storage.delete(name)
-        except OSError:
-            pass
-        raise StorageFullError(
-            "We could not store the file right now; nothing was saved. Please try again later."
-        ) from exc
-    proof.file.name = name
-    try:
-        with transaction.atomic():
-            proof.save()
-            audit_record(
-                actor=actor,
-                action="proof.upload",
-                target=proof,
-                subject_user_id=actor.pk,
-                detail={"licence": licence.pk, "sha256": verdict.sha256, "size": verdict.size},
-            )
-    except Exception:
-        proof.file.delete(save=False)
-        raise
+    upload_store(proof.file, data, name="upload")
+    upload_row_save(
+        proof,
+        proof.file,
+        audit=lambda: audit_record(
+            actor=actor,
+            action="proof.upload",
+            target=proof,
+            subject_user_id=actor.pk,
+            detail={"licence": licence.pk, "sha256": verdict.sha256, "size": verdict.size},
+        ),
+    )
     return proof
 
 

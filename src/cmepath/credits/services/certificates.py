@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from cmepath.core.errors import StorageFullError, ValidationError
+from cmepath.core.errors import ValidationError
 from cmepath.core.filecheck import UploadRejected, display_name, extract_pdf_text, inspect_upload
 from cmepath.core.services import audit_record
-from cmepath.core.uploads import max_upload_bytes, too_large_message
+from cmepath.core.uploads import max_upload_bytes, too_large_message, upload_row_save, upload_store
 from cmepath.credits import policies
 from cmepath.credits.choices import CERTIFICATE_QUOTA_BYTES, CERTIFICATE_QUOTA_FILES, ErrorCode
 from cmepath.credits.models import Certificate
@@ -58,25 +57,18 @@ def certificate_upload(*, actor: Any, data: bytes, filename: str) -> Certificate
         extracted_text=text[:20_000],
         extracted=prefill.as_dict(),
     )
-    try:
-        certificate.file.save("certificate.pdf", ContentFile(data), save=False)
-    except OSError as exc:
-        raise StorageFullError(
-            "We could not store the file right now; nothing was saved. Try again later."
-        ) from exc
-    try:
-        with transaction.atomic():
-            certificate.save()
-            audit_record(
-                actor=actor,
-                action="certificate.upload",
-                target=certificate,
-                subject_user_id=actor.pk,
-                detail={"sha256": verdict.sha256, "size": verdict.size},
-            )
-    except Exception:
-        certificate.file.delete(save=False)
-        raise
+    upload_store(certificate.file, data, name="certificate.pdf")
+    upload_row_save(
+        certificate,
+        certificate.file,
+        audit=lambda: audit_record(
+            actor=actor,
+            action="certificate.upload",
+            target=certificate,
+            subject_user_id=actor.pk,
+            detail={"sha256": verdict.sha256, "size": verdict.size},
+        ),
+    )
     return certificate
 
 
