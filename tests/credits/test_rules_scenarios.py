@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -47,9 +47,12 @@ def test_texas_cure_period_after_deadline_is_at_risk_then_unmet() -> None:
 @pytest.mark.parametrize(
     ("expiry", "due"),
     [
-        # FL licence issued 2019-03-01 with 2-year cycles ending Jan 31: renewal 1 = 2021-01-31
-        (date(2027, 1, 31), True),  # renewal 4: 4 - 1 divisible by 3 -> due
-        (date(2025, 1, 31), False),  # renewal 3
+        # FL licence issued 2019-03-01 with 2-year cycles ending Jan 31: renewal 1 = 2021-01-31.
+        # F.S. 456.031 / FAC 64B8-13.005: "as part of every third biennial" renewal, i.e. the
+        # 3rd, 6th, 9th ... renewal (issue 17 corrected the rule, which had 1st, 4th, 7th).
+        (date(2031, 1, 31), True),  # renewal 6
+        (date(2027, 1, 31), False),  # renewal 4
+        (date(2025, 1, 31), True),  # renewal 3
         (date(2023, 1, 31), False),  # renewal 2
     ],
 )
@@ -529,4 +532,5 @@ def test_every_shipped_rule_has_sources_and_as_of() -> None:
     assert len(states - {"CA", "TX", "NY", "FL"}) >= 15
     for r in rules:
         assert r.sources and all(s.startswith("http") for s in r.sources)
-        assert r.as_of == date(2026, 11, 25)
+        # checked against its source on or after the first sourcing pass, never in the future
+        assert date(2026, 11, 25) <= r.as_of <= datetime.now(tz=UTC).date(), (r.id, r.as_of)
