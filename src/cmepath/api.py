@@ -6,24 +6,39 @@ Authentication: the browser's session (with CSRF) or a personal access token sen
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from cmepath.core.errors import DomainError
+from cmepath.core.filecheck import human_size
 
 
 class TokenAuth(HttpBearer):
-    """Personal access tokens, stored hashed (accounts.ApiToken)."""
+    """Personal access tokens, stored hashed (accounts.ApiToken).
+
+    An unknown or revoked token falls through to the generic 401. One that exists but may
+    not be used raises a domain error with the reason: expired or not allowed for the role
+    (401), read-only on a write (403).
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from cmepath.accounts.services import token_authenticate
 
-        user = token_authenticate(token)
+        user = token_authenticate(token, method=request.method or "GET")
         if user is not None:
             request.user = user
         return user
@@ -135,6 +150,35 @@ def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # An id too large for the database cannot name a row: answer like any unknown id.
     return api.create_response(
         request, {"code": "not_found", "message": "Not found.", "errors": {}}, status=404
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def _multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A multipart body Django cannot split (core.bodylimits catches a missing boundary
+    # before this; a malformed body is found only while reading it).
+    message = "The multipart form could not be read; let your HTTP client build the request."
+    return api.create_response(
+        request,
+        {"code": "invalid_multipart", "message": message, "errors": {"request": [message]}},
+        status=400,
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django answers these 400 with an HTML page (too many fields or files, a body over
+    # DATA_UPLOAD_MAX_MEMORY_SIZE...); keep the one error shape, and Django's security log.
+    logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        limit = human_size(int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+        code, message = "body_too_large", f"The request body is larger than {limit}."
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        code, message = "too_many_fields", "The request has too many form fields or files."
+    else:
+        code, message = "bad_request", "The request could not be accepted."
+    return api.create_response(
+        request, {"code": code, "message": message, "errors": {"request": [message]}}, status=400
     )
 
 

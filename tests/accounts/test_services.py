@@ -54,13 +54,15 @@ def test_profile_update_checks_the_database_constraints_of_what_changed(clinicia
     assert Profile.objects.get(user=clinician).first_name == ""
 
 
-@pytest.mark.parametrize("field", ["admin_verified", "npi_status", "user", "role", "is_staff"])
+@pytest.mark.parametrize(
+    "field", ["verified_at", "npi_status", "npi", "user", "role", "is_staff", "api_tokens_allowed"]
+)
 def test_profile_update_refuses_privileged_fields(clinician, field):
     with pytest.raises(ValidationError) as err:
         services.profile_update(actor=clinician, data={field: True, "first_name": "X"})
     assert field in err.value.errors
     profile = Profile.objects.get(user=clinician)
-    assert profile.first_name == "" and profile.admin_verified is False
+    assert profile.first_name == "" and profile.verified_at is None
 
 
 def test_profile_update_refuses_unknown_specialty_code(clinician):
@@ -106,11 +108,11 @@ def test_invalid_npi_says_why_and_saves_nothing(clinician):
     assert Profile.objects.get(user=clinician).npi == ""
 
 
-def test_npi_matching_registry_record_verifies(clinician):
+def test_npi_matching_registry_record_is_npi_matched_but_not_verified(clinician):
     services.profile_update(actor=clinician, data={"first_name": "Ada", "last_name": "Demo"})
     profile = services.npi_submit(actor=clinician, npi="1999000015")
-    assert profile.npi_status == "matched"
-    assert profile.is_verified
+    assert profile.npi_status == "matched" and profile.npi_matched
+    assert not profile.is_verified and profile.badge_label == "NPI matched"
 
 
 def test_npi_with_other_name_is_a_mismatch_and_not_verified(clinician):
@@ -159,7 +161,7 @@ def test_proof_upload_on_someone_elses_licence_is_refused(clinician, clinician_b
         services.proof_upload(actor=clinician, licence=licence, data=pdf_bytes, filename="x.pdf")
 
 
-def test_admin_approval_verifies_and_is_audited(clinician, admin_user, pdf_bytes):
+def test_admin_approval_verifies_the_licence_and_is_audited(clinician, admin_user, pdf_bytes):
     licence = LicenceFactory(user=clinician)
     proof = services.proof_upload(
         actor=clinician, licence=licence, data=pdf_bytes, filename="l.pdf"
@@ -169,7 +171,8 @@ def test_admin_approval_verifies_and_is_audited(clinician, admin_user, pdf_bytes
     )
     licence.refresh_from_db()
     assert licence.verified
-    assert Profile.objects.get(user=clinician).is_verified
+    # an approved proof alone is not the badge: the NPI must match too
+    assert not Profile.objects.get(user=clinician).is_verified
     event = AuditEvent.objects.get(action="proof.approve")
     assert event.actor_id == admin_user.pk and event.detail["reason"].startswith("Matches")
     with pytest.raises(ConflictError):
@@ -197,7 +200,7 @@ def test_clinician_cannot_decide(clinician, pdf_bytes):
 
 
 def test_tokens_are_stored_hashed_and_revocable(clinician):
-    token, raw = services.token_create(actor=clinician, name="EHR sync")
+    token, raw = services.token_create(actor=clinician, name="EHR sync", scope="read")
     assert raw not in token.token_hash and token.token_hash != raw
     assert services.token_authenticate(raw) == clinician
     services.token_revoke(actor=clinician, token=token)

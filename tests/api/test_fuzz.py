@@ -89,7 +89,13 @@ def role_token(role, db):
 
     from cmepath.accounts.services import token_create
 
-    user = UserFactory(role=role, is_staff=role == "admin", is_superuser=role == "admin")
+    # Admin and editor tokens need an admin's permission (api_tokens_allowed).
+    user = UserFactory(
+        role=role,
+        is_staff=role == "admin",
+        is_superuser=role == "admin",
+        api_tokens_allowed=role in ("admin", "editor"),
+    )
     if role in ("admin", "editor"):
         TOTP.activate(user, TOTP_SECRET)  # the API refuses privileged roles without TOTP
     LicenceFactory(user=user)

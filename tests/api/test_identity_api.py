@@ -32,6 +32,7 @@ def test_me_and_profile(api, clinician):
         "email": clinician.email,
         "role": "clinician",
         "verified": False,
+        "npi_matched": False,
     }
     response = api.send(
         "patch",
@@ -58,7 +59,7 @@ def test_privileged_fields_cannot_be_written(api, clinician):
     assert payload["code"] == "validation_error" and payload["message"]
     clinician.refresh_from_db()
     assert clinician.role == "clinician" and not clinician.is_staff
-    assert not Profile.objects.get(user=clinician).admin_verified
+    assert Profile.objects.get(user=clinician).verified_at is None
 
 
 def test_profile_response_keys_are_the_documented_allowlist(api):
@@ -71,6 +72,7 @@ def test_profile_response_keys_are_the_documented_allowlist(api):
         "specialties",
         "npi",
         "npi_status",
+        "npi_matched",
         "verified",
         "birth_month",
         "date_of_first_licensure",

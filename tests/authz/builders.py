@@ -52,6 +52,19 @@ def token(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     return obj, {"pk": obj.pk}
 
 
+def npi_dispute(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """clinician_b disputes an NPI another (fresh, licence-free) account matched; only admins
+    decide it."""
+    from cmepath.accounts.services import npi_dispute_open, npi_submit, profile_update
+    from tests.factories import UserFactory
+
+    holder = UserFactory()
+    profile_update(actor=holder, data={"first_name": "Ada", "last_name": "Demo"})
+    npi_submit(actor=holder, npi="1999000015")
+    obj = npi_dispute_open(actor=users["clinician_b"], npi="1999000015", statement="matrix")
+    return obj, {"pk": obj.pk}
+
+
 def _provider_with_member(users: dict[str, Any]) -> Any:
     from tests.catalog.factories import ProviderFactory
 
@@ -115,6 +128,19 @@ def qi_dataset(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 def qi_stage(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     obj = _qi_project(users)
     return obj, {"pk": obj.pk, "stage": "A"}
+
+
+def qi_invitation(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """clinician_a's project invites clinician_b (who owns the invitation page)."""
+    from cmepath.outcomes.services import project_invite
+
+    obj = project_invite(
+        actor=users["clinician_a"],
+        project=_qi_project(users),
+        email=users["clinician_b"].email,
+        base_url="http://testserver/",
+    )
+    return obj, {"token": obj.token}
 
 
 def completion(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:

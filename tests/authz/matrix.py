@@ -81,11 +81,22 @@ ENTRIES: list[Entry] = [
     ),
     E("accounts:token_revoke", "object", "POST", builder="token"),
     E("accounts:verification_queue", "role", "GET", allowed=("admin",)),
+    E("accounts:npi_dispute", "self", "POST"),
+    # only admins decide a dispute: the claimant ("owner" here is the deciding admin) does not
+    E(
+        "accounts:npi_dispute_decide",
+        "object",
+        "POST",
+        builder="npi_dispute",
+        owner="admin",
+        body={"decision": "dismiss", "reason": "matrix"},
+    ),
     # identity API
     E("api:me", "self"),
     E("api:profile_get", "self"),
     E("api:profile_patch", "self", "PATCH"),
     E("api:npi_submit", "self", "POST"),
+    E("api:npi_dispute_open", "self", "POST"),
     E("api:licence_list", "self"),
     E("api:licence_create", "self", "POST"),
     E("api:licence_get", "object", "GET", builder="licence_api"),
@@ -207,6 +218,16 @@ ENTRIES: list[Entry] = [
     E("outcomes:dataset_upload", "object", "GET", "POST", builder="qi_project"),
     E("outcomes:dataset_upload_status", "object", "GET", builder="qi_dataset"),
     E("outcomes:report_pdf", "object", "GET", builder="qi_project"),
+    # an invitation's page: only the clinician signed in with the invited email (404 for the
+    # lead who sent it and everyone else)
+    E(
+        "outcomes:invitation",
+        "object",
+        "GET",
+        "POST",
+        builder="qi_invitation",
+        owner="clinician_b",
+    ),
     E("outcomes:plotly_js", "public"),
     E("api:outcomes_project_list", "self"),
     E("api:outcomes_project_create", "self", "POST"),
@@ -282,6 +303,7 @@ ENTRIES: list[Entry] = [
         },
     ),
     E("api:badge_verify", "public", "POST"),
+    E("api:badge_status_list", "public"),
     E("api:certificate_list", "self"),
     E("api:certificate_upload", "self", "POST"),
     E("api:certificate_get", "object", "GET", builder="certificate_api"),

@@ -106,8 +106,9 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
 
     # Profile, with an error shown next to the NPI field first.
     page.goto(f"{url}/me/profile/")
-    page.fill("#id_first_name", "Grace")
-    page.fill("#id_last_name", "Journey")
+    # The name of a (synthetic) NPI Registry entry: a registry match needs name and licence.
+    page.fill("#id_first_name", "Ada")
+    page.fill("#id_last_name", "Demo")
     page.select_option("#id_profession", "MD")
     page.select_option("#id_primary_specialty", "207R00000X")
     with page.expect_navigation():  # wait for the POST's response, not the page already shown
@@ -124,16 +125,16 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
 
     # A licence with a bad date first, then a good one; then the proof.
     page.goto(f"{url}/me/licences/")
-    page.select_option("#id_state", "CA")
+    page.select_option("#id_state", "MA")
     page.select_option("#id_licence_type", "MD")
-    page.fill("#id_number", "A-JOURNEY-1")
+    page.fill("#id_number", "DEMO-10001")
     page.fill("#id_issue_date", "2020-01-01")
     page.fill("#id_expiry_date", "2019-01-01")
     page.click("text=Add licence")
     page.wait_for_selector("#id_expiry_date_error")
     page.fill("#id_expiry_date", "2027-12-31")
     page.click("text=Add licence")
-    page.wait_for_selector("text=A-JOURNEY-1")
+    page.wait_for_selector("text=DEMO-10001")
     proof = tmp_path / "licence.pdf"
     proof.write_bytes(pdf_bytes)
     page.goto(f"{url}/me/licences/")
@@ -141,6 +142,14 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.click("text=Upload proof")
     page.wait_for_selector("text=Waiting for review")
     page.screenshot(path=str(ARTIFACTS / "03-licences.png"), full_page=True)
+
+    # With the licence on record the NPI matches the registry: "NPI matched", not yet verified.
+    page.goto(f"{url}/me/profile/")
+    page.fill("#id_npi", "1999000015")
+    page.click("text=Check NPI")
+    page.wait_for_selector("[data-testid=npi-status]:has-text('Matched')")
+    page.goto(f"{url}/")
+    assert page.get_by_test_id("unverified-badge").is_visible()
 
     # A personal API token reads the same profile.
     page.goto(f"{url}/me/tokens/")
@@ -151,7 +160,7 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
         f"{url}/api/v1/me/profile", headers={"Authorization": f"Bearer {token}"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our live server)
-        assert json.loads(response.read())["last_name"] == "Journey"
+        assert json.loads(response.read())["last_name"] == "Demo"
     with page.expect_navigation():  # wait for the POST's response, not the page already shown
         page.click("form[action='/accounts/logout/'] button")
 
@@ -165,7 +174,7 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.click("form button[type=submit]")
     page.wait_for_url(f"{url}/")
     page.goto(f"{url}/me/verification/")
-    assert "A-JOURNEY-1" in page.content()
+    assert "DEMO-10001" in page.content()
     page.screenshot(path=str(ARTIFACTS / "04-queue.png"), full_page=True)
     page.check("input[value=approve]")
     page.fill("textarea[name=reason]", "Matches the Medical Board of California lookup")

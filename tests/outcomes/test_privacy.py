@@ -18,13 +18,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cmepath.outcomes.privacy import (
+    COMBINED_UNIT,
     PrivacyInputError,
     RateCell,
+    SeriesCell,
     coarsen_age,
     coarsen_date,
     coarsen_date_to_year,
     coarsen_zip,
+    combine_units,
     guard_columns,
+    protect_series,
     restricted_zip3,
     suppress,
     suppress_rates,
@@ -323,3 +327,150 @@ def test_rates_with_small_numerator_or_denominator_are_hidden():
         assert cell.denominator is None or cell.denominator == 0 or cell.denominator >= 11
         if cell.rate is not None:
             assert cell.numerator is not None and cell.denominator is not None
+
+
+# --- the series rule (issue 12): protect_series and combine_units -----------------------------
+
+MONTHS = [f"2024-{m:02d}" for m in range(1, 7)]
+
+
+def _series(**units: list[tuple[float, int]]) -> list[SeriesCell]:
+    return [
+        SeriesCell(unit, MONTHS[j], n, d)
+        for unit, cells in units.items()
+        for j, (n, d) in enumerate(cells)
+    ]
+
+
+def test_a_small_cell_combines_its_unit_and_leaves_its_period_out():
+    # B has 3 of 60 in March, A none of 60: even with A the group's March is small
+    cells = _series(
+        A=[(30, 60), (30, 60), (0, 60), (30, 60), (30, 60), (30, 60)],
+        B=[(20, 60), (20, 60), (3, 60), (20, 60), (20, 60), (20, 60)],
+    )
+    ps = protect_series(cells, kind="proportion", periods=MONTHS)
+    assert ps.combined == {"B"} and ps.shown_units == ("A",)
+    assert ps.left_out == ("2024-03",)
+    march = ps.pooled[2]
+    assert (march.numerator, march.denominator, march.rate, march.used) == (None, 120, None, False)
+    assert ps.pooled[0].numerator == 50 and ps.pooled[0].rate == pytest.approx(50 / 120)
+    # statistics see A's cells and the group's, never B's alone, and nothing from March
+    assert {c.unit for c in ps.cells} == {"A", COMBINED_UNIT}
+    assert "2024-03" not in {c.period for c in ps.cells}
+
+
+def test_a_period_is_kept_by_combining_more_units_when_that_helps():
+    # with A's 30 of 60 the group's March (33 of 120) is large: A is combined too
+    cells = _series(A=[(30, 60)] * 6, B=[(20, 60), (20, 60), (3, 60), (20, 60), (20, 60), (20, 60)])
+    ps = protect_series(cells, kind="proportion", periods=MONTHS)
+    assert ps.combined == {"A", "B"} and ps.left_out == () and ps.shown_units == ()
+
+
+def test_a_partner_is_combined_when_it_keeps_periods_in():
+    # A's counts are small every month: alone it would leave every month out; with the
+    # smaller of B and C every group cell is large, so nothing is left out
+    cells = _series(A=[(3, 9)] * 6, B=[(20, 60)] * 6, C=[(30, 100)] * 6)
+    ps = protect_series(cells, kind="proportion", periods=MONTHS)
+    assert ps.combined == {"A", "B"} and ps.left_out == ()
+    assert [c.unit for c in ps.cells if c.period == "2024-01"] == ["C", COMBINED_UNIT]
+    group = next(c for c in ps.cells if c.unit == COMBINED_UNIT)
+    assert (group.numerator, group.denominator) == (23, 69)
+
+
+def test_a_lone_unit_with_small_counts_has_them_left_out():
+    ps = protect_series(
+        _series(A=[(3, 40), (20, 40), (0, 40), (40, 40), (35, 40), (20, 40)]), kind="proportion"
+    )
+    # 3 events, and 5 orders without the event (40 - 35), are small; 0 and 40 of 40 are not
+    assert ps.combined == {"A"} and ps.left_out == ("2024-01", "2024-05")
+    assert [p.numerator for p in ps.pooled] == [None, 20, 0, 40, None, 20]
+    assert all(p.denominator == 40 for p in ps.pooled)
+
+
+def test_a_mean_checks_its_counts_only():
+    # a mean's numerator is a sum of days, not a count: 3.0 days over 40 orders is shown
+    cells = _series(A=[(3.0, 40)] * 5 + [(35.0, 5)], B=[(300.0, 40)] * 6)
+    ps = protect_series(cells, kind="mean", periods=MONTHS)
+    assert ps.combined == {"A", "B"} and ps.left_out == ()
+    assert all(p.numerator is None for p in ps.pooled)  # a mean shows no numerator
+    assert ps.pooled[5].rate == pytest.approx(335 / 45)
+
+
+def test_units_are_combined_once_over_every_measure():
+    # B is small only in the proportion, yet is combined for the mean too
+    proportion = _series(
+        A=[(0, 5)] + [(20, 40)] * 5,
+        B=[(20, 40)] * 3 + [(5, 40)] + [(20, 40)] * 2,
+        C=[(15, 30)] * 6,
+    )
+    mean = [SeriesCell(c.unit, c.period, 6.0 * c.denominator, c.denominator) for c in proportion]
+    combined = combine_units([("proportion", proportion), ("mean", mean)])
+    assert combined == {"A", "B"}
+    assert combine_units([("mean", mean)]) == {"A", "C"}  # what the mean alone would choose
+    assert protect_series(mean, kind="mean", combined=combined).combined == {"A", "B"}
+
+
+def test_nothing_small_means_nothing_hidden():
+    cells = _series(A=[(0, 40)] * 6, B=[(40, 40)] * 6)
+    ps = protect_series(cells, kind="proportion")
+    assert ps.combined == frozenset() and ps.left_out == ()
+    assert len(ps.cells) == 12 and all(p.used and p.rate == 0.5 for p in ps.pooled)
+    assert combine_units([]) == frozenset()
+
+
+def test_series_rule_input_errors():
+    with pytest.raises(PrivacyInputError):
+        protect_series(_series(A=[(1, 2)]), kind="proportion", threshold=0)
+    with pytest.raises(PrivacyInputError):
+        protect_series(_series(A=[(1, 2)]), kind="proportion", periods=["2024-02"])
+
+
+def _random_series(seed: int) -> tuple[str, list[SeriesCell]]:
+    rng = np.random.default_rng(seed)
+    n_units, n_periods = int(rng.integers(1, 6)), int(rng.integers(1, 8))
+    kind = "proportion" if rng.random() < 0.7 else "mean"
+    cells = []
+    for u in range(n_units):
+        for t in range(n_periods):
+            d = int(rng.choice(COUNTS))
+            n = (
+                int(rng.integers(0, d + 1))
+                if kind == "proportion"
+                else float(d * rng.uniform(1, 9))
+            )
+            cells.append(SeriesCell(f"U{u}", f"{t:02d}", n, d))
+    return kind, cells
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(2, 30))
+@settings(max_examples=300, deadline=None)
+def test_the_protected_series_holds_no_small_count(seed, threshold):
+    kind, cells = _random_series(seed)
+    ps = protect_series(cells, kind=kind, threshold=threshold)
+
+    def fine(v: float | None) -> bool:
+        return v is None or round(v) == 0 or round(v) >= threshold
+
+    # every count shown or used is 0 or at least the threshold, and so is each complement
+    for p in ps.pooled:
+        assert fine(p.denominator) and fine(p.numerator)
+        if p.numerator is not None and p.denominator is not None:
+            assert fine(p.denominator - p.numerator)
+        assert (p.rate is not None) <= p.used
+    for c in ps.cells:
+        assert fine(c.denominator)
+        if kind == "proportion":
+            assert fine(c.numerator) and fine(c.denominator - c.numerator)
+        # a combined unit is never used on its own; a left-out period never at all
+        assert c.unit not in ps.combined and c.period not in ps.left_out
+    # every unit with a small count is combined
+    small = {
+        c.unit
+        for c in cells
+        if 1 <= c.denominator < threshold
+        or (
+            kind == "proportion"
+            and (1 <= c.numerator < threshold or 1 <= c.denominator - c.numerator < threshold)
+        )
+    }
+    assert small <= ps.combined

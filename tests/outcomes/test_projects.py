@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from cmepath.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from cmepath.core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from cmepath.outcomes import services
 from cmepath.outcomes.models import Dataset, Outcome, SeriesPoint
 from tests.factories import UserFactory
@@ -80,11 +85,20 @@ def test_create_sets_lead_stages_measures_and_activities(project, clinician):
     assert len(project.patient_salt) == 64
 
 
+def _join(project, lead, user, role="member"):
+    """The invite-and-accept path, the only way onto a team."""
+    invitation = services.project_invite(
+        actor=lead, project=project, email=user.email, role=role, base_url="http://testserver/"
+    )
+    return services.project_invitation_accept(actor=user, invitation=invitation)
+
+
 def test_employers_cannot_create_or_join(employer, project, clinician):
     with pytest.raises(PermissionDeniedError):
         services.project_create(actor=employer, title="x", practice_gap="y")
-    with pytest.raises(ValidationError):
-        services.project_member_add(actor=clinician, project=project, user=employer)
+    with pytest.raises(NotFoundError):
+        _join(project, clinician, employer)
+    assert not project.members.filter(user=employer).exists()
 
 
 def test_upload_process_keeps_series_only_and_deletes_the_raw_file(
@@ -144,8 +158,14 @@ def test_stages_in_order_with_credits_then_finish(
     _upload(project, clinician, _synthetic_csv(tmp_path), "csv", django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="stage A first"):
         services.project_stage_complete(actor=clinician, project=project, stage="C")
+    # the synthetic data runs 2021-01..2024-12 with the intervention in 2023-01: A and B
+    # back-dated to when they were done, C on data uploaded (today) after B
+    dates = {"A": date(2022, 12, 15), "B": date(2023, 6, 30), "C": None}
     records = [
-        services.project_stage_complete(actor=clinician, project=project, stage=s) for s in "ABC"
+        services.project_stage_complete(
+            actor=clinician, project=project, stage=s, completed_on=dates[s]
+        )
+        for s in "ABC"
     ]
     assert [int(r.credits) for r in records] == [5, 5, 10]
     try:
@@ -187,7 +207,7 @@ def test_non_members_and_employers_see_nothing(
 
 
 def test_reviewer_sees_aggregates_but_cannot_upload(project, clinician, clinician_b, client_for):
-    services.project_member_add(actor=clinician, project=project, user=clinician_b, role="reviewer")
+    _join(project, clinician, clinician_b, role="reviewer")
     c = client_for(clinician_b)
     assert c.get(reverse("outcomes:project_detail", args=[project.pk])).status_code == 200
     assert c.get(reverse("outcomes:dataset_upload", args=[project.pk])).status_code == 404
@@ -263,3 +283,36 @@ def test_api_create_and_mass_assignment(client_for, clinician):
         content_type="application/json",
     )
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("comparison_units", "comparison_units: send a list of unit names"),
+        ("title", "title: send some text"),
+        ("practice_gap", "practice_gap: send some text"),
+        ("unit_of_analysis", "Choose clinic, practice or prescriber"),
+    ],
+)
+def test_api_patch_with_null_is_a_clear_422(client_for, clinician, project, field, message):
+    """Issue 13: ``{"comparison_units": null}`` was a 500 (NOT NULL constraint)."""
+    response = client_for(clinician).patch(
+        f"/api/v1/outcomes/projects/{project.pk}",
+        {field: None},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["message"].startswith(message)
+    project.refresh_from_db()
+    assert project.comparison_units == [] and project.title == "UTI stewardship"
+
+
+def test_api_patch_null_intervention_date_clears_it(client_for, clinician, project):
+    response = client_for(clinician).patch(
+        f"/api/v1/outcomes/projects/{project.pk}",
+        {"intervention_date": None, "comparison_units": ["Clinic Z"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    project.refresh_from_db()
+    assert project.intervention_date is None and project.comparison_units == ["Clinic Z"]

@@ -9,9 +9,18 @@ from cmepath.outcomes.reports import Cell, build_report, report_pdf
 
 
 @pytest.fixture(scope="module")
-def uti_cells(synthetic_orders):
+def small_uti_cells(synthetic_orders):
+    """The synthetic UTI measure as generated: about 4 orders per clinic and month, so every
+    clinic has counts from 1 to 10 (pooled by month the counts are large)."""
     rows = run_measure(measure_by_id("uti-first-line"), synthetic_orders)
     return [Cell(r.unit, r.period, r.numerator, r.denominator) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def uti_cells(small_uti_cells):
+    """The same rates with every count times 12, so that no clinic has a count from 1 to 10
+    and each can be shown (and differenced across intervention dates) on its own."""
+    return [Cell(c.unit, c.period, c.numerator * 12, c.denominator * 12) for c in small_uti_cells]
 
 
 def test_summary_sentence_and_figures(uti_cells):
@@ -181,7 +190,10 @@ def test_suppressed_periods_are_not_plotted():
     assert (
         all(v is None for v in spc["observed"] + spc["ucl"] + spc["lcl"]) and spc["signals"] == []
     )
-    assert all(v is not None for v in spc["center"])
+    # no centre line either: it would be a rate over suppressed counts (this asserted the
+    # opposite before issue 12: a centre line computed from every, suppressed, period)
+    assert all(v is None for v in spc["center"])
+    assert "withheld" in spc and rep.withheld["spc"] == spc["withheld"]
     assert all(
         v is None for v in rep.figures["spc"]["data"][2]["y"] + rep.figures["its"]["data"][0]["y"]
     )

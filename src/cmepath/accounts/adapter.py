@@ -1,10 +1,15 @@
-"""allauth adapter: every new account gets its professional profile."""
+"""allauth adapter: every new account gets its professional profile; sign-up does the same
+work for a known address as for a new one; rate limits count the real client address."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.hashers import make_password
+from django.utils.crypto import get_random_string
+
+from .clientip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -15,3 +20,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
             profile_ensure(user=user)
         return user
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Sign-up with an address that has an account: hash a passphrase as a new account
+        would, so both answers take as long (the hash is most of a sign-up's time), then
+        send the "you already have an account" email instead of creating one."""
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
+
+    def get_client_ip(self, request: Any) -> str:
+        return client_ip(request)

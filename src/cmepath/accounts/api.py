@@ -30,7 +30,10 @@ class MeOut(Schema):
     id: int
     email: str
     role: str
-    verified: bool
+    verified: bool = Field(
+        description="The badge: NPI matched and a licence proof in this name approved by an administrator."
+    )
+    npi_matched: bool = Field(description="The NPI Registry record matches the profile's name.")
 
 
 class ProfileOut(Schema):
@@ -41,7 +44,10 @@ class ProfileOut(Schema):
     specialties: list[str]
     npi: str
     npi_status: str
-    verified: bool
+    npi_matched: bool = Field(description="The NPI Registry record matches the profile's name.")
+    verified: bool = Field(
+        description="The badge: NPI matched and a licence proof in this name approved by an administrator."
+    )
     birth_month: int | None
     date_of_first_licensure: date | None
     share_patients_65_plus: int | None
@@ -68,6 +74,20 @@ class ProfilePatch(Strict):
 
 class NpiIn(Strict):
     npi: str = Field(..., max_length=20)
+
+
+class NpiDisputeIn(Strict):
+    npi: str = Field(..., max_length=20)
+    statement: str = Field("", max_length=1000, description="Why this NPI is yours.")
+
+
+class NpiDisputeOut(Schema):
+    id: int
+    npi: str
+    status: str
+    statement: str
+    reason: str
+    created_at: datetime
 
 
 class LicenceOut(Schema):
@@ -131,7 +151,9 @@ class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str = Field(description="read: GET only; write: every method.")
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     active: bool
 
@@ -147,7 +169,13 @@ def _profile_out(profile: Profile) -> dict[str, object]:
 def me(request: HttpRequest) -> dict[str, object]:
     user = actor(request)
     profile = selectors.profile_for(user=user)
-    return {"id": user.pk, "email": user.email, "role": user.role, "verified": profile.is_verified}
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "role": user.role,
+        "verified": profile.is_verified,
+        "npi_matched": profile.npi_matched,
+    }
 
 
 @router.get("/me/profile", response=ProfileOut, summary="Read my professional profile")
@@ -174,6 +202,18 @@ def profile_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, obje
 )
 def npi_submit(request: HttpRequest, payload: NpiIn) -> dict[str, object]:
     return _profile_out(services.npi_submit(actor=actor(request), npi=payload.npi))
+
+
+@router.post(
+    "/me/npi/disputes",
+    response={201: NpiDisputeOut},
+    summary="Dispute an NPI another account has matched (an administrator decides)",
+)
+def npi_dispute_open(request: HttpRequest, payload: NpiDisputeIn) -> Status[object]:
+    dispute = services.npi_dispute_open(
+        actor=actor(request), npi=payload.npi, statement=payload.statement
+    )
+    return Status(201, dispute)
 
 
 @router.get("/me/licences", response=list[LicenceOut], summary="List my licences")

@@ -33,11 +33,37 @@ PROFILE_EDITABLE = (
 
 
 class NpiStatus(models.TextChoices):
+    """Where an account's NPI stands. ``MATCHED`` is held by one account per NPI (a database
+    constraint); it is "NPI matched", not "Verified": the badge also needs an approved
+    licence proof in the same name (``Profile.verified_at``)."""
+
     NONE = "none", "Not entered"
     INVALID = "invalid", "Invalid number"
     NOT_FOUND = "not_found", "Not found in the NPI Registry"
     MISMATCH = "mismatch", "Registry record does not match the profile"
-    MATCHED = "matched", "Matched with the NPI Registry"
+    MATCHED = "matched", "NPI matched"
+    STALE = "stale", "Name changed since the check: check the NPI again"
+    WITHDRAWN = "withdrawn", "Withdrawn by an administrator after a dispute"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an administrator"
+    UPHELD = "upheld", "Upheld: the NPI was released to the claimant"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class TokenScope(models.TextChoices):
+    """What a personal API token may do: ``read`` only GET/HEAD/OPTIONS, ``write`` anything."""
+
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+#: Token lifetimes offered at creation (days); the default is 90.
+TOKEN_LIFETIME_DAYS = (7, 30, 90, 180, 365)
+TOKEN_DEFAULT_DAYS = 90
+#: Active (neither revoked nor expired) tokens one account may hold.
+TOKEN_MAX_ACTIVE = 20
 
 
 class ProofStatus(models.TextChoices):
@@ -76,6 +102,11 @@ class ErrorCode(StrEnum):
 
     NPI_INVALID = "npi_invalid"
     REGISTRY_UNAVAILABLE = "registry_unavailable"
+    NPI_TAKEN = "npi_taken"
+    NPI_RELEASED_TO_OTHER = "npi_released_to_other"
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105 - an error code, not a secret
+    TOKEN_READ_ONLY = "token_read_only"  # noqa: S105 - an error code
+    TOKEN_NOT_ALLOWED = "token_not_allowed"  # noqa: S105 - an error code
     PASSWORD_CONTEXT_WORD = "password_context_word"  # noqa: S105 - an error code, not a password
     PASSWORD_TOO_LONG = "password_too_long"  # noqa: S105 - an error code
     PASSWORD_COMMON_BASE = "password_common_base"  # noqa: S105 - an error code

@@ -6,7 +6,7 @@ from django import forms
 
 from cmepath.core.uploads import max_upload_text
 
-from .choices import PROFILE_EDITABLE
+from .choices import PROFILE_EDITABLE, TOKEN_DEFAULT_DAYS, TOKEN_LIFETIME_DAYS, TokenScope
 from .models import BoardCertification, Licence, Profile
 from .taxonomy import choices as taxonomy_choices
 
@@ -98,9 +98,49 @@ class DecisionForm(forms.Form):
         choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect
     )
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    # the profile name the queue showed: an approval binds the proof to it
+    name_shown = forms.CharField(required=False, max_length=161, widget=forms.HiddenInput)
+
+
+class DisputeForm(forms.Form):
+    npi = forms.CharField(label="NPI", max_length=20, widget=forms.HiddenInput)
+    statement = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Why this NPI is yours",
+        help_text="An administrator reads this; they may ask you for documents.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DisputeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("uphold", "Uphold: withdraw the other account's match"), ("dismiss", "Dismiss")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=80, label="Token name", help_text="Name it after the integration."
     )
+    scope = forms.ChoiceField(
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,
+        help_text="Read only answers GET requests; choose read and write only if it must change data.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[(d, f"{d} days") for d in TOKEN_LIFETIME_DAYS],
+        coerce=int,
+        initial=TOKEN_DEFAULT_DAYS,
+        required=False,
+    )
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data.get("scope") or TokenScope.READ
+
+    def clean_expires_in_days(self) -> int:
+        return self.cleaned_data.get("expires_in_days") or TOKEN_DEFAULT_DAYS

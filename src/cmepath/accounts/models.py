@@ -8,10 +8,19 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cmepath.core.roles import Role
 
-from .choices import BOARDS, US_STATES, NpiStatus, Profession, ProofStatus
+from .choices import (
+    BOARDS,
+    US_STATES,
+    DisputeStatus,
+    NpiStatus,
+    Profession,
+    ProofStatus,
+    TokenScope,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -41,6 +50,14 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLINICIAN)
+    api_tokens_allowed = models.BooleanField(
+        "API tokens allowed",
+        default=False,
+        help_text=(
+            "Admins and editors may hold personal API tokens only when an administrator "
+            "allows it: a token skips the second factor."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []  # no fields beyond email and password
@@ -80,8 +97,11 @@ class Profile(models.Model):
         max_digits=9, decimal_places=2, null=True, blank=True
     )
     paid_cme_days = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
-    admin_verified = models.BooleanField(default=False)
-    admin_verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the badge was granted: NPI matched and a licence proof in this name approved.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -103,6 +123,17 @@ class Profile(models.Model):
                 condition=Q(paid_cme_days__isnull=True) | Q(paid_cme_days__gte=0),
                 name="profile_paid_days_nonnegative",
             ),
+            # One account per NPI match: a second claimant gets a conflict and a dispute path.
+            models.UniqueConstraint(
+                fields=["npi"],
+                condition=Q(npi_status=NpiStatus.MATCHED),
+                name="profile_npi_matched_once",
+                violation_error_message="This NPI is already matched to another account.",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True) | Q(npi_status=NpiStatus.MATCHED),
+                name="profile_verified_needs_npi_match",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,9 +144,26 @@ class Profile(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def npi_matched(self) -> bool:
+        """The NPI Registry record matches this profile (public data: not proof of identity)."""
+        return self.npi_status == NpiStatus.MATCHED
+
+    @property
     def is_verified(self) -> bool:
-        """The badge: NPI valid and matched with the registry, or an admin approved."""
-        return self.npi_status == NpiStatus.MATCHED or self.admin_verified
+        """The badge: NPI matched and an approved licence proof in the profile's name.
+
+        ``verified_at`` is kept by ``services.badge_refresh``, which every change to the
+        name, the NPI or a licence and every proof decision runs.
+        """
+        return self.verified_at is not None and self.npi_status == NpiStatus.MATCHED
+
+    @property
+    def badge_label(self) -> str:
+        if self.is_verified:
+            return "Verified"
+        if self.npi_matched:
+            return "NPI matched"
+        return "Not verified yet"
 
 
 class Licence(models.Model):
@@ -195,6 +243,11 @@ class LicenceProof(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
+    name_checked = models.CharField(
+        max_length=161,
+        blank=True,
+        help_text="The profile name the administrator confirmed on the document when approving.",
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -204,6 +257,43 @@ class LicenceProof(models.Model):
         return f"proof {self.pk} for {self.licence}"
 
 
+class NpiDispute(models.Model):
+    """A clinician's claim to an NPI that another account has matched; an admin decides.
+
+    Upholding it withdraws the other account's match and reserves the NPI for the claimant,
+    who then submits it again.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="npi_disputes")
+    npi = models.CharField("NPI", max_length=10)
+    holder = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    statement = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(
+        max_length=16, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "npi"],
+                condition=Q(status=DisputeStatus.OPEN),
+                name="npidispute_one_open_per_claim",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dispute {self.pk} over NPI {self.npi}"
+
+
 class ApiToken(models.Model):
     """A personal access token; only its SHA-256 is stored, the secret is shown once."""
 
@@ -211,7 +301,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -222,5 +314,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired

@@ -281,6 +281,11 @@ def _fold(value: str) -> str:
     return "".join(char for char in decomposed if char.isalnum())
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two names are the same person's name for matching: non-empty and equal after folding."""
+    return bool(_fold(a)) and _fold(a) == _fold(b)
+
+
 def _fold_license(value: str) -> str:
     return "".join(char for char in value.upper() if char.isalnum())
 

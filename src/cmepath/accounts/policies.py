@@ -8,7 +8,7 @@ from django.db import models
 
 from cmepath.core.policy import OwnerPolicy, Policy, is_admin
 
-from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile
+from .models import ApiToken, BoardCertification, Licence, LicenceProof, NpiDispute, Profile
 
 
 class ProfilePolicy(Policy[Profile]):
@@ -41,6 +41,24 @@ class LicenceProofPolicy(Policy[LicenceProof]):
         return super().visible(user, action)
 
 
+class NpiDisputePolicy(Policy[NpiDispute]):
+    """Claimants see their disputes; admins see all and are the only ones who decide."""
+
+    model = NpiDispute
+    actions = frozenset({"view", "decide"})
+
+    def allows(self, user: Any, action: str, obj: NpiDispute) -> bool:
+        if action == "decide":
+            return is_admin(user)
+        return super().allows(user, action, obj)
+
+    def visible(self, user: Any, action: str = "view") -> models.QuerySet[NpiDispute]:
+        if action == "decide":
+            qs = NpiDispute.objects.all()
+            return qs if is_admin(user) else qs.none()
+        return super().visible(user, action)
+
+
 class ApiTokenPolicy(OwnerPolicy[ApiToken]):
     """Tokens are strictly personal: not even admins read another user's tokens."""
 
@@ -51,4 +69,5 @@ profiles = ProfilePolicy()
 licences = LicencePolicy()
 board_certifications = BoardCertificationPolicy()
 proofs = LicenceProofPolicy()
+npi_disputes = NpiDisputePolicy()
 tokens = ApiTokenPolicy()

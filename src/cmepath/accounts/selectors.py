@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from . import policies
-from .choices import ProofStatus
-from .models import ApiToken, BoardCertification, Licence, LicenceProof, Profile, User
+from .choices import DisputeStatus, NpiStatus, ProofStatus
+from .models import ApiToken, BoardCertification, Licence, LicenceProof, NpiDispute, Profile, User
+from .npi import check_npi
 
 
 def profile_for(*, user: User) -> Profile:
@@ -43,12 +44,43 @@ def verification_queue(*, actor: Any) -> QuerySet[LicenceProof]:
     )
 
 
+def dispute_queue(*, actor: Any) -> QuerySet[NpiDispute]:
+    """Open NPI disputes, oldest first, with both accounts' profiles (admins only)."""
+    return (
+        policies.npi_disputes.visible(actor, "decide")
+        .filter(status=DisputeStatus.OPEN)
+        .select_related("user__profile", "holder__profile")
+        .order_by("created_at")
+    )
+
+
+def disputes_for(*, actor: Any) -> QuerySet[NpiDispute]:
+    """The disputes the signed-in user opened, newest first."""
+    return policies.npi_disputes.visible(actor).filter(user=actor).order_by("-created_at")
+
+
+def npi_held_elsewhere(*, actor: Any, npi: str) -> bool:
+    """Whether another account holds this NPI as matched (the page then offers a dispute)."""
+
+    result = check_npi(npi)
+    return (
+        result.valid
+        and Profile.objects.filter(npi=result.normalized, npi_status=NpiStatus.MATCHED)
+        .exclude(user=actor)
+        .exists()
+    )
+
+
 def tokens_for(*, actor: Any) -> QuerySet[ApiToken]:
     return policies.tokens.visible(actor)
 
 
 def verification_summary(*, user: User) -> dict[str, Any]:
-    """What the clinician home shows: badge, NPI state, licences and their proofs."""
+    """What the clinician home shows: badge, NPI state, licences and their proofs.
+
+    ``verified`` is the full badge (NPI matched and a proof approved in the profile's name);
+    ``npi_matched`` alone is the registry match, shown as "NPI matched", never as verified.
+    """
     profile = profile_for(user=user)
     # the proofs are only counted: one query with the count, not a second one for the proofs
     # (Meta.ordering does not apply to an aggregating query: it is restated here)
@@ -63,4 +95,6 @@ def verification_summary(*, user: User) -> dict[str, Any]:
         "licences": licences,
         "pending_proofs": pending,
         "verified": profile.is_verified,
+        "npi_matched": profile.npi_matched,
+        "badge": profile.badge_label,
     }

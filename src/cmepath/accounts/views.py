@@ -21,6 +21,8 @@ from . import policies, selectors, services
 from .forms import (
     BoardCertificationForm,
     DecisionForm,
+    DisputeDecisionForm,
+    DisputeForm,
     LicenceForm,
     NpiForm,
     ProfileForm,
@@ -48,7 +50,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "accounts/profile.html",
-        {"form": form, "npi_form": npi_form, "profile": prof},
+        {
+            "form": form,
+            "npi_form": npi_form,
+            "profile": prof,
+            "disputes": selectors.disputes_for(actor=request.user),
+        },
         status=done.status,
     )
 
@@ -63,11 +70,50 @@ def npi_submit(request: HttpRequest) -> HttpResponse:
         lambda data: services.npi_submit(actor=request.user, npi=data["npi"]),  # type: ignore[arg-type]
     )
     prof = done.result or selectors.profile_for(user=request.user)  # type: ignore[arg-type]
+    dispute_form = None
+    submitted = request.POST.get("npi", "")
+    if done.status == 409 and selectors.npi_held_elsewhere(actor=request.user, npi=submitted):
+        dispute_form = DisputeForm(initial={"npi": submitted})
     return render_page(
         request,
         "accounts/profile_npi.html",
-        {"npi_form": form, "profile": prof},
+        {
+            "npi_form": form,
+            "profile": prof,
+            "dispute_form": dispute_form,
+            "disputes": selectors.disputes_for(actor=request.user),
+        },
         partial="accounts/partials/npi.html",
+        status=done.status,
+    )
+
+
+@login_required
+@require_POST
+def npi_dispute(request: HttpRequest) -> HttpResponse:
+    """The second claimant of an NPI opens a dispute for an administrator to decide."""
+    form = DisputeForm(request.POST)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.npi_dispute_open(
+            actor=request.user,  # type: ignore[arg-type]
+            npi=data["npi"],
+            statement=data["statement"],
+        ),
+        success="Dispute opened; an administrator will review it and tell you the outcome.",
+    )
+    if done.ok:
+        return redirect("accounts:profile")
+    return render_page(
+        request,
+        "accounts/profile_npi.html",
+        {
+            "npi_form": NpiForm(initial={"npi": request.POST.get("npi", "")}),
+            "profile": selectors.profile_for(user=request.user),  # type: ignore[arg-type]
+            "dispute_form": form,
+            "disputes": selectors.disputes_for(actor=request.user),
+        },
         status=done.status,
     )
 
@@ -200,11 +246,16 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
             {"message": "Only administrators can see this page."},
             status=403,
         )
-    return render_page(
-        request,
-        "accounts/queue.html",
-        {"proofs": selectors.verification_queue(actor=request.user), "form": DecisionForm()},
-    )
+    return render_page(request, "accounts/queue.html", _queue_context(request))
+
+
+def _queue_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "proofs": selectors.verification_queue(actor=request.user),
+        "disputes": selectors.dispute_queue(actor=request.user),
+        "form": DecisionForm(),
+        **extra,
+    }
 
 
 @login_required
@@ -219,6 +270,10 @@ def proof_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 proof=proof,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
+                # the name the queue showed (absent from a hand-made post: then not compared)
+                name_shown=form.cleaned_data["name_shown"]
+                if "name_shown" in request.POST
+                else None,
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -230,11 +285,35 @@ def proof_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "accounts/queue.html",
-        {
-            "proofs": selectors.verification_queue(actor=request.user),
-            "form": form,
-            "failed": proof.pk,
-        },
+        _queue_context(request, form=form, failed=proof.pk),
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def npi_dispute_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = policies.npi_disputes.get(request.user, "decide", pk=pk)
+    form = DisputeDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.npi_dispute_decide(
+                actor=request.user,  # type: ignore[arg-type]
+                dispute=dispute,
+                uphold=form.cleaned_data["decision"] == "uphold",
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Dispute {dispute.pk} {form.cleaned_data['decision']}d.")
+            return redirect("accounts:verification_queue")
+    else:
+        messages.error(request, "Choose uphold or dismiss and give a reason.")
+    return render_page(
+        request,
+        "accounts/queue.html",
+        _queue_context(request, failed_dispute=dispute.pk),
         status=422,
     )
 
@@ -246,22 +325,28 @@ def tokens(request: HttpRequest) -> HttpResponse:
     done = form_submit(
         request,
         form,
-        lambda data: services.token_create(actor=request.user, name=data["name"]),  # type: ignore[arg-type]
+        lambda data: services.token_create(
+            actor=request.user,  # type: ignore[arg-type]
+            name=data["name"],
+            scope=data["scope"],
+            expires_in_days=data["expires_in_days"],
+        ),
     )
-    new_secret = None
+    new_token, new_secret = None, None
     if done.ok and done.result is not None:
-        _, new_secret = done.result
+        new_token, new_secret = done.result
         form = TokenForm()
-    status = done.status
     return render_page(
         request,
         "accounts/tokens.html",
         {
             "form": form,
             "tokens": selectors.tokens_for(actor=request.user),
+            "new_token": new_token,
             "new_secret": new_secret,
+            "tokens_allowed": services.tokens_allowed(request.user),
         },
-        status=status,
+        status=done.status,
     )
 
 

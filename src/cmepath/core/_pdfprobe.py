@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import resource
 import sys
 import warnings
@@ -29,25 +30,48 @@ MAX_OBJECTS = 50_000
 MAX_DEPTH = 64
 MAX_TEXT_CHARS = 50_000
 
-# Keys whose presence anywhere in the document means active content or attachments.
+# Keys whose presence anywhere in the document means active content, attachments or forms
+# that can run scripts or send data.
 ACTIVE_KEYS = {
     "/JavaScript": "JavaScript",
     "/JS": "JavaScript",
     "/Launch": "a launch action (runs a program)",
     "/EmbeddedFile": "an embedded file",
     "/EmbeddedFiles": "embedded files",
+    "/EF": "an embedded file",
     "/AA": "automatic actions",
     "/RichMedia": "rich media",
 }
-# Action types (/S) refused wherever they appear, including in /OpenAction.
+XFA_FORM = "an XFA form (a form that can run scripts and send data)"
+XFA_SCRIPT = "an XFA form with a script"
+# Action types (/S) refused wherever they appear: /OpenAction, /AA, an annotation's or a form
+# field's /A, a /Next chain. Each can run something, fetch something or send something.
 ACTIVE_ACTIONS = {
     "/JavaScript": "JavaScript",
     "/Launch": "a launch action (runs a program)",
+    "/GoToR": "a link that opens another file (which can be on a network share)",
     "/GoToE": "an action that opens an embedded file",
-    "/ImportData": "a data-import action",
+    "/URI": "a link to a web address",
     "/SubmitForm": "a form-submission action",
+    "/ImportData": "a data-import action",
     "/RichMediaExecute": "rich media",
+    "/Sound": "a sound",
+    "/Movie": "a movie",
+    "/Rendition": "embedded media",
+    "/GoTo3DView": "3D content (which can run scripts)",
 }
+# Annotation types (/Subtype) that play, attach or script something.
+ACTIVE_SUBTYPES = {
+    "/FileAttachment": "an attached file",
+    "/Sound": "a sound",
+    "/Movie": "a movie",
+    "/Screen": "embedded media",
+    "/RichMedia": "rich media",
+    "/3D": "3D content (which can run scripts)",
+}
+# What an XFA packet (XML, usually compressed) holds when it can run or send something.
+_XFA_ACTIVE = re.compile(rb"<\s*(?:script|submit|execute|signData)\b|javascript|formcalc", re.I)
+MAX_XFA_BYTES = 32 * 1024 * 1024
 
 
 def _limit_resources() -> None:
@@ -69,8 +93,47 @@ def _fail(code: str, detail: str = "") -> None:
     _emit({"ok": False, "error": code, "detail": detail[:300]})
 
 
+def _xfa_streams(value: Any) -> list[Any]:
+    """The packets of an /XFA entry: one stream, or an array of (name, stream) pairs."""
+    from pypdf.generic import ArrayObject, IndirectObject, StreamObject
+
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    if isinstance(value, StreamObject):
+        return [value]
+    if isinstance(value, ArrayObject):
+        items = (v.get_object() if isinstance(v, IndirectObject) else v for v in value)
+        return [item for item in items if isinstance(item, StreamObject)]
+    return []
+
+
+def _xfa_is_active(value: Any) -> bool:
+    """Decompress every XFA packet and look for scripts or submissions in its XML.
+
+    The form is refused either way; this only makes the message say what it holds.
+    """
+    for stream in _xfa_streams(value):
+        try:
+            data = stream.get_data()
+        except MemoryError:
+            raise
+        except Exception:  # noqa: S112 (an undecodable packet is refused as an XFA form anyway)
+            continue
+        if len(data) > MAX_XFA_BYTES:
+            raise RecursionError("an XFA packet is too large")
+        if _XFA_ACTIVE.search(data):
+            return True
+    return False
+
+
 def _scan_pdf(reader: Any) -> list[str]:
-    """Walk every object in the file and name the active features found."""
+    """Walk every object in the file and name the active features found.
+
+    Every numbered object (including those inside object streams) and the trailer are
+    visited, so an action cannot hide in an unreferenced object, an annotation or a form
+    field. XFA packets are decompressed and read, since a script there is invisible to a
+    look at the dictionaries alone.
+    """
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     found: dict[str, None] = {}
@@ -104,10 +167,15 @@ def _scan_pdf(reader: Any) -> list[str]:
             for name, value in obj.items():
                 if name in ACTIVE_KEYS:
                     found[ACTIVE_KEYS[name]] = None
-                if name == "/S" and isinstance(value, NameObject) and value in ACTIVE_ACTIONS:
-                    found[ACTIVE_ACTIONS[value]] = None
-                if name == "/Type" and value == "/EmbeddedFile":
-                    found["an embedded file"] = None
+                if name == "/XFA":
+                    found[XFA_SCRIPT if _xfa_is_active(value) else XFA_FORM] = None
+                if isinstance(value, NameObject):
+                    if name == "/S" and value in ACTIVE_ACTIONS:
+                        found[ACTIVE_ACTIONS[value]] = None
+                    elif name == "/Subtype" and value in ACTIVE_SUBTYPES:
+                        found[ACTIVE_SUBTYPES[value]] = None
+                    elif name == "/Type" and value == "/EmbeddedFile":
+                        found["an embedded file"] = None
                 if name == "/Parent":
                     continue  # back-pointer in the page tree; the parent is walked anyway
                 if isinstance(value, DictionaryObject | ArrayObject | IndirectObject):

@@ -1,25 +1,36 @@
-"""Backup and restore of the database and the media files (security-checks row 35).
+"""Backup and restore of everything a restore needs (security-checks row 35).
 
-A backup is a directory::
+A backup is a directory (mode 0700: it holds the badge signing key)::
 
-    manifest.json        created_at, engine, applied migrations, every file with sha256 + size
+    manifest.json        created_at, engine, applied migrations, every file with sha256 + size,
+                         and an HMAC-SHA256 of all of that (``mac``)
     database.sqlite3     SQLite: the online backup API (a consistent copy of a live database)
     database.pgdump      PostgreSQL: ``pg_dump -Fc`` (custom format, for ``pg_restore``)
     media/...            a copy of MEDIA_ROOT
+    outcomes/...         the QI data kept outside MEDIA_ROOT: row-level datasets kept under a
+                         data use agreement (``outcomes_dir()``; raw uploads in ``uploads/``
+                         are transient and left out)
+    keys/badge-ed25519.pem  the Open Badges signing key (mode 0600), without which no badge
+                         issued before the restore verifies
 
-``backup_restore`` verifies every checksum before it changes anything, then restores the
-database (SQLite through the backup API into the live connection; PostgreSQL with
-``pg_restore --clean --if-exists --no-owner --single-transaction``, so a failed restore
-leaves the database as it was) and then the media files. The PostgreSQL password only
-ever travels in the ``PGPASSWORD`` environment variable, never on a command line.
+The manifest is signed with a key derived from ``SECRET_KEY`` (``DJANGO_SECRET_KEY``),
+which is never in the backup: whoever can write the backup directory can change files but
+cannot make a manifest that matches them. Verification also accepts a manifest signed with
+a key in ``SECRET_KEY_FALLBACKS``, so rotating the secret key does not orphan old backups.
 
-The manifest is not signed: anyone who can write the backup directory can rewrite it.
-Keep backups where only operators can write (and copy them off the host).
+``backup_restore`` checks the signature and every checksum before it changes anything,
+then restores the database (SQLite through the backup API into the live connection;
+PostgreSQL with ``pg_restore --clean --if-exists --no-owner --single-transaction``, so a
+failed restore leaves the database as it was), the media files, the outcomes data and the
+badge key (a different key already in place is kept beside it as ``*.before-restore-*``).
+The PostgreSQL password only ever travels in the ``PGPASSWORD`` environment variable,
+never on a command line.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -34,14 +45,24 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .errors import DomainError, ErrorCode, ValidationError
 
-FORMAT = "cmepath-backup/1"
+FORMAT = "cmepath-backup/2"
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 MEDIA_DIR = "media"
+OUTCOMES_DIR = "outcomes"
+# Left out of the outcomes data: raw uploads (they live only until their dataset is processed)
+# and DuckDB scratch folders of a dataset being processed.
+OUTCOMES_SKIP = ("uploads",)
+SCRATCH_PREFIX = ".duckdb-spill-"
+KEYS_DIR = "keys"
+BADGE_KEY_FILE = f"{KEYS_DIR}/badge-ed25519.pem"
+MAC_SALT = "cmepath.core.backup.manifest"
+MAC_ALGORITHM = "HMAC-SHA256"
 CHUNK = 1024 * 1024
 
 Progress = Callable[[str, int, int], None]
@@ -61,6 +82,8 @@ class BackupResult:
     bytes: int
     media_files: int
     seconds: float
+    outcomes_files: int = 0
+    badge_key: bool = False
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -70,6 +93,8 @@ class BackupResult:
             "files": self.files,
             "bytes": self.bytes,
             "media_files": self.media_files,
+            "outcomes_files": self.outcomes_files,
+            "badge_key": self.badge_key,
             "seconds": round(self.seconds, 3),
             "warnings": self.warnings,
         }
@@ -87,10 +112,86 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _media_files(root: Path) -> list[Path]:
+def _skipped(parts: tuple[str, ...], skip: tuple[str, ...]) -> bool:
+    return parts[0] in skip or any(part.startswith(SCRATCH_PREFIX) for part in parts)
+
+
+def _media_files(root: Path, skip: tuple[str, ...] | None = None) -> list[Path]:
+    """Regular files under ``root`` (no symlinks); with ``skip``, leaving out those top-level
+    folders and any scratch folder."""
     if not root.exists():
         return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not p.is_symlink()
+        and (skip is None or not _skipped(p.relative_to(root).parts, skip))
+    )
+
+
+def _badge_key_path() -> Path:
+    """Where the Open Badges signing key lives (credits decides; read, never created here)."""
+    from cmepath.credits.services.badging import badge_key_path
+
+    return badge_key_path()
+
+
+def _outcomes_root() -> Path:
+    from cmepath.outcomes.services import outcomes_dir
+
+    return outcomes_dir()
+
+
+def _canonical(manifest: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "mac"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def manifest_mac(manifest: dict[str, Any], secret: str | bytes | None = None) -> str:
+    """HMAC-SHA256 of the manifest (everything but ``mac``), keyed from ``SECRET_KEY``.
+
+    The key is derived with Django's ``salted_hmac`` and a salt used for nothing else, so
+    the MAC cannot stand in for any other signature the site makes.
+    """
+    return salted_hmac(MAC_SALT, _canonical(manifest), secret, algorithm="sha256").hexdigest()
+
+
+def _mac_matches(manifest: dict[str, Any]) -> bool:
+    mac = manifest.get("mac")
+    if not isinstance(mac, dict) or mac.get("algorithm") != MAC_ALGORITHM:
+        return False
+    value = str(mac.get("value", ""))
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(hmac.compare_digest(manifest_mac(manifest, secret), value) for secret in secrets)
+
+
+def _copy_tree(
+    source: Path,
+    prefix: str,
+    directory: Path,
+    progress: Progress,
+    skip: tuple[str, ...] | None = None,
+) -> list[dict[str, Any]]:
+    """Copy the files under ``source`` to ``directory/prefix``; their manifest entries."""
+    sources = _media_files(source, skip)
+    entries: list[dict[str, Any]] = []
+    for i, src in enumerate(sources, start=1):
+        rel = src.relative_to(source).as_posix()
+        dest_path = directory / prefix / rel
+        dest_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest_path)
+        entries.append(
+            {
+                "path": f"{prefix}/{rel}",
+                "sha256": file_sha256(dest_path),
+                "size": dest_path.stat().st_size,
+            }
+        )
+        progress(prefix, i, len(sources))
+    if not sources:
+        progress(prefix, 0, 0)
+    return entries
 
 
 def _applied_migrations(alias: str) -> dict[str, list[str]]:
@@ -132,7 +233,8 @@ def _run(cmd: list[str], env: dict[str, str], what: str) -> None:
 def backup_create(
     *, directory: Path, alias: str = "default", progress: Progress = _noop
 ) -> BackupResult:
-    """Write a verified backup of the database and MEDIA_ROOT into ``directory``.
+    """Write a signed backup of the database, MEDIA_ROOT, the outcomes data and the badge
+    key into ``directory``.
 
     The directory must be new or empty, so a backup never mixes with an older one.
     """
@@ -142,7 +244,8 @@ def backup_create(
         raise ValidationError(
             f"{directory} is not empty; back up into a new directory.", field="directory"
         )
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory.chmod(0o700)  # the backup holds the badge signing key and every record
     connection = connections[alias]
     engine = connection.vendor
     warnings: list[str] = []
@@ -166,27 +269,32 @@ def backup_create(
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {engine}.")
     progress("database", 1, 1)
 
-    media_root = Path(settings.MEDIA_ROOT)
-    sources = _media_files(media_root)
-    entries: list[dict[str, Any]] = []
-    for i, src in enumerate(sources, start=1):
-        rel = src.relative_to(media_root).as_posix()
-        dest_path = directory / MEDIA_DIR / rel
-        dest_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest_path)
-        entries.append(
+    entries = _copy_tree(Path(settings.MEDIA_ROOT), MEDIA_DIR, directory, progress)
+    outcomes = _copy_tree(_outcomes_root(), OUTCOMES_DIR, directory, progress, OUTCOMES_SKIP)
+    key_entries: list[dict[str, Any]] = []
+    key_source = _badge_key_path()
+    if key_source.is_file():
+        key_copy = directory / BADGE_KEY_FILE
+        key_copy.parent.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(key_copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key_source.read_bytes())
+        key_entries.append(
             {
-                "path": f"{MEDIA_DIR}/{rel}",
-                "sha256": file_sha256(dest_path),
-                "size": dest_path.stat().st_size,
+                "path": BADGE_KEY_FILE,
+                "sha256": file_sha256(key_copy),
+                "size": key_copy.stat().st_size,
             }
         )
-        progress("media", i, len(sources))
-    if not sources:
-        progress("media", 0, 0)
+    else:
+        warnings.append(
+            f"No badge signing key at {key_source} (no badge issued yet); none was backed up."
+        )
     files = [
         {"path": db_file.name, "sha256": file_sha256(db_file), "size": db_file.stat().st_size},
         *entries,
+        *outcomes,
+        *key_entries,
     ]
 
     manifest = {
@@ -199,8 +307,11 @@ def backup_create(
         },
         "migrations": _applied_migrations(alias),
         "media_files": len(entries),
+        "outcomes_files": len(outcomes),
+        "badge_key": BADGE_KEY_FILE if key_entries else None,
         "files": files,
     }
+    manifest["mac"] = {"algorithm": MAC_ALGORITHM, "value": manifest_mac(manifest)}
     (directory / MANIFEST).write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -212,6 +323,8 @@ def backup_create(
         bytes=sum(int(f["size"]) for f in files),
         media_files=len(entries),
         seconds=seconds,
+        outcomes_files=len(outcomes),
+        badge_key=bool(key_entries),
         warnings=warnings,
     )
 
@@ -236,7 +349,17 @@ def backup_verify(*, directory: Path, progress: Progress = _noop) -> dict[str, A
         ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ValidationError(
-            f"Unknown backup format; expected {FORMAT}.", code=ErrorCode.BACKUP_INVALID
+            f"Unknown backup format; expected {FORMAT} (a backup made by an older cmepath has "
+            "no signed manifest and cannot be trusted: restore it with that version).",
+            code=ErrorCode.BACKUP_INVALID,
+        )
+    if not _mac_matches(manifest):
+        raise ValidationError(
+            "The backup failed verification; nothing was restored: the manifest's signature "
+            "does not match. Either the manifest was changed after the backup was made, or "
+            "this installation's DJANGO_SECRET_KEY differs from the one that made it (run the "
+            "restore with that DJANGO_SECRET_KEY).",
+            code=ErrorCode.BACKUP_CHECKSUM,
         )
     problems: list[str] = []
     listed: set[str] = set()
@@ -290,15 +413,22 @@ def _unknown_migrations(manifest: dict[str, Any], alias: str) -> list[str]:
     ]
 
 
-def _restore_media(directory: Path, manifest: dict[str, Any], progress: Progress) -> int:
-    """Copy the backup's media over MEDIA_ROOT (atomic per file) and remove files it lacks."""
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    wanted = [e for e in manifest["files"] if str(e["path"]).startswith(f"{MEDIA_DIR}/")]
+def _restore_tree(
+    directory: Path,
+    manifest: dict[str, Any],
+    prefix: str,
+    root: Path,
+    progress: Progress,
+    skip: tuple[str, ...] | None = None,
+) -> int:
+    """Copy the backup's ``prefix/`` files over ``root`` (atomic per file) and remove the
+    files it lacks (except under the top-level folders ``skip``)."""
+    root.mkdir(parents=True, exist_ok=True)
+    wanted = [e for e in manifest["files"] if str(e["path"]).startswith(f"{prefix}/")]
     keep: set[Path] = set()
     for i, entry in enumerate(wanted, start=1):
-        rel = Path(str(entry["path"])).relative_to(MEDIA_DIR)
-        target = media_root / rel
+        rel = Path(str(entry["path"])).relative_to(prefix)
+        target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         keep.add(target.resolve())
         if (
@@ -306,31 +436,74 @@ def _restore_media(directory: Path, manifest: dict[str, Any], progress: Progress
             and target.stat().st_size == entry["size"]
             and file_sha256(target) == entry["sha256"]
         ):
-            progress("media", i, len(wanted))
+            progress(prefix, i, len(wanted))
             continue
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
-        os.close(fd)
-        try:
-            shutil.copyfile(directory / str(entry["path"]), tmp)
-            if file_sha256(Path(tmp)) != entry["sha256"]:
-                raise BackupError(f"{entry['path']}: copy does not match its checksum (disk full?)")
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        progress("media", i, len(wanted))
+        _copy_checked(directory / str(entry["path"]), target, str(entry["sha256"]))
+        progress(prefix, i, len(wanted))
     if not wanted:
-        progress("media", 0, 0)
-    for path in _media_files(media_root):
+        progress(prefix, 0, 0)
+    for path in _media_files(root, skip):
         if path.resolve() not in keep:
             path.unlink()
     return len(wanted)
 
 
+def _copy_checked(source: Path, target: Path, sha256: str, mode: int | None = None) -> None:
+    """Copy ``source`` to ``target`` through a temporary file, checking the copy's SHA-256."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
+    os.close(fd)
+    try:
+        if mode is not None:
+            os.chmod(tmp, mode)
+        shutil.copyfile(source, tmp)
+        if file_sha256(Path(tmp)) != sha256:
+            raise BackupError(f"{source.name}: copy does not match its checksum (disk full?)")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _writable(path: Path) -> bool:
+    """Whether ``path`` can be created or replaced (its nearest existing folder is writable)."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def _key_entry(manifest: dict[str, Any]) -> dict[str, Any] | None:
+    return next((e for e in manifest["files"] if e["path"] == manifest.get("badge_key")), None)
+
+
+def _key_needs_writing(manifest: dict[str, Any]) -> bool:
+    entry = _key_entry(manifest)
+    if entry is None:
+        return False
+    target = _badge_key_path()
+    return not (target.is_file() and file_sha256(target) == entry["sha256"])
+
+
+def _restore_badge_key(directory: Path, manifest: dict[str, Any]) -> bool:
+    """Put the backup's badge signing key in place; a different key there is kept aside."""
+    entry = _key_entry(manifest)
+    if entry is None:
+        return False
+    if not _key_needs_writing(manifest):
+        return True
+    target = _badge_key_path()
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if target.exists():
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+        os.replace(target, target.with_name(f"{target.name}.before-restore-{stamp}"))
+    _copy_checked(directory / str(entry["path"]), target, str(entry["sha256"]), mode=0o600)
+    return True
+
+
 def backup_restore(
     *, directory: Path, alias: str = "default", progress: Progress = _noop
 ) -> BackupResult:
-    """Verify, then restore the database and MEDIA_ROOT from ``directory``."""
+    """Verify, then restore the database, MEDIA_ROOT, the outcomes data and the badge key."""
     started = timezone.now()
     directory = Path(directory)
     manifest = backup_verify(directory=directory, progress=progress)
@@ -350,6 +523,12 @@ def backup_restore(
             code=ErrorCode.BACKUP_NEWER,
         )
     db_file = directory / str(manifest["database"]["file"])
+    key_target = _badge_key_path()
+    if _key_needs_writing(manifest) and not _writable(key_target):
+        raise BackupError(
+            f"Cannot write the badge signing key to {key_target}; nothing was restored. "
+            "Make its folder writable for this user (or point CMEPATH_BADGE_KEY_PATH elsewhere)."
+        )
 
     progress("database", 0, 1)
     if engine == "sqlite":
@@ -383,7 +562,11 @@ def backup_restore(
         )
     progress("database", 1, 1)
 
-    media = _restore_media(directory, manifest, progress)
+    media = _restore_tree(directory, manifest, MEDIA_DIR, Path(settings.MEDIA_ROOT), progress)
+    outcomes = _restore_tree(
+        directory, manifest, OUTCOMES_DIR, _outcomes_root(), progress, OUTCOMES_SKIP
+    )
+    badge_key = _restore_badge_key(directory, manifest)
     seconds = (timezone.now() - started).total_seconds()
     warnings = []
     from django.db.migrations.executor import MigrationExecutor
@@ -400,5 +583,7 @@ def backup_restore(
         bytes=sum(int(f["size"]) for f in manifest["files"]),
         media_files=media,
         seconds=seconds,
+        outcomes_files=outcomes,
+        badge_key=badge_key,
         warnings=warnings,
     )

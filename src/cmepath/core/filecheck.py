@@ -8,9 +8,13 @@
 3. the content parses: PDFs with pypdf, images with Pillow, both **in a child process**
    limited to 256 MiB of address space and 2 s of CPU (``_pdfprobe.py``), so a hostile
    file can only kill that child;
-4. PDFs must not be encrypted and must carry no active content (JavaScript, launch
-   actions, embedded files, automatic actions); images must stay under a pixel budget
-   (decompression bombs).
+4. PDFs must not be encrypted and must carry nothing that can run or fetch: JavaScript,
+   XFA forms (their compressed packets are read for scripts), launch, remote go-to
+   (``/GoToR``, e.g. to a ``\\\\server\\share`` path), embedded go-to, web-link
+   (``/URI``), form-submission, data-import and media actions wherever they sit (open
+   action, automatic actions, an annotation's or a field's action, a ``/Next`` chain),
+   embedded or attached files, and sound, movie, screen, rich-media or 3D annotations.
+   Images must stay under a pixel budget (decompression bombs).
 
 The client's filename is never used for storage; callers store under a server-made name
 (a UUID) with ``FileVerdict.safe_name_ext``. ``display_name`` makes the client's name safe

@@ -1,4 +1,4 @@
-"""Shared models: the append-only audit log."""
+"""Shared models: the append-only audit log, stored answers to idempotent API requests."""
 
 from __future__ import annotations
 
@@ -43,3 +43,34 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("audit events are append-only")
+
+
+class IdempotentRequest(models.Model):
+    """One API POST sent with an ``Idempotency-Key`` (``core.idempotency``), kept 24 hours.
+
+    Claimed (``status_code`` empty) while the first attempt runs; then it holds that attempt's
+    successful answer, which a retry with the same key and the same request gets back instead
+    of a second write. ``body`` is encrypted with a key derived from the server secret: answers
+    can carry secrets shown once (a new token, a share link), and the database alone must not
+    give them back.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=2000)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.user_id}, {self.key[:20]})"

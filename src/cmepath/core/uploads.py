@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest, HttpResponse
 
 from .errors import StorageFullError
 from .filecheck import human_size
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 
 def max_upload_bytes() -> int:
@@ -67,3 +71,49 @@ def upload_row_save(
     except Exception:
         field_file.delete(save=False)
         raise
+
+
+UploadPrecheck = Callable[[HttpRequest, dict[str, Any]], HttpResponse | None]
+
+
+def upload_precheck(check: UploadPrecheck) -> Callable[[ViewFunc], ViewFunc]:
+    """Declare a check that runs on a view's POST *before* the body is read.
+
+    Django's CSRF check reads the form body (the token may be a field), so a large upload
+    would be taken in whole before the view could refuse it. :class:`UploadPrecheckMiddleware`
+    (placed before ``CsrfViewMiddleware``) calls ``check(request, view_kwargs)`` first: it
+    looks only at headers (Content-Length) and the database (quota), and returns a response
+    to refuse, or ``None`` to go on. CSRF is then checked as on every other view.
+    """
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        view.upload_precheck = check  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+class UploadPrecheckMiddleware:
+    """Runs the :func:`upload_precheck` of the view a POST resolves to, before CSRF."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        check: UploadPrecheck | None = getattr(view_func, "upload_precheck", None)
+        if check is None or request.method != "POST":
+            return None
+        return check(request, view_kwargs)
+
+
+def declared_length(request: HttpRequest) -> int | None:
+    """The request body's declared size (Content-Length), or None when not given."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None

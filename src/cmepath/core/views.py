@@ -58,7 +58,7 @@ def lockout(
         request,
         "core/error.html",
         {
-            "message": "Too many failed sign-in attempts for this account. Wait 15 minutes, or reset your password."
+            "message": "Too many failed sign-in attempts for this account or from this network. Wait 15 minutes, or reset your password."
         },
         status=429,
     )

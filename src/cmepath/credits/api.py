@@ -331,17 +331,37 @@ def completion_badge(request: HttpRequest, completion_id: int) -> dict[str, Any]
     "/badges/verify",
     response=BadgeCheckOut,
     auth=None,
-    summary="Verify an Open Badges 3.0 credential issued by this platform",
+    summary="Verify an Open Badges 3.0 credential issued by this platform (signature, content, "
+    "revocation status)",
 )
 def badge_verify(request: HttpRequest) -> dict[str, Any]:
-    from .badges import BadgeError, parse_badge_bytes
+    from .badges import BadgeError, BadgeInputRejected, parse_badge_bytes
 
     try:
-        document = parse_badge_bytes(request.body)
+        result = services.badge_verify(document=parse_badge_bytes(request.body))
+    except BadgeInputRejected as exc:  # beyond the verifier's bounds: a 4xx, not a verdict
+        raise ValidationError(str(exc), field="body", code=exc.code) from None
     except BadgeError as exc:
         return {"valid": False, "reason": str(exc), "facts": {}}
-    result = services.badge_verify(document=document)
     return {"valid": result.valid, "reason": result.reason, "facts": result.facts}
+
+
+@router.get(
+    "/badges/status",
+    auth=None,
+    summary="The revocation status list of every badge (W3C BitstringStatusListCredential)",
+)
+def badge_status_list(request: HttpRequest) -> HttpResponseBase:
+    import json
+
+    from django.http import HttpResponse
+
+    from .services.badging import STATUS_LIST_TTL_SECONDS, badge_status_list
+
+    document = badge_status_list(base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(json.dumps(document), content_type="application/vc+ld+json")
+    response["Cache-Control"] = f"public, max-age={STATUS_LIST_TTL_SECONDS}"
+    return response
 
 
 @router.get("/me/certificates", response=list[CertificateOut], summary="My certificates")

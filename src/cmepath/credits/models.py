@@ -205,3 +205,39 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.regime_id}/{self.requirement_id} {self.deadline} -{self.days_before}d"
+
+
+class BadgeStatus(models.Model):
+    """One exported badge's place in the platform's revocation list (W3C Bitstring Status List).
+
+    ``status_index`` is the badge's bit, drawn at random (herd privacy). Exporting the same,
+    unchanged completion again re-signs the same credential id and bit; a correction or a
+    deletion of the completion sets ``revoked_at``. The bit is also set when the completion
+    row is gone by any other path (``completion`` NULL), so no deletion can leave a badge
+    verifying. ``content_hash`` fingerprints the claim the badge states.
+    """
+
+    credential_id = models.CharField(max_length=64, unique=True)
+    completion = models.ForeignKey(
+        Completion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="badge_statuses",
+    )
+    status_index = models.PositiveIntegerField(unique=True)
+    source = models.CharField(max_length=24, help_text="provider-reported or self-reported")
+    content_hash = models.CharField(max_length=64)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["status_index"]
+        indexes = [
+            models.Index(fields=["completion", "revoked_at"], name="badge_status_completion"),
+        ]
+
+    def __str__(self) -> str:
+        state = f"revoked ({self.revoked_reason})" if self.revoked_at else "active"
+        return f"badge {self.credential_id} #{self.status_index}: {state}"

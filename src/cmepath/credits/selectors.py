@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from cmepath.core.errors import ValidationError
+from cmepath.core.errors import NotFoundError, ValidationError
 from cmepath.core.vocabulary import CREDIT_TYPES
 from cmepath.credits import batch, policies, transcripts
 from cmepath.credits.choices import ErrorCode
@@ -320,6 +320,29 @@ def transcript_data(
         cycle_start=start,
         cycle_end=end,
     )
+
+
+def shared_transcript(*, link: ShareLink) -> transcripts.TranscriptData:
+    """What a share link shows: its owner's transcript in its scope (all regimes, or one
+    regime's current cycle), as of today. The page, its PDF and its certificates all come
+    from these rows, so nothing outside the scope is reachable through the link."""
+    return transcript_data(user=link.user, regime_id=link.regime_id)
+
+
+def shared_certificate(*, link: ShareLink, certificate_id: int) -> Certificate:
+    """A certificate on one of the rows the link shows; any other id (another person's, one
+    outside the link's regime or cycle, one not attached) is "not found"."""
+    shown = {cid for line in shared_transcript(link=link).lines for cid in line.certificate_ids}
+    cert = (
+        Certificate.objects.filter(
+            pk=certificate_id, user=link.user_id, completion__user=link.user_id
+        ).first()
+        if certificate_id in shown
+        else None
+    )
+    if cert is None:
+        raise NotFoundError("Not found.")
+    return cert
 
 
 def transcript_csv(*, user: Any, regime_id: str = "", as_of: date | None = None) -> str:

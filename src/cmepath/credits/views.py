@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmepath.core.errors import NotFoundError, ValidationError
+from cmepath.core.errors import ValidationError
 from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
 from cmepath.core.uploads import max_upload_bytes, too_large_message
 
-from . import policies, selectors, services
+from . import policies, selectors, services, transcripts
 from .choices import IMPORT_MAX_BYTES
 from .forms import (
     CertificateForm,
@@ -241,23 +241,22 @@ def completion_badge(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _transcript(request: HttpRequest, user: Any, regime_id: str, fmt: str) -> HttpResponse:
-    as_of = _as_of(request)
-    name = f"transcript-{regime_id or 'all'}-{as_of.isoformat()}"
+def _transcript_download(
+    data: transcripts.TranscriptData, regime_id: str, fmt: str
+) -> HttpResponse:
+    name = f"transcript-{regime_id or 'all'}-{data.as_of.isoformat()}"
     if fmt == "csv":
-        response = HttpResponse(
-            selectors.transcript_csv(user=user, regime_id=regime_id, as_of=as_of),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response = HttpResponse(transcripts.to_csv(data), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(
-            selectors.transcript_pdf(user=user, regime_id=regime_id, as_of=as_of),
-            content_type="application/pdf",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        response = HttpResponse(transcripts.to_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _transcript(request: HttpRequest, user: Any, regime_id: str, fmt: str) -> HttpResponse:
+    data = selectors.transcript_data(user=user, regime_id=regime_id, as_of=_as_of(request))
+    return _transcript_download(data, regime_id, fmt)
 
 
 def _regime_param(request: HttpRequest) -> str:
@@ -338,7 +337,7 @@ def _public_headers(response: HttpResponse | FileResponse) -> HttpResponse | Fil
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only transcript behind a share link (no sign-in; GET only)."""
     link = services.share_link_resolve(raw=token)
-    data = selectors.transcript_data(user=link.user, regime_id=link.regime_id)
+    data = selectors.shared_transcript(link=link)
     response = render_page(
         request, "credits/shared.html", {"data": data, "link": link, "token": token}
     )
@@ -348,19 +347,19 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The shared page as a PDF: the same rows (no ``as_of``: the link shows today's scope)."""
     link = services.share_link_resolve(raw=token)
-    response = _transcript(request, link.user, link.regime_id, "pdf")
+    response = _transcript_download(selectors.shared_transcript(link=link), link.regime_id, "pdf")
     _public_headers(response)
     return response
 
 
 @require_GET
 def shared_certificate(request: HttpRequest, token: str, pk: int) -> FileResponse:
-    """A certificate of a completion on a shared transcript: the owner shared it by sharing the link."""
+    """A certificate on a row of the shared transcript: the owner shared it by sharing the
+    link. Other ids (outside the link's scope, or not the owner's) are 404."""
     link = services.share_link_resolve(raw=token)
-    cert = Certificate.objects.filter(pk=pk, user=link.user, completion__isnull=False).first()
-    if cert is None:
-        raise NotFoundError("Not found.")
+    cert = selectors.shared_certificate(link=link, certificate_id=pk)
     response = certificate_response(cert, actor=None)
     _public_headers(response)
     return response
@@ -386,26 +385,46 @@ def provider_completions(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, designations=designations
     )
 
-    def report(data: Mapping[str, Any]) -> Completion:
+    class NoAccount(Exception):
+        """The dry run for an email without an account is over: roll it back."""
+
+    def report(data: Mapping[str, Any]) -> None:
+        """The same answer whether or not the email has an account (no enumeration): the
+        report is checked the same way either way (for an email without an account, as a
+        dry run on the reporting member's own record, rolled back), and the one refusal
+        that depends on the learner's record (a full record) is not shown."""
+        from django.db import transaction
+
         from cmepath.accounts.selectors import active_user_by_email
 
+        from .choices import ErrorCode as CreditsErrorCode
+
         learner = active_user_by_email(data["learner_email"])
-        if learner is None:
-            raise ValidationError(
-                "No cmepath account uses that email; ask the learner which email "
-                "they signed up with.",
-                field="learner_email",
-            )
-        return services.completion_record(
-            actor=request.user,
-            user=learner,
-            data={"activity_id": activity.pk, "completed_on": data["completed_on"]},
-            credits={data["credit_type"]: data["amount"]},
-        )
+        try:
+            with transaction.atomic():
+                services.completion_record(
+                    actor=request.user,
+                    user=learner or request.user,
+                    data={"activity_id": activity.pk, "completed_on": data["completed_on"]},
+                    credits={data["credit_type"]: data["amount"]},
+                )
+                if learner is None:
+                    raise NoAccount
+        except NoAccount:
+            pass
+        except ValidationError as exc:
+            if exc.code != CreditsErrorCode.QUOTA:
+                raise
 
     submitted = form_submit(request, form, report)
     if submitted.ok:
-        messages.success(request, f"Completion reported for {form.cleaned_data['learner_email']}.")
+        messages.success(
+            request,
+            f"Report received for {form.cleaned_data['learner_email']}. It is added to the "
+            "record of the cmepath account with that email, if there is one (we do not say "
+            "which emails have accounts); nothing is kept otherwise. If the learner does not "
+            "see it, check the email with them.",
+        )
         return redirect("credits:provider_completions", pk=activity.pk)
     reported = list(selectors.provider_reported(actor=request.user, activity_id=activity.pk)[:200])
     return render_page(

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db import transaction
 
-from cmepath.accounts.choices import Profession
+from cmepath.accounts.choices import NpiStatus, Profession, ProofStatus
 from cmepath.accounts.models import BoardCertification, Licence, Profile, User
 from cmepath.accounts.npi import npi_check_digit
 from cmepath.core.roles import Role
@@ -121,13 +121,79 @@ def _user(email: str, role: str) -> User:
     return user
 
 
+def _demo_proof_pdf(name: str, licence: Licence) -> bytes:
+    """A one-page, clearly synthetic licence proof for the demo's verified clinician."""
+    from reportlab.platypus import Paragraph
+
+    from cmepath.core import pdf as kit
+
+    styles = kit.stylesheet()
+    lines = [
+        f"SYNTHETIC DEMO DOCUMENT - not a real licence. Licensee: {name}.",
+        f"{licence.state} {licence.licence_type} licence {licence.number}, "
+        f"issued {licence.issue_date}, expires {licence.expiry_date}.",
+    ]
+    return kit.render(
+        [Paragraph(kit.escape(line), styles["BodyText"]) for line in lines],
+        title="Demo licence proof (synthetic)",
+    )
+
+
+def _demo_verify(clinician: User, admin: User) -> None:
+    """The real path to the badge: NPI matched with the (recorded) registry, then a proof
+    in the same name approved by the demo administrator. Skipped once she is verified."""
+    from cmepath.accounts.services import npi_submit, proof_decide, proof_upload
+
+    if clinician.profile.npi_status != NpiStatus.MATCHED:
+        npi_submit(actor=clinician, npi="1999000015")
+    clinician.profile.refresh_from_db()
+    if clinician.profile.is_verified:
+        return
+    licence = clinician.licences.get(state="MA")
+    proof = licence.proofs.filter(status=ProofStatus.PENDING).first() or proof_upload(
+        actor=clinician,
+        licence=licence,
+        data=_demo_proof_pdf(clinician.profile.full_name, licence),
+        filename="demo-licence-proof.pdf",
+    )
+    proof_decide(
+        actor=admin,
+        proof=proof,
+        approve=True,
+        reason="Demo: synthetic proof, name and licence checked against the document.",
+        name_shown=clinician.profile.full_name,
+    )
+
+
 @transaction.atomic
 def demo_load() -> dict[str, object]:
     """Create the demo users (one per role) and clinicians of every profession."""
+    created = User.objects.filter(email__endswith="@demo.cmepath.invalid").count() == 0
+    demo_accounts_load()
+    from cmepath.catalog.demo import catalog_demo_load
+
+    catalog = catalog_demo_load()
+    from cmepath.credits.demo import credits_demo_load
+
+    credits = credits_demo_load()
+    from cmepath.outcomes.demo import outcomes_demo_load
+
+    project = outcomes_demo_load()
+    return {
+        "created": created,
+        "catalog": catalog,
+        "credits": credits,
+        "qi_project": project.title if project else None,
+        "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count(),
+    }
+
+
+@transaction.atomic
+def demo_accounts_load() -> None:
+    """The demo users and clinicians; the first clinician is verified the real way."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 
-    created = User.objects.filter(email__endswith="@demo.cmepath.invalid").count() == 0
     for email, role in STAFF:
         user = _user(email, role)
         if (
@@ -137,12 +203,15 @@ def demo_load() -> dict[str, object]:
             TOTP.activate(user, DEMO_TOTP_SECRET)
     for i, c in enumerate(CLINICIANS):
         user = _user(c.email, Role.CLINICIAN)
+        # the first clinician's NPI is set by the registry check below (not overwritten on a
+        # second run, which would leave a match without its number)
+        npi = {} if i == 0 else {"npi": _npi(90000 + i)}
         Profile.objects.filter(user=user).update(
             first_name=c.first,
             last_name=c.last,
             profession=c.profession,
             primary_specialty=c.specialty,
-            npi="" if i == 0 else _npi(90000 + i),
+            **npi,
             date_of_first_licensure=min(lic[2] for lic in c.licences),
             career_goal="Department chief" if i % 2 == 0 else "Quality improvement lead",
             next_review_date=date(2027, 3, 1),
@@ -187,29 +256,13 @@ def demo_load() -> dict[str, object]:
                 specialty="Family Nurse Practitioner",
                 defaults={"cycle_start": date(2022, 9, 1), "cycle_end": date(2027, 8, 31)},
             )
-    # The first clinician's NPI is in the recorded (synthetic) registry responses, so the
-    # real matching path verifies her; the others stay unverified until a proof is approved.
-    first = User.objects.get(email=CLINICIANS[0].email)
-    if first.profile.npi_status != "matched":
-        from cmepath.accounts.services import npi_submit
-
-        npi_submit(actor=first, npi="1999000015")
-    from cmepath.catalog.demo import catalog_demo_load
-
-    catalog = catalog_demo_load()
-    from cmepath.credits.demo import credits_demo_load
-
-    credits = credits_demo_load()
-    from cmepath.outcomes.demo import outcomes_demo_load
-
-    project = outcomes_demo_load()
-    return {
-        "created": created,
-        "catalog": catalog,
-        "credits": credits,
-        "qi_project": project.title if project else None,
-        "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count(),
-    }
+    # The first clinician's NPI is in the recorded (synthetic) registry responses and her
+    # synthetic proof is approved by the demo admin: the real path to the badge. The others
+    # stay unverified (no registry record, no approved proof).
+    _demo_verify(
+        User.objects.get(email=CLINICIANS[0].email),
+        User.objects.get(email=STAFF[0][0]),
+    )
 
 
 def demo_logins() -> list[tuple[str, str]]:

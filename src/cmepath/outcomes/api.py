@@ -84,6 +84,12 @@ class SeriesOut(Schema):
     suppression_threshold: int
     pooled: list[dict[str, Any]]
     units: list[dict[str, Any]]
+    left_out_periods: list[str] = Field(
+        description="Periods with suppressed counts: in no total, rate, limit or model."
+    )
+    combined_units: list[str] = Field(
+        description="Units with a small count in some period: shown only as one group."
+    )
 
 
 class AnalysisOut(Schema):
@@ -92,6 +98,16 @@ class AnalysisOut(Schema):
     sentence: str
     messages: list[str]
     results: dict[str, Any]
+    left_out_periods: list[str] = Field(
+        description="Periods with suppressed counts: in no total, rate, limit or model."
+    )
+    combined_units: list[str] = Field(
+        description="Units with a small count in some period: used only as one group."
+    )
+    withheld: dict[str, str] = Field(
+        description="Results (prepost, spc, its) withheld for privacy, with the reason; "
+        "their numbers in results are null."
+    )
 
 
 class StageOut(Schema):
@@ -153,8 +169,15 @@ def project_patch(request: HttpRequest, pk: int, payload: ProjectPatch) -> dict[
 )
 def dataset_upload(request: HttpRequest, pk: int) -> Status[Any]:
     """Multipart form: ``file`` and ``format`` (csv, parquet or fhir). Read by hand after the
-    permission check, so a non-member gets 404 whatever the body holds."""
+    permission check, so a non-member gets 404 whatever the body holds, and after the size
+    check (Content-Length against the limit and the quota: 413), so a file too large is
+    refused before it is read."""
+    from cmepath.core.uploads import declared_length
+
     project = selectors.project_get(actor=actor(request), pk=pk, action="upload")
+    services.dataset_upload_precheck(
+        actor=actor(request), project=project, declared_bytes=declared_length(request)
+    )
     upload = request.FILES.get("file")
     fmt = request.POST.get("format", "")
     if upload is None:
@@ -204,6 +227,8 @@ def series(request: HttpRequest, pk: int, measure: str | None = None) -> dict[st
         "suppression_threshold": DEFAULT_THRESHOLD,
         "pooled": rep.pooled,
         "units": rep.units,
+        "left_out_periods": rep.left_out_periods,
+        "combined_units": rep.combined_units,
     }
 
 
@@ -216,6 +241,9 @@ def analysis(request: HttpRequest, pk: int, measure: str | None = None) -> dict[
         "sentence": rep.sentence,
         "messages": rep.messages,
         "results": rep.results,
+        "left_out_periods": rep.left_out_periods,
+        "combined_units": rep.combined_units,
+        "withheld": rep.withheld,
     }
 
 

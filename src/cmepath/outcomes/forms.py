@@ -49,7 +49,9 @@ class UploadForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField()
+    """An invitation to the team: sent to the address, accepted by its owner."""
+
+    email = forms.EmailField(max_length=254, help_text="We email an invitation to this address.")
     role = forms.ChoiceField(
         choices=[
             (MemberRole.MEMBER, MemberRole.MEMBER.label),

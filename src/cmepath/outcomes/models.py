@@ -140,6 +140,10 @@ class Dataset(models.Model):
     report = models.JSONField(default=dict, blank=True)
     row_count = models.PositiveIntegerField(default=0)
     kept_rows = models.BooleanField(default=False)
+    upload_bytes = models.PositiveBigIntegerField(default=0)  # the size of the upload
+    # What the dataset holds on disk now, counted against the uploader's quota: the raw
+    # upload until it is processed, then the kept rows (0 when only series are kept).
+    stored_bytes = models.PositiveBigIntegerField(default=0)
     upload_path = models.CharField(
         max_length=500, blank=True
     )  # raw upload, deleted after processing
@@ -204,6 +208,76 @@ class StageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} stage {self.stage}"
+
+
+class PiCmeCredit(models.Model):
+    """AMA PRA Category 1 credits awarded for one PI-CME stage of a project to one clinician.
+
+    The unique constraint is the "once per project and clinician" rule: a stage's credits
+    reach a clinician's record once, whatever happens to the stage or to the completion
+    the credits service wrote (``completion_id``: outcomes sits above credits, so by id).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="credit_awards")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pi_cme_credits"
+    )
+    stage = models.CharField(max_length=1, choices=Stage.choices)
+    credits = models.DecimalField(max_digits=4, decimal_places=2)
+    completion_id = models.PositiveIntegerField(null=True, blank=True)
+    awarded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user", "stage"], name="outcomes_picme_credit_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(credits__gt=0) & Q(credits__lte=10), name="outcomes_picme_credit_amount"
+            ),
+        ]
+        ordering = ["project", "user", "stage"]
+
+    def __str__(self) -> str:
+        return f"{self.credits} credits, stage {self.stage} of {self.project}, to {self.user}"
+
+
+class ProjectInvitation(models.Model):
+    """An invitation to join a project team, sent to an email address.
+
+    Nobody is added without consent: the invitee, signed in with that (verified) email,
+    accepts it on the invitation page. The person inviting is told the same thing whether
+    or not the address has an account.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)  # stored lower-case
+    role = models.CharField(max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    profession = models.CharField(max_length=8, choices=Profession.choices, default=Profession.MD)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="outcomes_invitation_open_unique",
+            ),
+            models.CheckConstraint(condition=~Q(role="lead"), name="outcomes_invitation_not_lead"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.project}"
 
 
 class Outcome(models.Model):

@@ -15,6 +15,39 @@
    is determined by the row, column and grand totals. ``suppress_rates`` does the same
    for a unit x period series of numerators and denominators and hides rates whose
    numerator or denominator is 1..threshold-1.
+4. ``protect_series`` is the one rule for everything built from a measure's unit x period
+   series (tables, rates, totals, control limits, model terms, fitted values, intervals,
+   sentences, charts, PDF, API), described below.
+
+The series rule (issue 12)
+--------------------------
+Every output is computed from the ``ProtectedSeries`` alone, never from the raw cells:
+
+- a cell is *small* when a count in it is 1..threshold-1: its denominator, or for a
+  proportion its numerator or the complement (denominator - numerator), which the shown
+  rate and denominator would give back;
+- every unit with a small cell in any period (of any measure of the project: see
+  ``combine_units``) is *combined*: its cells are never used one by one, only summed with
+  the other combined units into one group per period. While the group's cell is small in
+  some period, more units are combined (greedily, the one that clears the most such
+  periods, then the smallest) if that helps;
+- a period whose combined-group cell is still small is *left out*: its rate is hidden
+  and it enters no total, rate, limit, model or interval, for any intervention date;
+  only the parts of its pooled count that are themselves not small are shown;
+- statistics see ``ProtectedSeries.cells``: the shown units' cells and the group's
+  cells, for the periods not left out.
+
+Why it is sound: which units are combined and which periods are left out is decided
+from the counts alone, before any user choice (intervention date, measure shown, a
+subset of the protected rows or periods), and every output is a function of the
+protected cells only. Each of those is either 0 or at least the threshold (shown
+units' cells and group cells that are not small), so any combination of outputs, over
+any number of parameter choices, is a function of cells that may be shown: change a
+small cell's value within the group (or within its left-out period) and no output
+changes, so no difference of outputs, no linear algebra over totals and rates and no
+model inversion can give it back. Limits: bounds reasoning (counts are >= 0) and
+relations between measures other than equal counts are not modelled; a filter added
+later must filter the protected series, never protect a filtered one.
 """
 
 from __future__ import annotations
@@ -26,7 +59,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -549,3 +582,229 @@ def suppress_rates(
             rate = n / d
         out.append(ShownRate(c.unit, c.period, n, d, rate))
     return tuple(out)
+
+
+# --- the series rule: one protected input for every output ---------------------------------
+
+SeriesKind = Literal["proportion", "mean"]
+
+#: The cluster label of the combined units in ``ProtectedSeries.cells``.
+COMBINED_UNIT = "combined units with small counts"
+
+
+@dataclass(frozen=True)
+class SeriesCell:
+    """One unit x period cell of a measure: for a proportion a count of events out of
+    ``denominator``; for a mean the sum of the values and their count."""
+
+    unit: str
+    period: str
+    numerator: float
+    denominator: int
+
+
+@dataclass(frozen=True)
+class PeriodShown:
+    """A period of the pooled series as it may be shown (``None``: suppressed).
+
+    ``used`` says whether the period may enter any aggregate (total, rate over periods,
+    control limit, model, interval); a left-out period never does.
+    """
+
+    period: str
+    numerator: float | None
+    denominator: int | None
+    rate: float | None
+    used: bool
+
+
+@dataclass(frozen=True)
+class ProtectedSeries:
+    """A measure's series after the rule (module docstring): the only input of outputs."""
+
+    kind: SeriesKind
+    threshold: int
+    periods: tuple[str, ...]
+    pooled: tuple[PeriodShown, ...]
+    units: tuple[str, ...]  # every unit of the data, sorted
+    combined: frozenset[str]  # units never shown or used one by one
+    cells: tuple[SeriesCell, ...]  # shown units and the combined group, used periods only
+    combined_label: str = COMBINED_UNIT
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        return tuple(p.period for p in self.pooled if not p.used)
+
+    @property
+    def shown_units(self) -> tuple[str, ...]:
+        return tuple(u for u in self.units if u not in self.combined)
+
+
+def is_small(count: float, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """A count that may not be shown or derivable: 1..threshold-1 (0 is shown)."""
+    return 1 <= round(count) < threshold
+
+
+def _small_parts(
+    numerator: float, denominator: float, kind: SeriesKind, threshold: int
+) -> tuple[bool, bool]:
+    """(numerator part hidden, denominator hidden) for a cell or a sum of cells. A
+    proportion's numerator is hidden when it or its complement is small; a mean's
+    numerator is a sum of values, hidden with its count."""
+    den_small = is_small(denominator, threshold)
+    if kind == "proportion":
+        events = round(numerator)
+        return is_small(events, threshold) or is_small(denominator - events, threshold), den_small
+    return den_small, den_small
+
+
+def _grid(
+    cells: Sequence[SeriesCell], units: Sequence[str], periods: Sequence[str]
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
+    """Numerators and denominators as unit x period arrays (repeated cells add up)."""
+    ui = {u: k for k, u in enumerate(units)}
+    pi = {p: k for k, p in enumerate(periods)}
+    num = np.zeros((len(units), len(periods)))
+    den = np.zeros((len(units), len(periods)))
+    for c in cells:
+        num[ui[c.unit], pi[c.period]] += c.numerator
+        den[ui[c.unit], pi[c.period]] += c.denominator
+    return num, den
+
+
+def _small_mask(
+    num: np.ndarray[Any, np.dtype[np.float64]],
+    den: np.ndarray[Any, np.dtype[np.float64]],
+    kind: SeriesKind,
+    threshold: int,
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Element-wise: does the cell (or group sum) hold a small count?"""
+
+    def small(a: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        r = np.rint(a)
+        return np.asarray((r >= 1) & (r < threshold), dtype=np.bool_)
+
+    mask = small(den)
+    if kind == "proportion":
+        mask = mask | small(num) | small(den - np.rint(num))
+    return mask
+
+
+def combine_units(
+    series: Sequence[tuple[SeriesKind, Sequence[SeriesCell]]],
+    threshold: int = DEFAULT_THRESHOLD,
+) -> frozenset[str]:
+    """The units to combine, decided once over every measure of a project (so that two
+    measures sharing a count group their units the same way): each unit with a small cell
+    in any series, then greedily the unit that leaves the fewest small group cells (ties:
+    the smallest denominator total, then the name) while that number goes down."""
+    if threshold < 1:
+        raise PrivacyInputError("threshold must be at least 1")
+    units = sorted({c.unit for _, cells in series for c in cells})
+    if not units:
+        return frozenset()
+    grids = []
+    for kind, cells in series:
+        periods = sorted({c.period for c in cells})
+        num, den = _grid(cells, units, periods)
+        grids.append((kind, num, den))
+    chosen = np.zeros(len(units), dtype=bool)
+    for kind, num, den in grids:
+        chosen |= _small_mask(num, den, kind, threshold).any(axis=1)
+    if not chosen.any():
+        return frozenset()
+    size = sum(den.sum(axis=1) for _, _, den in grids)
+
+    def small_groups(extra: np.ndarray[Any, np.dtype[np.bool_]] | None) -> np.ndarray[Any, Any]:
+        """Small group cells with the chosen units, plus each unit in turn if ``extra``."""
+        total = np.zeros(len(units) if extra is not None else 1)
+        for kind, num, den in grids:
+            gn, gd = num[chosen].sum(axis=0), den[chosen].sum(axis=0)
+            if extra is None:
+                total += _small_mask(gn, gd, kind, threshold).sum()
+            else:
+                total += _small_mask(gn + num, gd + den, kind, threshold).sum(axis=1)
+        return total
+
+    current = int(small_groups(None)[0])
+    while current and not chosen.all():
+        counts = small_groups(chosen)
+        best = min(
+            (k for k in range(len(units)) if not chosen[k]),
+            key=lambda k: (counts[k], size[k], units[k]),
+        )
+        if counts[best] >= current:
+            break
+        chosen[best] = True
+        current = int(counts[best])
+    return frozenset(u for u, c in zip(units, chosen, strict=True) if c)
+
+
+def protect_series(
+    cells: Sequence[SeriesCell],
+    *,
+    kind: SeriesKind,
+    threshold: int = DEFAULT_THRESHOLD,
+    periods: Sequence[str] | None = None,
+    combined: Iterable[str] | None = None,
+) -> ProtectedSeries:
+    """Apply the series rule (module docstring). ``periods`` gives their order (default:
+    sorted); ``combined`` is the project's ``combine_units`` result (default: this
+    series' own). A unit with a small cell here is combined whatever ``combined`` says."""
+    if threshold < 1:
+        raise PrivacyInputError("threshold must be at least 1")
+    order = (
+        list(dict.fromkeys(periods)) if periods is not None else sorted({c.period for c in cells})
+    )
+    if {c.period for c in cells} - set(order):
+        raise PrivacyInputError("every cell's period must be in the given periods")
+    units = sorted({c.unit for c in cells})
+    num, den = _grid(cells, units, order)
+    own_small = np.asarray(_small_mask(num, den, kind, threshold).any(axis=1), dtype=bool)
+    group = (
+        combine_units([(kind, cells)], threshold) if combined is None else frozenset(combined)
+    ) & set(units) | {u for k, u in enumerate(units) if own_small[k]}
+    in_group = np.array([u in group for u in units], dtype=bool)
+    has_cell = np.zeros((len(units), len(order)), dtype=bool)
+    ui = {u: k for k, u in enumerate(units)}
+    pi = {p: k for k, p in enumerate(order)}
+    for c in cells:
+        has_cell[ui[c.unit], pi[c.period]] = True
+    label = COMBINED_UNIT
+    while label in ui:
+        label += "*"
+    pooled: list[PeriodShown] = []
+    out: list[SeriesCell] = []
+    for j, period in enumerate(order):
+        gn, gd = float(num[in_group, j].sum()), float(den[in_group, j].sum())
+        tn, td = float(num[:, j].sum()), float(den[:, j].sum())
+        g_num, g_den = _small_parts(gn, gd, kind, threshold)
+        t_num, t_den = _small_parts(tn, td, kind, threshold)  # implied by the group's; kept
+        num_hidden, den_hidden = g_num or t_num, g_den or t_den
+        used = not (num_hidden or den_hidden)
+        pooled.append(
+            PeriodShown(
+                period=period,
+                numerator=tn if kind == "proportion" and not num_hidden else None,
+                denominator=None if den_hidden else int(round(td)),
+                rate=tn / td if used and td > 0 else None,
+                used=used,
+            )
+        )
+        if not used:
+            continue
+        for k, unit in enumerate(units):
+            if not in_group[k] and has_cell[k, j]:
+                out.append(SeriesCell(unit, period, float(num[k, j]), int(round(den[k, j]))))
+        if (in_group & has_cell[:, j]).any():
+            out.append(SeriesCell(label, period, gn, int(round(gd))))
+    return ProtectedSeries(
+        kind=kind,
+        threshold=threshold,
+        periods=tuple(order),
+        pooled=tuple(pooled),
+        units=tuple(units),
+        combined=frozenset(group),
+        cells=tuple(out),
+        combined_label=label,
+    )

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from . import policies
 from .models import Dataset, Outcome, Project, SeriesPoint
-from .reports import Cell, Report, build_report
+from .reports import Cell, Report, build_project_reports
 
 
 def projects_for(*, actor: Any) -> QuerySet[Project]:
@@ -66,19 +66,18 @@ def measure_titles(project: Project) -> list[tuple[str, str, str]]:
 
 
 def project_reports(*, project: Project) -> list[Report]:
+    """Every measure's report, built together so that the privacy rule groups units alike
+    across measures (``build_project_reports``)."""
     intervention = (
         project.intervention_date.strftime("%Y-%m") if project.intervention_date else None
     )
-    return [
-        build_report(
-            series_cells(project=project, measure_id=mid),
-            measure_id=mid,
-            title=title,
-            kind=kind,
-            intervention=intervention,
-        )
-        for mid, title, kind in measure_titles(project)
-    ]
+    return build_project_reports(
+        [
+            (mid, title, kind, series_cells(project=project, measure_id=mid))
+            for mid, title, kind in measure_titles(project)
+        ],
+        intervention=intervention,
+    )
 
 
 def outcomes_for_user(*, user: Any) -> QuerySet[Outcome]:

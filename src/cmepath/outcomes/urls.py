@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/upload/", views.dataset_upload, name="dataset_upload"),
     path("<int:pk>/datasets/<int:dataset_id>/", views.dataset_status, name="dataset_upload_status"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("plotly.min.js", views.plotly_js, name="plotly_js"),
 ]

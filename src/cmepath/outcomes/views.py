@@ -7,10 +7,10 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +18,7 @@ from cmepath.core.errors import DomainError, NotFoundError
 from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
+from cmepath.core.uploads import declared_length, upload_precheck
 
 from . import policies, selectors, services
 from .forms import (
@@ -54,7 +55,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "outcomes/project_list.html",
-        {"projects": selectors.projects_for(actor=request.user), "form": form},
+        {
+            "projects": selectors.projects_for(actor=request.user),
+            "invitations": services.invitations_open_for(actor=request.user),
+            "form": form,
+        },
         status=done.status,
     )
 
@@ -79,6 +84,11 @@ def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         "can_change": policies.projects.allows(request.user, "change", project),
         "can_manage": policies.projects.allows(request.user, "manage", project),
         "can_rows": policies.projects.allows(request.user, "rows", project),
+        "invitations": project.invitations.filter(
+            accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        if policies.projects.allows(request.user, "manage", project)
+        else [],
         "member_form": MemberForm(),
         "stage_form": StageForm(),
         "finish_form": FinishForm(),
@@ -125,22 +135,49 @@ def _post_action(
     return redirect("outcomes:project_detail", pk=project.pk)
 
 
+def invitation_sent_message(email: str) -> str:
+    """The one answer to an invitation, whether or not the address has an account."""
+    return f"Invitation sent to {email} (if it belongs to a clinician account, they will see it)."
+
+
 @login_required
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(project: Any, data: dict[str, Any]) -> None:
-        user = get_user_model().objects.filter(email__iexact=data["email"]).first()
-        if user is None:
-            raise NotFoundError("No clinician with that email address has an account.")
-        services.project_member_add(
+    """Invite someone to the team by email; they join only by accepting (``invitation``)."""
+    project = selectors.project_get(actor=request.user, pk=pk)
+    policies.projects.require(request.user, "manage", project)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("outcomes:project_detail", pk=project.pk)
+    email = form.cleaned_data["email"].strip().lower()
+    try:
+        services.project_invite(
             actor=request.user,
             project=project,
-            user=user,
-            role=data["role"],
-            profession=data["profession"],
+            email=email,
+            role=form.cleaned_data["role"],
+            profession=form.cleaned_data["profession"],
+            base_url=request.build_absolute_uri("/"),
         )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, invitation_sent_message(email))
+    return redirect("outcomes:project_detail", pk=project.pk)
 
-    return _post_action(request, pk, "manage", MemberForm, call, "Team member added.")
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee's page: see the invitation, accept it. 404 to anyone but the clinician
+    signed in with the invited email."""
+    found = services.invitation_get(actor=request.user, token=token)
+    if request.method == "POST":
+        services.project_invitation_accept(actor=request.user, invitation=found)
+        messages.success(request, f"You joined “{found.project.title}”.")
+        return redirect("outcomes:project_detail", pk=found.project_id)
+    return render_page(request, "outcomes/invitation.html", {"invitation": found})
 
 
 @login_required
@@ -203,6 +240,31 @@ def intervention_set(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _precheck_upload(request: HttpRequest, view_kwargs: dict[str, Any]) -> HttpResponse | None:
+    """Refuse an extract over the size limit or the user's quota from its Content-Length,
+    before anything (CSRF included) reads the body. Who may upload is the view's question."""
+    if not request.user.is_authenticated:
+        return None
+    try:
+        project = selectors.project_get(actor=request.user, pk=view_kwargs["pk"], action="upload")
+    except DomainError:
+        return None  # the view refuses it the usual way (404)
+    try:
+        services.dataset_upload_precheck(
+            actor=request.user, project=project, declared_bytes=declared_length(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return render_page(
+            request,
+            "outcomes/upload.html",
+            _upload_context(project, UploadForm(), None),
+            status=exc.status,
+        )
+    return None
+
+
+@upload_precheck(_precheck_upload)
 @login_required
 @require_http_methods(["GET", "POST"])
 def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -237,11 +299,20 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 422
     return render_page(
-        request,
-        "outcomes/upload.html",
-        {"project": project, "form": form, "dataset": dataset},
-        status=status,
+        request, "outcomes/upload.html", _upload_context(project, form, dataset), status=status
     )
+
+
+def _upload_context(project: Any, form: UploadForm, dataset: Any) -> dict[str, Any]:
+    from cmepath.core.filecheck import human_size
+
+    return {
+        "project": project,
+        "form": form,
+        "dataset": dataset,
+        "upload_limit": human_size(services.max_extract_bytes()),
+        "upload_quota": human_size(services.upload_quota_bytes()),
+    }
 
 
 @login_required
@@ -254,7 +325,7 @@ def dataset_status(request: HttpRequest, pk: int, dataset_id: int) -> HttpRespon
     return render_page(
         request,
         "outcomes/upload.html",
-        {"project": project, "form": UploadForm(), "dataset": dataset},
+        _upload_context(project, UploadForm(), dataset),
         partial="outcomes/partials/dataset_status.html",
     )
 

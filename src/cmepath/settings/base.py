@@ -70,7 +70,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cmepath.core.bodylimits.BodyLimitsMiddleware",
     "cmepath.core.middleware.RejectNulMiddleware",
+    # Refuses an upload over its limit from the headers, before CSRF reads the body.
+    "cmepath.core.uploads.UploadPrecheckMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "cmepath.core.middleware.SessionPolicyMiddleware",
     "cmepath.core.middleware.RequireMfaMiddleware",
     "cmepath.core.middleware.NoStoreMiddleware",
+    "cmepath.core.idempotency.IdempotencyMiddleware",
     "cmepath.core.middleware.DomainErrorMiddleware",
     # Axes must be last: it answers locked-out logins before any view runs.
     "axes.middleware.AxesMiddleware",
@@ -168,10 +172,23 @@ MFA_TOTP_ISSUER = "cmepath"
 LOGIN_REDIRECT_URL = "core:home"
 LOGIN_URL = "account_login"
 
-# django-axes: at most 10 failures per account in 15 minutes (security-checks row 8).
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
+# e.g. "127.0.0.1,10.0.0.0/8"); empty: the connecting address is the client (docs/operations.md).
+CMEPATH_TRUSTED_PROXIES = [
+    p.strip() for p in (env("CMEPATH_TRUSTED_PROXIES", "") or "").split(",") if p.strip()
+]
+
+# django-axes: at most 10 failures per account and 50 per client address in 15 minutes
+# (security-checks row 8), so a burst from one address locks its target account, not the
+# other accounts signing in from that address (accounts.throttle). The address is the
+# client's as seen through the trusted proxies (accounts.clientip), as for allauth's
+# login_failed brake above.
 AXES_FAILURE_LIMIT = 10
+CMEPATH_AXES_ADDRESS_FAILURE_LIMIT = 50
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "cmepath.accounts.throttle.AxesHandler"
+AXES_CLIENT_IP_CALLABLE = "cmepath.accounts.clientip.client_ip"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "cmepath.accounts.validators.axes_username"
 AXES_RESET_ON_SUCCESS = True
@@ -241,7 +258,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # The one upload limit for documents (certificates, licence proofs, catalog imports):
 # core.uploads reads it, forms and messages say it. QI extracts are data sets with their own.
 CMEPATH_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-CMEPATH_MAX_EXTRACT_BYTES = 2 * 1024**3
+CMEPATH_MAX_EXTRACT_BYTES = int(env("CMEPATH_MAX_EXTRACT_BYTES") or 100 * 1024**2)
+# What one user's QI datasets may hold on disk (pending uploads and rows kept under a DUA).
+CMEPATH_OUTCOMES_QUOTA_BYTES = int(env("CMEPATH_OUTCOMES_QUOTA_BYTES") or 1024**3)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "cmepath <no-reply@cmepath.invalid>")
@@ -255,10 +274,16 @@ CMEPATH_SECURITY_CONTACT = env("CMEPATH_SECURITY_CONTACT", "mailto:security@cmep
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # share-link tokens and email/reset keys in logged paths become *** (core.logmask)
+    "filters": {"mask_secrets": {"()": "cmepath.core.logmask.MaskSecretPaths"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("CMEPATH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"filters": ["mask_secrets"]},
+        "django.server": {"level": "WARNING", "filters": ["mask_secrets"]},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 CMEPATH_SEARCH_DIR = DATA_DIR / "search"  # derived Tantivy index (docs/search.md)

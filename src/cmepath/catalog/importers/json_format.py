@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Iterator
 
+from cmepath.core.bodylimits import JsonTooDeepError, check_json_depth
+
 from .rows import ImportFileError, ParsedRow
 
 _ACTIVITIES_KEY = re.compile(r'"activities"\s*:\s*\[')
@@ -18,7 +20,10 @@ def parse_json(text: str) -> Iterator[ParsedRow]:
     item (``raw_decode``), so errors point at the right place in the file.
     """
     try:
+        check_json_depth(text)  # a deeply nested file would exhaust json's recursion
         whole = json.loads(text)
+    except JsonTooDeepError as exc:
+        raise ImportFileError(exc.message) from None
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cmepath.core.errors import ErrorCode as CoreErrorCode
 from cmepath.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from cmepath.core.services import audit_record, fields_apply, model_validate
 from cmepath.core.vocabulary import CREDIT_TYPES, TOPICS
@@ -30,10 +31,17 @@ from cmepath.credits.choices import (
 )
 from cmepath.credits.models import Certificate, Completion, CompletionCredit
 from cmepath.credits.selectors import today
+from cmepath.credits.services.badging import badge_revoke_for_deletion, badge_revoke_stale
 
 COMPLETION_FIELDS = frozenset(
     {"activity_id", "title", "provider", "accreditor", "completed_on", "topics", "sa_cme", "pi_cme"}
 )
+# A provider-reported completion is the provider's statement: every field of it (and its
+# credits) is read-only to the learner, who may delete it or ask the provider to correct it.
+# (A certificate attached by the learner is evidence, not a verification: the learner typed
+# or checked the fields themselves, so such completions stay self-reported and editable.)
+VERIFIED_PROVENANCES = frozenset({Provenance.PROVIDER_REPORTED})
+VERIFIED_FIELDS = COMPLETION_FIELDS | {"credits"}
 MAX_CREDIT_AMOUNT = Decimal("999")
 
 
@@ -133,6 +141,14 @@ def _may_report(actor: Any, activity: Any) -> bool:
     return catalog_policies.activities.allows(actor, "report", activity)
 
 
+def _lock_owner(user_id: int) -> None:
+    """Lock the owner's user row until the transaction ends, so per-person limits are
+    counted one request at a time (PostgreSQL; SQLite write transactions are serial already)."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk").first()
+
+
 def _enqueue_refresh(user_id: int) -> None:
     def enqueue() -> None:
         from cmepath.credits.tasks import evaluate_user
@@ -217,6 +233,7 @@ def completion_record(
             "No such learner for this activity: only the activity's provider may report "
             "completions for others."
         )
+    _lock_owner(owner.pk)
     if Completion.objects.filter(user=owner).count() >= MAX_COMPLETIONS_PER_USER:
         raise ValidationError(
             f"A record holds at most {MAX_COMPLETIONS_PER_USER} completions.", code=ErrorCode.QUOTA
@@ -248,6 +265,22 @@ def completion_record(
     return completion
 
 
+def _refuse_verified_changes(completion: Completion, fields: list[str]) -> None:
+    if not fields:
+        return
+    who = completion.provider or "the provider"
+    raise ValidationError(
+        f"“{completion.title}” was reported by {who}, so its {', '.join(fields)} "
+        f"cannot be changed here. Ask the provider to correct it, or delete this completion "
+        f"and log it yourself (it then counts as self-reported).",
+        code=CoreErrorCode.FORBIDDEN_FIELDS,
+        errors={
+            name: ["Reported by the provider: read-only; ask the provider to correct it."]
+            for name in fields
+        },
+    )
+
+
 @transaction.atomic
 def completion_update(
     *,
@@ -256,22 +289,28 @@ def completion_update(
     data: Mapping[str, Any],
     credits: Mapping[str, Any] | None = None,
 ) -> Completion:
+    """Change a completion. A provider-reported one is refused (422) if anything it reported
+    would change: the learner deletes it or asks the provider to correct it."""
     policies.completions.require(actor, "change", completion)
     completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    data = dict(data)
+    if "topics" in data:
+        data["topics"] = _clean_topics(data["topics"])
     changed = fields_apply(completion, COMPLETION_FIELDS, data)
+    current_credits = {c.credit_type: c.amount for c in completion.credits.all()}
+    clean_credits = _clean_credits(credits) if credits is not None else current_credits
+    if clean_credits != current_credits:
+        changed.append("credits")
+    if completion.provenance in VERIFIED_PROVENANCES:
+        _refuse_verified_changes(completion, sorted(set(changed) & VERIFIED_FIELDS))
     activity = (
         _catalog_activity(int(completion.activity_id), actor) if completion.activity_id else None
     )
-    clean_credits = (
-        _clean_credits(credits)
-        if credits is not None
-        else {c.credit_type: c.amount for c in completion.credits.all()}
-    )
     _validate_completion(completion, clean_credits, activity)
     completion.save()
-    if credits is not None:
+    if "credits" in changed:
         _save_credits(completion, clean_credits)
-        changed.append("credits")
+    badge_revoke_stale(actor=actor, completion=completion)  # a corrected claim revokes its badges
     audit_record(
         actor=actor,
         action="completion.update",
@@ -294,6 +333,7 @@ def completion_delete(*, actor: Any, completion: Completion) -> None:
         detail={"title": completion.title[:100]},
     )
     user_id = completion.user_id
+    badge_revoke_for_deletion(actor=actor, completion=completion)  # sets the badges' status bits
     completion.delete()  # certificates stay (completion set to NULL): the owner may reuse them
     _enqueue_refresh(user_id)
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,6 +46,8 @@ def share_link_create(
         raise ValidationError(
             f"A link lasts between 1 and {SHARE_LINK_MAX_DAYS} days.", field="days"
         )
+    # Lock the owner's row first, so parallel creates count one at a time (PostgreSQL).
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk").first()
     if (
         ShareLink.objects.filter(
             user=actor, revoked_at__isnull=True, expires_at__gt=timezone.now()

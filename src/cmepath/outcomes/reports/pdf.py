@@ -26,8 +26,11 @@ from cmepath.outcomes.reports.text import (
 
 _SUPPRESSION_NOTE = (
     "Counts from 1 to 10, and counts that would reveal them, are suppressed (CMS cell size "
-    "suppression policy). Charts plot only the values the tables show. Estimates are computed "
-    "on the full data."
+    "suppression policy). Units with such a count in any period are not shown one by one and "
+    "enter the estimates only as one combined group; a period whose counts stay small is left "
+    "out of every total, rate, control limit and model, so that no result in this report, "
+    "for any intervention date, gives a suppressed count back. Charts plot only the values "
+    "the tables show."
 )
 
 

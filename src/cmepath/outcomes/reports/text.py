@@ -75,12 +75,19 @@ def spc_caption(data: dict[str, Any], kind: str) -> str:
     hidden = sum(v is None for v in data["observed"])
     if hidden:
         text += f"; {_plural(hidden, 'suppressed period')} not plotted"
-    return text + "."
+    return text + "." + (f" {data['withheld']}" if data.get("withheld") else "")
 
 
 def its_caption(data: dict[str, Any], kind: str) -> str:
     periods, iv = data["periods"], data["intervention"]
-    start = next(p for p, v in zip(periods, data["counterfactual"], strict=True) if v is not None)
+    start = next(
+        (p for p, v in zip(periods, data["counterfactual"], strict=True) if v is not None), None
+    )
+    if start is None:  # withheld: no model could be fitted on the periods that may be used
+        hidden = sum(v is None for v in data["observed"])
+        return f"Observed by period (dots); no fitted line. {data.get('withheld', '')}".strip() + (
+            f" {_plural(hidden, 'suppressed period')} not plotted." if hidden else ""
+        )
     level = data["level_change"]
     ci = level.get("ci") or [None, None]
     what = "rate" if kind == "proportion" else "mean"

@@ -13,31 +13,52 @@ in the audit log (security-checks row 22). Privacy rules (security-checks rows 1
 
 from __future__ import annotations
 
-from .datasets import UPLOADED_SERIES, dataset_process, dataset_upload, outcomes_dir
+from .datasets import (
+    UPLOADED_SERIES,
+    UploadTooLargeError,
+    dataset_process,
+    dataset_upload,
+    dataset_upload_precheck,
+    max_extract_bytes,
+    outcomes_dir,
+    upload_quota_bytes,
+)
 from .projects import (
     PROJECT_FIELDS,
+    invitation_get,
+    invitations_open_for,
     project_activity_link,
     project_create,
     project_dua_record,
     project_finish,
+    project_invitation_accept,
+    project_invite,
     project_measures_set,
-    project_member_add,
     project_update,
 )
-from .stages import project_stage_complete
+from .stages import measured_periods, period_span, project_stage_complete
 
 __all__ = [
     "PROJECT_FIELDS",
     "UPLOADED_SERIES",
+    "UploadTooLargeError",
     "dataset_process",
     "dataset_upload",
+    "dataset_upload_precheck",
+    "invitation_get",
+    "invitations_open_for",
+    "max_extract_bytes",
+    "measured_periods",
     "outcomes_dir",
+    "period_span",
     "project_activity_link",
     "project_create",
     "project_dua_record",
     "project_finish",
+    "project_invitation_accept",
+    "project_invite",
     "project_measures_set",
-    "project_member_add",
     "project_stage_complete",
     "project_update",
+    "upload_quota_bytes",
 ]

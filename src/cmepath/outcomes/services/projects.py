@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from cmepath.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from cmepath.accounts.choices import Profession
+from cmepath.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from cmepath.core.errors import ErrorCode as CoreErrorCode
 from cmepath.core.policy import role_of
 from cmepath.core.roles import Role
 from cmepath.core.services import audit_record
 from cmepath.outcomes import policies
 from cmepath.outcomes.choices import (
+    INVITATION_TTL,
+    MAX_OPEN_INVITATIONS,
     MemberRole,
     MooreLevel,
     ProjectStatus,
@@ -27,6 +33,7 @@ from cmepath.outcomes.models import (
     Outcome,
     Project,
     ProjectActivity,
+    ProjectInvitation,
     ProjectMeasure,
     ProjectMember,
     StageRecord,
@@ -113,9 +120,31 @@ def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Pro
             f"These fields cannot be set: {', '.join(unknown)}.",
             code=CoreErrorCode.FORBIDDEN_FIELDS,
         )
-    _check_text(**{k: str(v) for k, v in data.items() if k in ("title", "practice_gap")})
+    for key in ("title", "practice_gap"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            raise ValidationError(f"{key}: send some text; it cannot be empty or null.", field=key)
+    _check_text(**{k: data[k] for k in ("title", "practice_gap") if k in data})
     if "unit_of_analysis" in data and data["unit_of_analysis"] not in UnitOfAnalysis.values:
         raise ValidationError("Choose clinic, practice or prescriber.", field="unit_of_analysis")
+    if "comparison_units" in data:
+        units = data["comparison_units"]
+        if not isinstance(units, list | tuple) or not all(isinstance(u, str) for u in units):
+            raise ValidationError(
+                "comparison_units: send a list of unit names ([] for none), not null.",
+                field="comparison_units",
+            )
+        _check_text(comparison_units=" ".join(units))
+        data = {**data, "comparison_units": list(units)}
+    if (
+        "intervention_date" in data
+        and data["intervention_date"] != project.intervention_date
+        and project.stages.filter(stage=Stage.B, completed_on__isnull=False).exists()
+    ):
+        raise ValidationError(
+            "The intervention date is fixed once stage B is complete: the PI-CME stages were "
+            "measured against it.",
+            field="intervention_date",
+        )
     for key, value in data.items():
         setattr(project, key, value)
     project.save()
@@ -173,30 +202,128 @@ def project_dua_record(*, actor: Any, project: Project, reference: str) -> Proje
     return project
 
 
+def _invitation_url(base_url: str, token: str) -> str:
+    from django.urls import reverse
+
+    return base_url.rstrip("/") + reverse("outcomes:invitation", args=[token])
+
+
 @transaction.atomic
-def project_member_add(
+def project_invite(
     *,
     actor: Any,
     project: Project,
-    user: Any,
+    email: str,
     role: str = MemberRole.MEMBER,
-    profession: str | None = None,
-) -> ProjectMember:
+    profession: str = Profession.MD,
+    base_url: str,
+) -> ProjectInvitation:
+    """Invite an email address to the team; the invitee joins only by accepting it.
+
+    Whether the address has an account is never looked up here: the same invitation is
+    stored and the same email sent either way, so the person inviting learns nothing
+    about who uses cmepath (and nobody is added without consent). A new invitation to
+    the same address replaces the open one.
+    """
     policies.projects.require(actor, "manage", project)
     if role not in (MemberRole.MEMBER, MemberRole.REVIEWER):
         raise ValidationError("A member is a team member or a reviewer.", field="role")
-    if role_of(user) != Role.CLINICIAN:
-        raise ValidationError("Only clinicians can join a QI project team.", field="email")
-    if project.members.filter(user=user).exists():
+    if profession not in Profession.values:
+        raise ValidationError("Choose a profession from the list.", field="profession")
+    address = email.strip().lower()
+    if not address or "@" not in address or len(address) > 254:
+        raise ValidationError("Enter an email address.", field="email")
+    # The team's emails are on the project page already: saying so reveals nothing.
+    if project.members.filter(user__email__iexact=address).exists():
         raise ConflictError("That person is already on the team.", field="email")
-    prof = profession or getattr(getattr(user, "profile", None), "profession", "other") or "other"
-    member = ProjectMember.objects.create(project=project, user=user, role=role, profession=prof)
+    now = timezone.now()
+    open_invitations = project.invitations.filter(accepted_at__isnull=True, expires_at__gt=now)
+    if open_invitations.exclude(email=address).count() >= MAX_OPEN_INVITATIONS:
+        raise ValidationError(
+            f"The project has {MAX_OPEN_INVITATIONS} open invitations; wait for answers "
+            "or for them to expire before inviting more people.",
+            field="email",
+        )
+    project.invitations.filter(email=address, accepted_at__isnull=True).delete()
+    invitation = ProjectInvitation.objects.create(
+        project=project,
+        email=address,
+        role=role,
+        profession=profession,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=now + INVITATION_TTL,
+    )
     audit_record(
         actor=actor,
-        action="outcomes.member_add",
+        action="outcomes.member_invite",
         target=project,
-        subject_user_id=user.pk,
-        detail={"role": role},
+        detail={"invitation": invitation.pk, "role": role},
+    )
+    url = _invitation_url(base_url, invitation.token)
+    title = " ".join(project.title.split())  # one line: a mail header
+    subject = f"Invitation to the QI project “{title}”"[:200]
+    body = (
+        f"{actor.email} invited you to join the quality-improvement project "
+        f"“{project.title}” on cmepath as {MemberRole(role).label.lower()}.\n\n"
+        f"To accept, sign in to cmepath with this email address ({address}) — or create a "
+        f"clinician account with it — and open:\n{url}\n\n"
+        f"The invitation expires on {invitation.expires_at:%Y-%m-%d}. If you do not want to "
+        "join, ignore this email: nothing happens until you accept.\n"
+    )
+    # robust: a mail server that is down is logged, and the invitation stays on the page
+    transaction.on_commit(lambda: send_mail(subject, body, None, [address]), robust=True)
+    return invitation
+
+
+def invitations_open_for(*, actor: Any) -> QuerySet[ProjectInvitation]:
+    """The open invitations addressed to the actor's (verified) email: what the invitee
+    sees. A read, kept beside the writes on invitations (selectors.py is shared with the
+    reports work)."""
+    if role_of(actor) != Role.CLINICIAN or not getattr(actor, "email", ""):
+        return ProjectInvitation.objects.none()
+    return ProjectInvitation.objects.filter(
+        email=actor.email.lower(), accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("project", "invited_by")
+
+
+def invitation_get(*, actor: Any, token: str) -> ProjectInvitation:
+    """One open invitation for the actor, by its token; 404 for anyone else, so the page
+    tells a stranger nothing (not even that the token exists)."""
+    invitation = invitations_open_for(actor=actor).filter(token=token).first()
+    if invitation is None:
+        raise NotFoundError("This invitation is not open, or not for this account.")
+    return invitation
+
+
+@transaction.atomic
+def project_invitation_accept(*, actor: Any, invitation: ProjectInvitation) -> ProjectMember:
+    """The invitee joins the team. Only a clinician signed in with the invited email may
+    accept (selectors.invitation_get returns 404 to anyone else)."""
+    invitation = ProjectInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if (
+        invitation.accepted_at is not None
+        or invitation.expires_at <= timezone.now()
+        or role_of(actor) != Role.CLINICIAN
+        or (actor.email or "").lower() != invitation.email
+    ):
+        raise NotFoundError("This invitation is not open, or not for this account.")
+    project = invitation.project
+    member = project.members.filter(user=actor).first()
+    if member is None:
+        prof = getattr(getattr(actor, "profile", None), "profession", "") or invitation.profession
+        member = ProjectMember.objects.create(
+            project=project, user=actor, role=invitation.role, profession=prof
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = actor
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=actor,
+        action="outcomes.member_join",
+        target=project,
+        subject_user_id=actor.pk,
+        detail={"invitation": invitation.pk, "role": member.role},
     )
     return member
 

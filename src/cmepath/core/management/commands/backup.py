@@ -1,4 +1,4 @@
-"""``cmepath backup DIR``: the database and media, with a manifest of SHA-256 checksums."""
+"""``cmepath backup DIR``: database, media, outcomes data and badge key, with a signed manifest."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from ._progress import rich_progress
 
 
 class Command(BaseCommand):
-    help = "Back up the database and MEDIA_ROOT into a new directory (restore with `cmepath restore DIR`)."
+    help = (
+        "Back up the database, MEDIA_ROOT, the outcomes data and the badge signing key into a "
+        "new directory, with a signed manifest (restore with `cmepath restore DIR`)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path, help="a new or empty directory")
@@ -39,7 +42,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backed up the {result.engine} database and {result.media_files} media files "
+                f"Backed up the {result.engine} database, {result.media_files} media files, "
+                f"{result.outcomes_files} outcomes files"
+                f"{' and the badge signing key' if result.badge_key else ''} "
                 f"({result.bytes:,} bytes) to {result.directory} in {result.seconds:.1f}s."
             )
         )

@@ -1,4 +1,4 @@
-"""``cmepath restore DIR``: verify every checksum, then restore the database and media."""
+"""``cmepath restore DIR``: check the signature and every checksum, then restore it all."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from ._progress import rich_progress
 
 class Command(BaseCommand):
     help = (
-        "Restore the database and MEDIA_ROOT from a `cmepath backup` directory. Every checksum "
-        "is verified first; on any mismatch nothing is changed."
+        "Restore the database, MEDIA_ROOT, the outcomes data and the badge signing key from a "
+        "`cmepath backup` directory. The manifest's signature and every checksum are verified "
+        "first; on any mismatch nothing is changed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -62,7 +63,8 @@ class Command(BaseCommand):
                         "Restore replaces the current database and media; pass --yes to confirm."
                     )
                 answer = input(
-                    f"Replace the current database and media with {options['directory']}? [y/N] "
+                    f"Replace the current database, media, outcomes data and badge key with "
+                    f"{options['directory']}? [y/N] "
                 )
                 if answer.strip().lower() not in {"y", "yes"}:
                     raise CommandError("Restore cancelled; nothing was changed.")
@@ -79,7 +81,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored the {result.engine} database and {result.media_files} media files from "
+                f"Restored the {result.engine} database, {result.media_files} media files, "
+                f"{result.outcomes_files} outcomes files"
+                f"{' and the badge signing key' if result.badge_key else ''} from "
                 f"{result.directory} in {result.seconds:.1f}s."
             )
         )
