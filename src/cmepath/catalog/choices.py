@@ -6,11 +6,14 @@ vocabulary (``cmepath.core.vocabulary``), so catalog and credits speak the same 
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
 
 from cmepath.catalog.rubric import CHANGE_TARGETS
+from cmepath.core.vocabulary import COMPETENCIES
 
 
 class ErrorCode(StrEnum):
@@ -150,3 +153,108 @@ SORT_LABELS = {
 }
 PAGE_SIZE = 20
 IMPORT_FORMATS = ("csv", "json", "pars")
+
+#: Search page: ``?ended=show`` lists activities that have ended (labelled "ended"),
+#: ``?ended=hide`` leaves them out; without it they are left out (the default).
+ENDED_SHOW = "show"
+ENDED_HIDE = "hide"
+#: The profession code that sets no profession default (activities rarely name it).
+OTHER_PROFESSION = "other"
+#: The "did you mean" link is offered when a text search finds fewer results than this.
+SUGGEST_BELOW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CareerGoal:
+    """A career goal the value score can weigh: its label and the competencies (shared
+    vocabulary codes) it needs. ``aliases`` are words a profile's free-text goal may use."""
+
+    key: str
+    label: str
+    competencies: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+
+#: Goal templates of reference/planner.md section 4 (CMO, nurse leader, informaticist,
+#: quality lead, NP/PA scope), plus department chief and educator, each reduced to the
+#: shared vocabulary's competencies. Until the planner owns goal templates, these are what
+#: the catalog reads a profile's career goal (free text, or one of these keys) as. Order
+#: matters: the first template whose alias appears in the text wins, so specific titles
+#: ("chief nursing officer") come before general ones ("chief").
+CAREER_GOALS: dict[str, CareerGoal] = {
+    g.key: g
+    for g in (
+        CareerGoal(
+            "nurse_leader",
+            "Nurse manager or chief nursing officer",
+            ("leadership", "finance", "communication", "interprofessional_collaboration"),
+            ("chief nursing officer", "cno", "nurse manager", "nurse leader", "nurse executive"),
+        ),
+        CareerGoal(
+            "informaticist",
+            "Clinical informaticist",
+            ("informatics", "leadership", "quality_patient_safety"),
+            ("informatics", "informaticist", "chief medical information officer", "cmio", "cnio"),
+        ),
+        CareerGoal(
+            "cmo",
+            "Chief medical officer or physician executive",
+            ("leadership", "strategy", "finance", "quality_patient_safety", "communication"),
+            ("chief medical officer", "cmo", "physician executive", "cpe", "medical director"),
+        ),
+        CareerGoal(
+            "department_chief",
+            "Department chief",
+            ("leadership", "finance", "communication", "quality_patient_safety"),
+            ("department chief", "division chief", "department chair", "chief", "chair"),
+        ),
+        CareerGoal(
+            "quality_lead",
+            "Quality and patient-safety lead",
+            ("quality_patient_safety", "leadership", "interprofessional_collaboration"),
+            ("quality", "patient safety", "qi", "improvement"),
+        ),
+        CareerGoal(
+            "educator",
+            "Clinical educator",
+            ("teaching", "communication", "clinical"),
+            ("educator", "teaching", "preceptor", "precepting", "faculty", "program director"),
+        ),
+        CareerGoal(
+            "advancing_scope",
+            "Advancing clinical scope (NP or PA)",
+            ("clinical", "interprofessional_collaboration", "communication"),
+            ("scope", "advanced practice", "clinical practice"),
+        ),
+    )
+}
+
+
+def _words(text: str) -> str:
+    """Lower-case words separated by single spaces ("Quality-improvement  Lead" -> "quality
+    improvement lead"), for whole-word matching."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.casefold()))
+
+
+def career_goal(text: str | None) -> CareerGoal | None:
+    """The goal a free-text career goal names: a key or label of :data:`CAREER_GOALS`, else
+    the first template one of whose aliases it contains (whole words, any case), else the
+    shared competencies it names (``"leadership and finance"``), else None."""
+    words = _words(text or "")
+    if not words:
+        return None
+    for goal in CAREER_GOALS.values():
+        if words in (_words(goal.key.replace("_", " ")), _words(goal.label)):
+            return goal
+    padded = f" {words} "
+    for goal in CAREER_GOALS.values():
+        if any(f" {alias} " in padded for alias in goal.aliases):
+            return goal
+    named = tuple(
+        code
+        for code, term in COMPETENCIES.items()
+        if f" {_words(code.replace('_', ' '))} " in padded or f" {_words(term.label)} " in padded
+    )
+    if not named:
+        return None
+    return CareerGoal(key="", label=" ".join((text or "").split())[:200], competencies=named)

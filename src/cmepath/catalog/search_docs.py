@@ -9,11 +9,18 @@ are imported where rows are read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cmepath.core.progress import Progress, no_progress
-from cmepath.core.vocabulary import CREDIT_TYPES, MANDATED_TOPICS, PROFESSIONS, TOPICS
+from cmepath.core.vocabulary import (
+    COMPETENCIES,
+    CREDIT_TYPES,
+    MANDATED_TOPICS,
+    PROFESSIONS,
+    TOPICS,
+)
 from cmepath.search.registry import DocSource
 from cmepath.search.schema import DocType, SortSpec
 
@@ -33,6 +40,8 @@ COST_RANGES: tuple[tuple[str, float, float], ...] = (
 )
 #: Documents streamed between two progress reports of a rebuild.
 PROGRESS_EVERY = 1000
+#: ``end_date`` of a document without dates (an enduring material that never ends).
+NEVER_ENDS = 99991231
 
 
 def cost_range(cost: float) -> str:
@@ -50,6 +59,10 @@ def credits_per_dollar(credits: float, cost: float) -> float:
 
 
 def _derive_activity(doc: dict[str, Any]) -> dict[str, Any]:
+    # An activity ends on its end date, else its start date; one without dates never ends
+    # (so "hide ended activities", ``end_date >= today``, keeps it).
+    if doc.get("end_date") is None:
+        doc["end_date"] = doc.get("start_date") or NEVER_ENDS
     cost = doc.get("cost")
     if cost is not None:
         doc.setdefault("cost_range", cost_range(float(cost)))
@@ -82,6 +95,7 @@ ACTIVITY = DocType(
         "value_score": "float",
         "cost": "float",
         "start_date": "int",  # yyyymmdd
+        "end_date": "int",  # yyyymmdd; the start date if none, NEVER_ENDS without dates
         "credits": "float",
         "credits_per_dollar": "float",
     },
@@ -137,6 +151,23 @@ ACTIVITY = DocType(
 )
 
 
+def _label_words(labels: Iterable[str]) -> frozenset[str]:
+    return frozenset(w for label in labels for w in re.findall(r"[a-z]{3,}", label.casefold()))
+
+
+#: Words a typo is corrected to ("opiod" -> "opioid"): those of the shared vocabulary's
+#: topic, competency and credit-type labels and of the formats, as the index spells them.
+SUGGEST_WORDS: frozenset[str] = _label_words(
+    [
+        *(t.label for t in TOPICS.values()),
+        *(c.replace("_", " ") for c in TOPICS),
+        *(t.label for t in COMPETENCIES.values()),
+        *(t.label for t in CREDIT_TYPES.values()),
+        *(str(label) for _, label in ActivityFormat.choices),
+    ]
+)
+
+
 def activity_document(activity: Activity) -> dict[str, Any]:
     """The ACTIVITY document of a row; needs ``provider`` loaded."""
     return {
@@ -159,6 +190,7 @@ def activity_document(activity: Activity) -> dict[str, Any]:
         "value_score": activity.value_score,
         "cost": float(activity.cost),
         "start_date": int(activity.start_date.strftime("%Y%m%d")),
+        "end_date": int(activity.end_date.strftime("%Y%m%d")),
         "credits": activity.credits,
     }
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,7 +26,7 @@ from cmepath.core.vocabulary import COMPETENCIES, PROFESSIONS, TOPICS
 from cmepath.search.selectors import FacetPanel, facet_groups
 
 from . import policies, selectors, services
-from .choices import MOC_BOARDS, SEARCH_FACETS, SORT_LABELS, accreditor_name
+from .choices import ENDED_SHOW, MOC_BOARDS, SEARCH_FACETS, SORT_LABELS, accreditor_name
 from .forms import ActivityForm, CohortOutcomeForm, ImportForm
 from .importers import ImportFileError, guess_format
 from .search_docs import ACTIVITY
@@ -47,25 +47,66 @@ def _moore_options(page: selectors.CatalogPage, moore_min: int | None) -> list[d
     ]
 
 
+def _qs(params: QueryDict, **changes: str | None) -> str:
+    """The query string of ``params`` with ``page`` dropped and each change applied (a
+    value replaces the parameter, ``None`` removes it)."""
+    out = params.copy()
+    out.pop("page", None)
+    for name, value in changes.items():
+        out.pop(name, None)
+        if value is not None:
+            out[name] = value
+    return out.urlencode()
+
+
+def _applied_defaults(
+    params: QueryDict, defaults: selectors.SearchDefaults
+) -> list[dict[str, str]]:
+    """The defaults the page applied, each with the link that lifts it (chips above the
+    results)."""
+    chips = []
+    if defaults.profession:
+        chips.append(
+            {
+                "label": f"{defaults.profession_label}, from your profile",
+                "action": "All professions",
+                "qs": _qs(params, profession=""),
+            }
+        )
+    if defaults.hide_ended and defaults.ended_by_default:
+        chips.append(
+            {
+                "label": "Current and upcoming dates",
+                "action": "Show ended activities",
+                "qs": _qs(params, ended=ENDED_SHOW),
+            }
+        )
+    return chips
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    parsed = selectors.activity_query(request.GET, request.GET.getlist)
-    query = parsed.query
-    page = selectors.activity_search(actor=request.user, query=query, notes=parsed.notes)
+    found = selectors.catalog_search(
+        actor=request.user, params=request.GET, getlist=request.GET.getlist
+    )
+    query, page, defaults = found.query, found.page, found.defaults
     saved = selectors.wishlist_ids(actor=request.user, activity_ids=[a.pk for a in page.activities])
-    params = request.GET.copy()
-    params.pop("page", None)
-    base = params.urlencode()
+    base = _qs(request.GET)
     context = {
         "query": query,
-        "values": parsed.values,
+        "values": found.values,
         "page": page,
+        "defaults": defaults,
+        "applied_defaults": _applied_defaults(request.GET, defaults),
+        "show_ended": not defaults.hide_ended,
+        "suggestion": found.suggestion,
+        "suggestion_qs": _qs(request.GET, q=found.suggestion) if found.suggestion else "",
         "facet_panel": FacetPanel(
             groups=facet_groups(ACTIVITY, page.facets, query.filters, SEARCH_FACETS),
             css_class="catalog-facets",
             controls="catalog/partials/search_controls.html",
         ),
-        "moore_options": _moore_options(page, parsed.values["moore_min"]),
+        "moore_options": _moore_options(page, found.values["moore_min"]),
         "sorts": SORT_LABELS,
         "saved": saved,
         "base_qs": base,
@@ -83,6 +124,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(actor=request.user, pk=pk)
     context = {
         "activity": activity,
+        "score": selectors.activity_score(
+            actor=request.user, activity=activity, goal=request.GET.get("goal")
+        ),
+        "ended": activity.end_date < selectors.today_utc(),
         "saved": pk in selectors.wishlist_ids(actor=request.user, activity_ids=[pk]),
         "can_edit": policies.activities.allows(request.user, "change", activity),
         "credit_labels": CREDIT_LABELS,

@@ -4,7 +4,9 @@ parameters, and the facet panel from a result.
 ``query_from_params`` never raises: a value it cannot use is dropped and named in the
 notes the page shows above the results. Parameters:
 
-- ``q``: the text; ``sort``: a sort the doc type offers (else best match); ``page``;
+- ``q``: the text; ``sort``: a sort the doc type offers (else best match); ``page`` (or
+  the page a caller read with :func:`requested_page`, which explains a bad one in one
+  note, and then clamps a page past the end with :func:`last_page` / :func:`past_end_note`);
 - one repeated parameter per facet field (``?profession=MD&profession=NP``);
 - the page's range parameters (``RangeParam``: ``cost_max=250`` is ``cost <= 250``);
 - for doc types with a place, ``lat``, ``lon`` and ``km`` together make a radius.
@@ -12,13 +14,22 @@ notes the page shows above the results. Parameters:
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from cmepath.search.base import DISTANCE, RELEVANCE, Radius, Range, SearchQuery
+from cmepath.search.base import (
+    DISTANCE,
+    MAX_RESULT_WINDOW,
+    RELEVANCE,
+    Radius,
+    Range,
+    SearchQuery,
+)
 from cmepath.search.schema import DocType
 
 #: Values per facet field a request may filter on, and characters per value.
@@ -83,13 +94,16 @@ def query_from_params(
     ranges: Mapping[str, RangeParam] | None = None,
     facets: Sequence[str] = (),
     page_size: int = 20,
+    page: int | None = None,
 ) -> ParsedQuery:
     """Turn request parameters into a query for ``doc_type``.
 
     ``getlist(name)`` returns every value of a repeated parameter (``QueryDict.getlist``);
     without it a list value in ``params`` is taken as the values. ``filters`` limits the
     facet fields read (default: all of the doc type's), ``ranges`` names the range
-    parameters. Notes come in this order: sort, page, ranges (in ``ranges`` order), radius.
+    parameters. ``page`` is a page the caller already read (:func:`requested_page`); without
+    it ``params["page"]`` is read here. Notes come in this order: sort, page, ranges (in
+    ``ranges`` order), radius.
     """
     notes: list[str] = []
     ranges = ranges or {}
@@ -131,7 +145,8 @@ def query_from_params(
     if sort not in sorts:
         notes.append(f"Unknown sort {sort[:30]!r}; sorted by best match.")
         sort = RELEVANCE
-    page = number("page", int) or 1
+    if page is None:
+        page = number("page", int) or 1
     values = {
         name: day(name)
         if spec.kind == "date"
@@ -154,6 +169,63 @@ def query_from_params(
         radius=radius,
     )
     return ParsedQuery(query=query, notes=tuple(notes), values=values)
+
+
+def requested_page(raw: Any) -> tuple[int, str | None]:
+    """The page a request asks for (``?page=``), and the one note that explains why page 1
+    is shown instead when it is not a page number (``0``, ``-1``, ``abc``). Pages beyond
+    :data:`MAX_PAGE` come back as they are: :func:`last_page` clamps them once the total
+    is known."""
+    if raw in (None, ""):
+        return 1, None
+    text = str(raw).strip()
+    if re.fullmatch(r"[0-9]{1,30}", text) and int(text) >= 1:
+        return int(text), None
+    shown = text if re.fullmatch(r"-?[0-9]{1,30}", text) else repr(text[:30])
+    return 1, f"Page {shown} does not exist; showing page 1."
+
+
+def last_page(total: int, page_size: int) -> int:
+    """The last page a result of ``total`` matches has (1 when empty), within the engine's
+    result window."""
+    size = max(1, page_size)
+    return max(1, min(math.ceil(total / size), MAX_RESULT_WINDOW // size))
+
+
+def past_end_note(page: int, last: int) -> str:
+    """The one note shown when a page past the end is replaced by the last page."""
+    return f"Page {page} is past the end; showing page {last} of {last}."
+
+
+#: Words a suggestion may correct: letters only, at least this long, at most this many.
+SUGGEST_MIN_CHARS = 4
+SUGGEST_MAX_WORDS = 20
+_OPERATORS = frozenset({"and", "or", "not"})
+
+
+def suggest_text(text: str, words: Collection[str], *, cutoff: float = 0.8) -> str | None:
+    """``text`` with each word the vocabulary ``words`` (lower case) lacks replaced by its
+    nearest word in it (``difflib``, similarity at least ``cutoff``), or None when nothing
+    changes. Only plain words are touched: phrases, ``-exclusions``, ``field:value`` and
+    operators stay as typed."""
+    changed = False
+    out: list[str] = []
+    for n, token in enumerate(re.split(r"(\s+)", text)):
+        word = token.casefold()
+        if (
+            n // 2 < SUGGEST_MAX_WORDS
+            and word.isalpha()
+            and len(word) >= SUGGEST_MIN_CHARS
+            and word not in words
+            and word not in _OPERATORS
+        ):
+            near = difflib.get_close_matches(word, words, n=1, cutoff=cutoff)
+            if near:
+                out.append(near[0])
+                changed = True
+                continue
+        out.append(token)
+    return "".join(out).strip() if changed else None
 
 
 @dataclass(frozen=True, slots=True)
