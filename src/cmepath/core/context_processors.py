@@ -1,4 +1,9 @@
-"""Navigation per role, computed once per request for the base layout."""
+"""Navigation per role, computed once per request for the base layout.
+
+Two menus: the main one (what the role works on) and the account menu (profile, security,
+API tokens). Every item leads to a page that works today: a feature that is not built yet
+gets no item (the role's home page names it as coming).
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,15 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("My activities", "catalog:provider_home", frozenset({Role.PROVIDER})),
     ("Compliance", "credits:dashboard", frozenset({Role.CLINICIAN})),
     ("Completions", "credits:history", frozenset({Role.CLINICIAN})),
-    ("Profile", "accounts:profile", frozenset({Role.CLINICIAN})),
     ("Licences", "accounts:licences", frozenset({Role.CLINICIAN})),
     ("QI projects", "outcomes:project_list", frozenset({Role.CLINICIAN})),
     ("Verification queue", "accounts:verification_queue", frozenset({Role.ADMIN})),
+]
+#: The account menu: the professional profile is a clinician's record (NPI, licensure);
+#: security (allauth's MFA pages) and API tokens are everyone's.
+_ACCOUNT: list[tuple[str, str, frozenset[str] | None]] = [
+    ("Profile", "accounts:profile", frozenset({Role.CLINICIAN})),
+    ("Security", "mfa_index", None),
     ("API tokens", "accounts:tokens", None),
 ]
 
@@ -29,20 +39,30 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
 def navigation(request: HttpRequest) -> dict[str, Any]:
     role = role_of(getattr(request, "user", None))
     if role is None:
-        return {"nav_items": [], "user_role": None}
+        return {"nav_items": [], "account_items": [], "account_active": False, "user_role": None}
+    prefix = get_script_prefix()
     items = [
         {"label": label, "url": url, "active": request.path == url}
-        for label, url in _nav_for(role, get_script_prefix())
+        for label, url in _nav_for(role, prefix, "main")
     ]
-    return {"nav_items": items, "user_role": role}
+    account = [
+        {"label": label, "url": url, "active": request.path == url}
+        for label, url in _nav_for(role, prefix, "account")
+    ]
+    return {
+        "nav_items": items,
+        "account_items": account,
+        "account_active": any(item["active"] for item in account),
+        "user_role": role,
+    }
 
 
-@lru_cache(maxsize=64)
-def _nav_for(role: str, prefix: str) -> tuple[tuple[str, str], ...]:
+@lru_cache(maxsize=128)
+def _nav_for(role: str, prefix: str, menu: str = "main") -> tuple[tuple[str, str], ...]:
     """A role's menu as (label, URL) pairs: the URLs are fixed for a URL prefix, so each is
     reversed once per process instead of on every page."""
     items = []
-    for label, name, roles in _NAV:
+    for label, name, roles in _NAV if menu == "main" else _ACCOUNT:
         if roles is not None and role not in roles:
             continue
         try:

@@ -1,4 +1,5 @@
-"""Site-wide endpoints: health probes, security.txt, lockout. (The start page is ``home``.)"""
+"""Site-wide endpoints: health probes, security.txt, lockout, the admin site's sign-in and
+refusal pages. (The start page is ``home``.)"""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from .htmx import render_page
@@ -62,3 +66,32 @@ def lockout(
         },
         status=429,
     )
+
+
+ADMIN_DENIED = (
+    "The administration site is for staff accounts only, and this account is not one. "
+    "What you can do here is on your home page."
+)
+
+
+def admin_denied(request: HttpRequest) -> HttpResponse:
+    """The 403 page, in the site's layout, for a signed-in account that is not staff."""
+    return render_page(request, "403.html", {"message": ADMIN_DENIED}, status=403)
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Stands in for ``admin.site.login``: every sign-in, the admin's included, goes through
+    allauth so TOTP is always asked. A signed-in account is never sent there: allauth sends
+    a signed-in user straight back to ``next`` (the admin), which sent it back here, a
+    redirect loop; staff go on to where they were going, others get the 403 page."""
+    if not request.user.is_authenticated:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(reverse("account_login") + (f"?{query}" if query else ""))
+    if not admin.site.has_permission(request):
+        return admin_denied(request)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    return HttpResponseRedirect(target)

@@ -1,7 +1,9 @@
 """The start page: the landing page for visitors, each role's home once signed in.
 
 It sits on top of the dependency direction (ARCHITECTURE.md section 4): it reads the
-selectors of the apps below it, so ``core`` no longer has to import ``accounts``.
+selectors of the apps below it (through ``home.selectors``), so ``core`` no longer has to
+import ``accounts``. Each role's home says what that person can act on today; features that
+are not built yet are named as coming, never linked.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from cmepath.accounts import selectors as account_selectors
 from cmepath.core.htmx import render_page
 from cmepath.core.policy import role_of
 from cmepath.core.roles import Role
+
+from . import selectors
 
 
 @require_GET
@@ -24,7 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
     context: dict[str, Any] = {"role": role}
     if role == Role.CLINICIAN:
-        context.update(account_selectors.verification_summary(user=request.user))
-    if role == Role.ADMIN:
-        context["queue_count"] = account_selectors.verification_queue(actor=request.user).count()
+        context.update(selectors.clinician_home(user=request.user))
+    elif role == Role.PROVIDER:
+        context.update(selectors.provider_home(actor=request.user))
+    elif role == Role.ADMIN:
+        context.update(selectors.admin_home(actor=request.user))
     return render_page(request, "home/home.html", context)
