@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # django-ninja's templates and static files: the API docs page (Swagger UI) is served
+    # from the package, not a CDN.
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",
