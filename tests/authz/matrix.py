@@ -246,6 +246,7 @@ ENTRIES: list[Entry] = [
     E("api:outcomes_stage_complete", "object", "POST", builder="qi_stage"),
     # credits pages
     E("credits:dashboard", "self"),
+    E("credits:coverage", "public"),
     E("credits:history", "self"),
     E("credits:completion_new", "self", "GET", "POST"),
     E("credits:completion_import", "self", "POST"),

@@ -72,7 +72,9 @@ def test_dashboard_as_of_in_the_future_is_refused(clinician, client_for, today):
 
 def test_dashboard_without_licences_says_what_to_do(clinician, client_for):
     body = client_for(clinician).get(reverse("credits:dashboard")).content.decode()
-    assert "No requirement applies yet" in body
+    # issue 17: "No requirement applies yet" is gone; the page says what is missing instead.
+    assert "No requirement applies yet" not in body
+    assert "Your profile lists no licence, board certification or DEA registration yet" in body
 
 
 def test_history_lists_completions(busy_clinician, client_for, django_assert_max_num_queries):

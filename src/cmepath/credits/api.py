@@ -122,9 +122,26 @@ class RegimeOut(Schema):
     requirements: list[RequirementOut]
 
 
+class CredentialOut(Schema):
+    """One licence, board certification or DEA registration of the profile: the regimes that
+    cover it, or ``status`` ``not_covered`` with the body to check with."""
+
+    kind: str
+    code: str
+    profession: str
+    label: str
+    status: str
+    regime_ids: list[str]
+    explanation: str
+    authority: str
+    authority_url: str
+    check_with: str
+
+
 class EvaluationOut(Schema):
     as_of: date
     regimes: list[RegimeOut]
+    credentials: list[CredentialOut]
 
 
 class SnapshotOut(Schema):
@@ -418,7 +435,8 @@ def certificate_delete(request: HttpRequest, certificate_id: int) -> Status[None
 @router.get(
     "/me/evaluation",
     response=EvaluationOut,
-    summary="Evaluate my record now (every applicable regime)",
+    summary="Evaluate my record now (every applicable regime; every licence, certification and "
+    "registration, covered or not)",
 )
 def evaluation_get(request: HttpRequest, as_of: IsoDate | None = None) -> dict[str, Any]:
     from .rules import evaluation_to_json

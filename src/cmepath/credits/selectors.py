@@ -10,6 +10,7 @@ dataclasses directly; transcripts carry the engine's JSON of the regimes (the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,9 +32,13 @@ from cmepath.credits.models import (
     ShareLink,
 )
 from cmepath.credits.rules import (
+    Coverage,
+    CredentialResult,
     Evaluation,
     RegimeResult,
     RequirementResult,
+    coverage_table,
+    default_rules,
     evaluate,
     evaluation_to_json,
 )
@@ -43,8 +48,15 @@ STATUS_LABELS = {
     "at_risk": "At risk",
     "unmet": "Not met",
     "not_applicable": "Not applicable",
+    "not_covered": "Not covered yet",
 }
-STATUS_CLASSES = {"met": "ok", "at_risk": "warn", "unmet": "bad", "not_applicable": ""}
+STATUS_CLASSES = {
+    "met": "ok",
+    "at_risk": "warn",
+    "unmet": "bad",
+    "not_applicable": "",
+    "not_covered": "bad",
+}
 _STATUS_ORDER = {"unmet": 0, "at_risk": 1, "met": 2, "not_applicable": 3}
 
 
@@ -177,6 +189,34 @@ class RegimeView:
     requirements: list[RequirementView]
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialView:
+    """One licence, certification or DEA registration on the dashboard: the regimes that
+    cover it (anchors to their cards), or "not covered yet" and whom to check with."""
+
+    label: str
+    status: str
+    status_label: str
+    status_class: str
+    regime_ids: tuple[str, ...]
+    explanation: str
+    authority_url: str
+    check_with: str
+
+
+def _credential_view(cred: CredentialResult) -> CredentialView:
+    return CredentialView(
+        label=cred.label,
+        status=cred.status,
+        status_label=STATUS_LABELS.get(cred.status, cred.status),
+        status_class=STATUS_CLASSES.get(cred.status, ""),
+        regime_ids=cred.regime_ids,
+        explanation=cred.explanation,
+        authority_url=cred.authority_url,
+        check_with=cred.check_with,
+    )
+
+
 def _requirement_view(
     req: RequirementResult, titles: dict[str, CompletionBrief], as_of: date
 ) -> RequirementView:
@@ -238,13 +278,27 @@ def dashboard(*, actor: Any, as_of: date) -> dict[str, Any]:
         key=lambda r: (_STATUS_ORDER.get(r.status, 9), r.deadline or date.max, r.regime_id)
     )
     recent = sorted(rows.values(), key=lambda c: (c.completed_on, c.pk), reverse=True)[:5]
+    credentials = [_credential_view(c) for c in evaluation.credentials]
+    summary = {s: sum(1 for r in regimes if r.status == s) for s in _STATUS_ORDER}
+    summary["not_covered"] = sum(1 for c in credentials if c.status == "not_covered")
     return {
         "as_of": as_of,
         "regimes": regimes,
+        "credentials": credentials,
         "recent": recent,
         "completion_count": len(rows),
-        "summary": {s: sum(1 for r in regimes if r.status == s) for s in _STATUS_ORDER},
+        "summary": summary,
     }
+
+
+# -- coverage -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def coverage() -> Coverage:
+    """What the shipped rules cover (public page): jurisdiction x licence type, boards, DEA.
+    Built once per process: the shipped rules are loaded once and never change while it runs."""
+    return coverage_table(default_rules())
 
 
 # -- transcripts --------------------------------------------------------------------------------
@@ -262,10 +316,14 @@ def transcript_data(
     """The completions of one regime's current cycle (or all completions) with the status."""
     as_of = as_of or today()
     evaluation, rows = evaluation_compute(user=user, as_of=as_of)
+    evaluation_json = evaluation_to_json(evaluation)
     regimes = [
-        r
-        for r in evaluation_to_json(evaluation)["regimes"]
-        if not regime_id or r["regime_id"] == regime_id
+        r for r in evaluation_json["regimes"] if not regime_id or r["regime_id"] == regime_id
+    ]
+    # Every licence, certification and registration (for one regime: those it covers), so
+    # one without a rule shows as "not covered yet" rather than not at all.
+    credentials = [
+        c for c in evaluation_json["credentials"] if not regime_id or regime_id in c["regime_ids"]
     ]
     if regime_id and not regimes:
         raise ValidationError(
@@ -319,6 +377,7 @@ def transcript_data(
         lines=lines,
         cycle_start=start,
         cycle_end=end,
+        credentials=credentials,
     )
 
 

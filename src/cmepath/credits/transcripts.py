@@ -39,6 +39,9 @@ class TranscriptData:
     lines: list[TranscriptLine]
     cycle_start: date | None = None
     cycle_end: date | None = None
+    # engine JSON of the credentials shown: every licence, certification and DEA
+    # registration in scope, covered ("covered by ...") or "not covered yet"
+    credentials: list[dict[str, Any]] = field(default_factory=list)
 
 
 def safe_cell(value: object) -> str:
@@ -110,6 +113,18 @@ def to_pdf(data: TranscriptData) -> bytes:
             )
         )
     story.append(Spacer(1, 10))
+    if data.credentials:
+        story.append(Paragraph("Licences, certifications and registrations", styles["Heading3"]))
+        rows: list[list[Any]] = [["Credential", "Status", "Rules"]]
+        for cred in data.credentials:
+            rows.append(
+                [
+                    Paragraph(esc(cred["label"]), small),
+                    cred["status"].replace("_", " "),
+                    Paragraph(esc(cred["explanation"]), small),
+                ]
+            )
+        story.extend([kit.table(rows, widths=kit.column_widths(160, 70, 238)), Spacer(1, 8)])
     for regime in data.regimes:
         story.append(
             Paragraph(
@@ -117,7 +132,7 @@ def to_pdf(data: TranscriptData) -> bytes:
                 styles["Heading3"],
             )
         )
-        rows: list[list[Any]] = [["Requirement", "Status", "Hours", "Deadline"]]
+        rows = [["Requirement", "Status", "Hours", "Deadline"]]
         for req in regime["requirements"]:
             hours = (
                 "-"

@@ -6,6 +6,8 @@ app_name = "credits"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    # Public: what the shipped rules cover (no sign-in).
+    path("coverage/", views.coverage, name="coverage"),
     path("completions/", views.history, name="history"),
     path("completions/new/", views.completion_new, name="completion_new"),
     path("completions/import/", views.completion_import, name="completion_import"),

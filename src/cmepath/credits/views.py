@@ -1,5 +1,6 @@
 """Pages for the CME record: compliance dashboard, completion form with certificate pre-fill,
-history, CSV import, transcripts, share links, and the public read-only transcript."""
+history, CSV import, transcripts, share links, the public read-only transcript, and the public
+coverage table of the requirement rules."""
 
 from __future__ import annotations
 
@@ -51,6 +52,13 @@ def _as_of(request: HttpRequest) -> date:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard(actor=request.user, as_of=_as_of(request))
     return render_page(request, "credits/dashboard.html", context)
+
+
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Public: every jurisdiction x licence type, board and the DEA, with the rule that covers
+    it (source, as-of date) or "not covered" and the board to check with."""
+    return render_page(request, "credits/coverage.html", {"coverage": selectors.coverage()})
 
 
 def _completion_page(

@@ -6,6 +6,8 @@
 Rules are YAML files in ``credits/data/rules/`` (see ``docs/credits-engine.md``).
 """
 
+from cmepath.credits.rules.boards import Authority, BoardDirectory, board_directory
+from cmepath.credits.rules.coverage import Coverage, coverage_markdown, coverage_table
 from cmepath.credits.rules.engine import (
     DEFAULT_AT_RISK_DAYS,
     RuleIndex,
@@ -35,6 +37,8 @@ from cmepath.credits.rules.model import (
     BoardCert,
     ClinicianProfile,
     Completion,
+    CredentialResult,
+    CredentialStatus,
     Evaluation,
     Licence,
     RegimeResult,
@@ -50,9 +54,14 @@ from_json = (
 __all__ = [
     "DEFAULT_AT_RISK_DAYS",
     "RULES_DIR",
+    "Authority",
     "BoardCert",
+    "BoardDirectory",
     "ClinicianProfile",
     "Completion",
+    "Coverage",
+    "CredentialResult",
+    "CredentialStatus",
     "Evaluation",
     "InputError",
     "Licence",
@@ -64,10 +73,13 @@ __all__ = [
     "RuleIndex",
     "Status",
     "add_months",
+    "board_directory",
     "check_completions",
     "compile_rules",
     "completions_from_json",
     "completions_to_json",
+    "coverage_markdown",
+    "coverage_table",
     "default_rules",
     "evaluate",
     "evaluation_to_json",

@@ -17,12 +17,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from math import fsum
 from operator import attrgetter
+from typing import TypeVar
 
+from cmepath.core.vocabulary import STATES
+from cmepath.credits.rules.boards import Authority, board_directory
 from cmepath.credits.rules.loader import default_rules
 from cmepath.credits.rules.model import (
     BoardCert,
     ClinicianProfile,
     Completion,
+    CredentialKind,
+    CredentialResult,
     Evaluation,
     Licence,
     RegimeResult,
@@ -35,6 +40,7 @@ DEFAULT_AT_RISK_DAYS = 90
 _COMPLETION_ORDER = attrgetter("completed_on", "id", "title")
 _EPS = 1e-9
 _ONE_DAY = timedelta(days=1)
+_K = TypeVar("_K")
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -63,36 +69,79 @@ def _fmt_h(hours: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RuleIndex:
-    """Rules grouped for quick lookup: by licence state, by board, and federal."""
+    """Rules grouped for quick lookup, so a clinician's regimes cost a few dict lookups.
+
+    ``by_licence``: (state, licence type) -> licence regimes; ``by_cert``: (board, profile
+    profession) -> board and certification regimes; ``federal``: profession -> federal
+    regimes; ``dea``: profession -> ids of the federal regimes a DEA registration brings
+    (a requirement conditioned on ``dea_registered: true``). ``by_state`` and ``by_board``
+    group the same regimes by state and board alone (coverage tables).
+    """
 
     rules: tuple[Regime, ...]
     by_state: dict[str, tuple[Regime, ...]]
     by_board: dict[str, tuple[Regime, ...]]
-    federal: tuple[Regime, ...]
+    by_licence: dict[tuple[str, str], tuple[Regime, ...]]
+    by_cert: dict[tuple[str, str], tuple[Regime, ...]]
+    federal: dict[str, tuple[Regime, ...]]
+    dea: dict[str, tuple[str, ...]]
+    licence_ids: dict[tuple[str, str], tuple[str, ...]]  # by_licence, as regime ids
+    cert_ids: dict[tuple[str, str], tuple[str, ...]]  # by_cert, as regime ids
 
 
 _INDEX_CACHE: dict[int, RuleIndex] = {}
 
 
+def _group(pairs: Iterable[tuple[_K, Regime]]) -> dict[_K, tuple[Regime, ...]]:
+    grouped: dict[_K, list[Regime]] = {}
+    for key, regime in pairs:
+        grouped.setdefault(key, []).append(regime)
+    return {key: tuple(found) for key, found in grouped.items()}
+
+
 def compile_rules(rules: Sequence[Regime]) -> RuleIndex:
     """Index rules once; evaluate() caches the index per rules tuple."""
     ordered = tuple(sorted(rules, key=lambda r: r.id))
-    by_state: dict[str, list[Regime]] = {}
-    by_board: dict[str, list[Regime]] = {}
+    licence: list[Regime] = []
+    boards: list[Regime] = []
     federal: list[Regime] = []
     for regime in ordered:
-        target = regime.applies_to
-        if regime.kind == "licence" and target.licence_state:
-            by_state.setdefault(target.licence_state, []).append(regime)
-        elif target.board:
-            by_board.setdefault(target.board, []).append(regime)
+        if regime.kind == "licence" and regime.applies_to.licence_state:
+            licence.append(regime)
+        elif regime.applies_to.board:
+            boards.append(regime)
         else:
             federal.append(regime)
+    professions = sorted({p for r in ordered for p in r.applies_to.professions})
+    by_licence = _group(
+        ((str(r.applies_to.licence_state), p), r)
+        for r in licence
+        for p in sorted(r.applies_to.professions)
+    )
+    by_cert = _group(
+        ((str(r.applies_to.board), p), r) for r in boards for p in sorted(r.applies_to.professions)
+    )
     return RuleIndex(
         rules=ordered,
-        by_state={k: tuple(v) for k, v in by_state.items()},
-        by_board={k: tuple(v) for k, v in by_board.items()},
-        federal=tuple(federal),
+        by_state=_group((str(r.applies_to.licence_state), r) for r in licence),
+        by_board=_group((str(r.applies_to.board), r) for r in boards),
+        by_licence=by_licence,
+        by_cert=by_cert,
+        licence_ids={key: tuple(r.id for r in group) for key, group in by_licence.items()},
+        cert_ids={key: tuple(r.id for r in group) for key, group in by_cert.items()},
+        federal=_group((p, r) for r in federal for p in sorted(r.applies_to.professions)),
+        dea={
+            p: ids
+            for p in professions
+            if (
+                ids := tuple(
+                    r.id
+                    for r in federal
+                    if p in r.applies_to.professions
+                    and any(q.conditions.dea_registered for q in r.requirements)
+                )
+            )
+        },
     )
 
 
@@ -164,27 +213,6 @@ class _Ctx:
     renewal_number: int | None
     issue_date: date | None
     pool: _Pool
-
-
-def _pick_licence(regime: Regime, profile: ClinicianProfile) -> Licence | None:
-    target = regime.applies_to
-    found = [
-        lic
-        for lic in profile.licences
-        if lic.state == target.licence_state and lic.profession in target.professions
-    ]
-    if not found:
-        return None
-    return max(found, key=lambda lic: (lic.expiry_date or date.min, lic.number))
-
-
-def _pick_cert(regime: Regime, profile: ClinicianProfile) -> BoardCert | None:
-    if profile.profession not in regime.applies_to.professions:
-        return None
-    found = [c for c in profile.board_certifications if c.board == regime.applies_to.board]
-    if not found:
-        return None
-    return max(found, key=lambda c: (c.cycle_end or date.min, c.specialty))
 
 
 def _next_end_on_or_after(known_end: date, length: int, as_of: date) -> date:
@@ -259,16 +287,17 @@ def _count(
     hi = len(pool.dates) if end is None else bisect_right(pool.dates, end)
     hours = pool.hours(req.credit_types)
     comps = pool.comps
-    if req.topics:
-        candidates: Iterable[int] = (i for i in pool.with_topics(req.topics) if lo <= i < hi)
+    candidates: Sequence[int]
+    if req.topics:  # sorted indices of the tagged completions, cut to [lo, hi)
+        tagged = pool.with_topics(req.topics)
+        candidates = tagged[bisect_left(tagged, lo) : bisect_left(tagged, hi)]
     else:
         candidates = range(lo, hi)
     exclude = req.exclude_topics
-    picked = [
-        i
-        for i in candidates
-        if hours[i] > 0 and not (exclude and not exclude.isdisjoint(comps[i].topics))
-    ]
+    if exclude:
+        picked = [i for i in candidates if hours[i] > 0 and exclude.isdisjoint(comps[i].topics)]
+    else:
+        picked = [i for i in candidates if hours[i] > 0]
     total = fsum([hours[i] for i in picked])
     notes: list[str] = []
     if req.weighted and ctx.regime.weighting:
@@ -398,6 +427,26 @@ def _one_time_deadline(ctx: _Ctx, req: Requirement) -> date | None:
     return min(parts) if parts else None
 
 
+def _missing_deadline_inputs(ctx: _Ctx, req: Requirement) -> str:
+    """What the profile lacks to date a one-time requirement ("" when nothing is missing)."""
+    spec = req.deadline
+    if spec is None:
+        return ""
+    missing: list[str] = []
+    needs_issue = (
+        spec.by_renewal is not None
+        or spec.within_years_of_licensure is not None
+        or spec.at_licensure
+    )
+    if needs_issue and ctx.issue_date is None:
+        missing.append("the licence's issue date (or the date of first licensure)")
+    if spec.by_renewal is not None and ctx.cycle_end is None:
+        missing.append("the licence's expiry date")
+    if spec.dea_renewal_on_or_after is not None and ctx.profile.dea_registration_date is None:
+        missing.append("the DEA registration date")
+    return " and ".join(missing)
+
+
 def _na(req: Requirement, reason: str, deadline: date | None = None) -> RequirementResult:
     return RequirementResult(
         id=req.id,
@@ -428,6 +477,10 @@ def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
         start, end = None, ctx.as_of
         deadline = _one_time_deadline(ctx, req)
         window_note = "one-time requirement: any completion to date counts"
+        missing = _missing_deadline_inputs(ctx, req)
+        if missing:
+            when = "deadline unknown" if deadline is None else "the deadline may be earlier"
+            window_note += f"; {when}: add {missing}"
     elif req.frequency == "rolling_years":
         anchor = end or ctx.as_of
         start = add_years(anchor, -req.rolling_years) + _ONE_DAY
@@ -496,26 +549,51 @@ def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
 # -- regimes ----------------------------------------------------------------------------------
 
 
+def _licence_rank(lic: Licence) -> tuple[date, str]:
+    """Of several licences a regime applies to, it follows the one expiring last."""
+    return lic.expiry_date or date.min, lic.number
+
+
+def _cert_rank(cert: BoardCert) -> tuple[date, str]:
+    return cert.cycle_end or date.min, cert.specialty
+
+
+_Target = tuple[Regime, Licence | None, BoardCert | None]
+
+
 def _targets(
     index: RuleIndex, profile: ClinicianProfile
-) -> list[tuple[Regime, Licence | None, BoardCert | None]]:
-    found: list[tuple[Regime, Licence | None, BoardCert | None]] = []
-    states = sorted({lic.state for lic in profile.licences})
-    for state in states:
-        for regime in index.by_state.get(state, ()):
-            licence = _pick_licence(regime, profile)
-            if licence is not None:
-                found.append((regime, licence, None))
-    for board in sorted({c.board for c in profile.board_certifications}):
-        for regime in index.by_board.get(board, ()):
-            cert = _pick_cert(regime, profile)
-            if cert is not None:
-                found.append((regime, None, cert))
-    for regime in index.federal:
-        if profile.profession in regime.applies_to.professions:
-            found.append((regime, None, None))
-    found.sort(key=lambda item: item[0].id)
-    return found
+) -> tuple[
+    list[_Target],
+    list[tuple[Licence, tuple[str, ...]]],
+    list[tuple[BoardCert, tuple[str, ...]]],
+]:
+    """The regimes that apply (each with the licence or certification it follows), sorted
+    by id; and each licence and certification with the ids of the regimes that cover it."""
+    followed: dict[str, tuple[Regime, Licence]] = {}
+    licences = []
+    for lic in profile.licences:
+        key = (lic.state, lic.profession)
+        regimes = index.by_licence.get(key, ())
+        licences.append((lic, index.licence_ids.get(key, ())))
+        for regime in regimes:
+            held = followed.get(regime.id)
+            if held is None or _licence_rank(lic) > _licence_rank(held[1]):
+                followed[regime.id] = (regime, lic)
+    certified: dict[str, tuple[Regime, BoardCert]] = {}
+    certs = []
+    for cert in profile.board_certifications:
+        key = (cert.board, profile.profession)
+        regimes = index.by_cert.get(key, ())
+        certs.append((cert, index.cert_ids.get(key, ())))
+        for regime in regimes:
+            had = certified.get(regime.id)
+            if had is None or _cert_rank(cert) > _cert_rank(had[1]):
+                certified[regime.id] = (regime, cert)
+    chosen: dict[str, _Target] = {key: (r, lic, None) for key, (r, lic) in followed.items()}
+    chosen.update((key, (r, None, cert)) for key, (r, cert) in certified.items())
+    chosen.update((r.id, (r, None, None)) for r in index.federal.get(profile.profession, ()))
+    return [chosen[key] for key in sorted(chosen)], licences, certs
 
 
 def _evaluate_regime(
@@ -570,6 +648,150 @@ def _evaluate_regime(
     )
 
 
+_WORST_FIRST: tuple[Status, ...] = ("unmet", "at_risk", "met")
+
+
+def _worst(statuses: Iterable[Status]) -> Status:
+    found = set(statuses)
+    for status in _WORST_FIRST:
+        if status in found:
+            return status
+    return "not_applicable"
+
+
+def _not_covered(
+    kind: CredentialKind,
+    code: str,
+    profession: str,
+    label: str,
+    authority: Authority | None,
+    fallback: str,
+) -> CredentialResult:
+    name = authority.name if authority is not None else fallback
+    url = authority.url if authority is not None else ""
+    return CredentialResult(
+        kind=kind,
+        code=code,
+        profession=profession,
+        label=label,
+        status="not_covered",
+        regime_ids=(),
+        explanation=f"not covered yet: check with the {name}" + (f" ({url})" if url else ""),
+        authority=authority.name if authority is not None else "",
+        authority_url=url,
+        check_with=name,
+    )
+
+
+def _covered(
+    kind: CredentialKind,
+    code: str,
+    profession: str,
+    label: str,
+    regime_ids: tuple[str, ...],
+    results: dict[str, RegimeResult],
+) -> CredentialResult:
+    if len(regime_ids) == 1:
+        status = results[regime_ids[0]].status
+    else:
+        status = _worst(results[i].status for i in regime_ids)
+    return CredentialResult(
+        kind=kind,
+        code=code,
+        profession=profession,
+        label=label,
+        status=status,
+        regime_ids=regime_ids,
+        explanation="covered by " + ", ".join(regime_ids),
+    )
+
+
+_LICENCE_LABELS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _licence_label(state: str, profession: str) -> tuple[str, str]:
+    """("Texas RN licence", "Texas") for TX / RN; cached (a handful of distinct pairs)."""
+    key = (state, profession)
+    found = _LICENCE_LABELS.get(key)
+    if found is None:
+        term = STATES.get(state)
+        where = term.label if term is not None else state
+        if profession == "other":
+            found = (f"{where} licence (other type)", where)
+        else:
+            found = (f"{where} {profession} licence", where)
+        _LICENCE_LABELS[key] = found
+    return found
+
+
+def _credentials(
+    index: RuleIndex,
+    profile: ClinicianProfile,
+    licences: list[tuple[Licence, tuple[str, ...]]],
+    certs: list[tuple[BoardCert, tuple[str, ...]]],
+    results: tuple[RegimeResult, ...],
+) -> tuple[CredentialResult, ...]:
+    """One entry per licence, certification and DEA registration, in profile order."""
+    by_id = {r.regime_id: r for r in results}
+    out: list[CredentialResult] = []
+    for lic, ids in licences:
+        label, where = _licence_label(lic.state, lic.profession)
+        if ids:
+            out.append(_covered("licence", lic.state, lic.profession, label, ids, by_id))
+        else:
+            out.append(
+                _not_covered(
+                    "licence",
+                    lic.state,
+                    lic.profession,
+                    label,
+                    board_directory().licensing_body(lic.state, lic.profession),
+                    f"licensing board in {where}",
+                )
+            )
+    for c, cert_ids in certs:
+        label = (
+            f"{c.board} certification ({c.specialty})"
+            if c.specialty
+            else f"{c.board} certification"
+        )
+        if cert_ids:
+            out.append(
+                _covered("board_certification", c.board, profile.profession, label, cert_ids, by_id)
+            )
+        else:
+            out.append(
+                _not_covered(
+                    "board_certification",
+                    c.board,
+                    profile.profession,
+                    label,
+                    board_directory().certifying_board(c.board),
+                    "certifying board",
+                )
+            )
+    if profile.dea_registered:
+        ids = index.dea.get(profile.profession, ())
+        if ids:
+            out.append(
+                _covered(
+                    "dea_registration", "DEA", profile.profession, "DEA registration", ids, by_id
+                )
+            )
+        else:
+            out.append(
+                _not_covered(
+                    "dea_registration",
+                    "DEA",
+                    profile.profession,
+                    "DEA registration",
+                    board_directory().dea,
+                    "Drug Enforcement Administration",
+                )
+            )
+    return tuple(out)
+
+
 def evaluate(
     profile: ClinicianProfile,
     completions: Iterable[Completion],
@@ -581,14 +803,24 @@ def evaluate(
     """Evaluate every applicable regime for ``profile`` on ``as_of``.
 
     Completions dated after ``as_of`` are ignored (callers that take user input should
-    reject them first: see ``jsonio.check_completions``). ``at_risk_days`` is the window
-    before a deadline in which an unmet requirement is reported as ``at_risk``.
+    reject them first: see ``jsonio.check_completions``). ``at_risk_days`` (positive) is the
+    window before a deadline in which an unmet requirement is reported as ``at_risk``.
+    Every licence, board certification and DEA registration of the profile gets one entry in
+    ``Evaluation.credentials``: covered by regimes, or ``not_covered``.
     """
+    if at_risk_days < 1:
+        raise ValueError(f"at_risk_days must be a positive number of days, not {at_risk_days}")
     index = _index(default_rules() if rules is None else rules)
     comps = sorted((c for c in completions if c.completed_on <= as_of), key=_COMPLETION_ORDER)
     pool = _Pool(comps)
+    targets, licences, certs = _targets(index, profile)
     regimes = tuple(
         _evaluate_regime(regime, licence, cert, profile, pool, as_of, at_risk_days)
-        for regime, licence, cert in _targets(index, profile)
+        for regime, licence, cert in targets
     )
-    return Evaluation(as_of=as_of, regimes=regimes, profile_id=profile.id)
+    return Evaluation(
+        as_of=as_of,
+        regimes=regimes,
+        profile_id=profile.id,
+        credentials=_credentials(index, profile, licences, certs, regimes),
+    )

@@ -8,19 +8,20 @@ message that says where (``completions[3].credits``) and what to do.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+import functools
+import re
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from cmepath.core.vocabulary import (
-    validate_credit_type,
-    validate_profession,
-    validate_topic,
-)
+from cmepath.core.vocabulary import CREDIT_TYPES, PROFESSIONS, STATES, TOPICS
+from cmepath.credits.rules.boards import board_directory
+from cmepath.credits.rules.loader import default_rules
 from cmepath.credits.rules.model import (
     BoardCert,
     ClinicianProfile,
     Completion,
+    CredentialResult,
     Evaluation,
     Licence,
     RegimeResult,
@@ -90,11 +91,113 @@ def _str(value: Any, where: str) -> str:
     return value
 
 
-def _wrap(fn: Any, code: str, where: str) -> str:
-    try:
-        return str(fn(code))
-    except ValueError as exc:
-        raise InputError(f"{where}: {exc}") from None
+# -- accepted codes ---------------------------------------------------------------------------
+
+#: Completion flags (NCCPA performance-improvement and self-assessment CME).
+COMPLETION_KINDS = ("pi_cme", "sa_cme")
+OTHER_BOARD = "other"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+
+
+@functools.cache
+def accepted_boards() -> tuple[str, ...]:
+    """Board codes a profile may name: the certifying boards on file, and "other"."""
+    return (*board_directory().boards, OTHER_BOARD)
+
+
+@functools.cache
+def accepted_specialties() -> tuple[str, ...]:
+    """Specialty slugs: every NUCC taxonomy classification and specialization (the slugs a
+    stored profile's taxonomy codes map to) plus any a shipped rule names."""
+    from cmepath.accounts.taxonomy import load_taxonomy
+
+    found = {
+        _slug(part)
+        for entry in load_taxonomy().values()
+        for part in (entry.classification, entry.specialization)
+        if part
+    }
+    for regime in default_rules():
+        for req in regime.requirements:
+            cond = req.conditions
+            found |= cond.specialties_any | cond.specialties_none | cond.board_specialties_none
+    return tuple(sorted(found))
+
+
+@functools.cache
+def accepted_endorsements() -> tuple[str, ...]:
+    """Licence endorsements a shipped rule asks about (``conditions.endorsements_any``)."""
+    return tuple(
+        sorted(
+            {
+                e
+                for r in default_rules()
+                for q in r.requirements
+                for e in q.conditions.endorsements_any
+            }
+        )
+    )
+
+
+def _suggest(code: str, accepted: Collection[str], names: Mapping[str, Any] | None) -> str:
+    """The accepted code ``code`` most likely meant: same letters in another case, a
+    jurisdiction's name for its code, the same letters and digits ("PI-CME"), the one code it
+    begins ("PI"), or the closest spelling ("" when none is close)."""
+    folded = {a.casefold(): a for a in accepted}
+    key = code.strip().casefold()
+    if key in folded:
+        return folded[key]
+    by_name = {str(getattr(t, "label", t)).casefold(): c for c, t in (names or {}).items()}
+    if key in by_name:
+        return by_name[key]
+    bare = {re.sub(r"[^a-z0-9]", "", a.casefold()): a for a in accepted}
+    key_bare = re.sub(r"[^a-z0-9]", "", key)
+    if key_bare in bare:  # "PI-CME", "internal medicine"
+        return bare[key_bare]
+    starting = [a for b, a in bare.items() if key_bare and b.startswith(key_bare)]
+    if len(starting) == 1:  # "PI"
+        return starting[0]
+    near = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    if near:
+        return folded[near[0]]
+    near = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
+    return by_name[near[0]] if near else ""
+
+
+def _known(
+    code: Any,
+    accepted: Collection[str],
+    what: str,
+    where: str,
+    names: Mapping[str, Any] | None = None,
+) -> str:
+    """``code`` if it is one of ``accepted``; else a one-line refusal with a suggestion and
+    the accepted values (never a silent skip)."""
+    if not isinstance(code, str):
+        raise InputError(f"{where}: expected a {what} code (text)")
+    if code in accepted:
+        return code
+    near = _suggest(code, accepted, names)
+    if near and names and near in names:
+        label = getattr(names[near], "label", names[near])
+        hint = f": did you mean '{near}' ({label})?"
+    else:
+        hint = f": did you mean '{near}'?" if near else ";"
+    raise InputError(f"{where}: unknown {what} '{code}'{hint} Accepted: {', '.join(accepted)}.")
+
+
+def _state(value: Any, where: str) -> str:
+    """A jurisdiction code (case aside: "tx" is TX); a name ("Texas") is refused with its code."""
+    raw = _str(value, where).strip()
+    code = raw.upper() if raw.upper() in STATES else raw
+    return _known(code, STATES, "state code", where, STATES)
+
+
+def _known_list(value: Any, accepted: Collection[str], what: str, where: str) -> frozenset[str]:
+    return frozenset(_known(v, accepted, what, where) for v in _str_list(value, where))
 
 
 # -- profile ----------------------------------------------------------------------------------
@@ -135,8 +238,10 @@ def profile_from_json(data: Any) -> ClinicianProfile:
         lic = _fields(raw, where, _LICENCE_FIELDS, ("state", "profession"))
         licences.append(
             Licence(
-                state=_str(lic["state"], f"{where}.state").upper(),
-                profession=_wrap(validate_profession, lic["profession"], f"{where}.profession"),
+                state=_state(lic["state"], f"{where}.state"),
+                profession=_known(
+                    lic["profession"], PROFESSIONS, "licence type", f"{where}.profession"
+                ),
                 number=_str(lic.get("number", ""), f"{where}.number"),
                 issue_date=_date(lic.get("issue_date"), f"{where}.issue_date", optional=True),
                 expiry_date=_date(lic.get("expiry_date"), f"{where}.expiry_date", optional=True),
@@ -144,7 +249,12 @@ def profile_from_json(data: Any) -> ClinicianProfile:
                 direct_patient_care=_bool(
                     lic.get("direct_patient_care"), f"{where}.direct_patient_care", True
                 ),
-                endorsements=frozenset(_str_list(lic.get("endorsements"), f"{where}.endorsements")),
+                endorsements=_known_list(
+                    lic.get("endorsements"),
+                    accepted_endorsements(),
+                    "endorsement",
+                    f"{where}.endorsements",
+                ),
             )
         )
     certs = []
@@ -156,8 +266,12 @@ def profile_from_json(data: Any) -> ClinicianProfile:
         c = _fields(raw, where, _CERT_FIELDS, ("board",))
         certs.append(
             BoardCert(
-                board=_str(c["board"], f"{where}.board"),
-                specialty=_str(c.get("specialty", ""), f"{where}.specialty"),
+                board=_known(c["board"], accepted_boards(), "board", f"{where}.board"),
+                specialty=_known(
+                    c["specialty"], accepted_specialties(), "specialty", f"{where}.specialty"
+                )
+                if c.get("specialty")
+                else "",
                 cycle_start=_date(c.get("cycle_start"), f"{where}.cycle_start", optional=True),
                 cycle_end=_date(c.get("cycle_end"), f"{where}.cycle_end", optional=True),
             )
@@ -169,7 +283,7 @@ def profile_from_json(data: Any) -> ClinicianProfile:
         raise InputError("profile.patients_65_plus_share: expected a number from 0 to 1")
     return ClinicianProfile(
         id=str(d.get("id", "")),
-        profession=_wrap(validate_profession, d["profession"], "profile.profession"),
+        profession=_known(d["profession"], PROFESSIONS, "profession", "profile.profession"),
         birth_date=_date(d.get("birth_date"), "profile.birth_date", optional=True),
         date_of_first_licensure=_date(
             d.get("date_of_first_licensure"), "profile.date_of_first_licensure", optional=True
@@ -180,7 +294,9 @@ def profile_from_json(data: Any) -> ClinicianProfile:
             d.get("dea_registration_date"), "profile.dea_registration_date", optional=True
         ),
         patients_65_plus_share=None if share is None else float(share),
-        specialties=frozenset(_str_list(d.get("specialties"), "profile.specialties")),
+        specialties=_known_list(
+            d.get("specialties"), accepted_specialties(), "specialty", "profile.specialties"
+        ),
     )
 
 
@@ -246,21 +362,21 @@ def completions_from_json(data: Any) -> list[Completion]:
             raise InputError(f"{where}.credits: expected an object of credit type to hours")
         credits: dict[str, float] = {}
         for code, hours in credits_raw.items():
-            _wrap(validate_credit_type, code, f"{where}.credits")
+            _known(code, CREDIT_TYPES, "credit type", f"{where}.credits")
             if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
                 raise InputError(f"{where}.credits.{code}: expected a non-negative number of hours")
             credits[code] = float(hours)
-        topics = _str_list(c.get("topics"), f"{where}.topics")
-        for topic in topics:
-            _wrap(validate_topic, topic, f"{where}.topics")
+        topics = _known_list(c.get("topics"), TOPICS, "topic", f"{where}.topics")
         out.append(
             Completion(
                 id=cid,
                 title=_str(c.get("title", ""), f"{where}.title"),
                 completed_on=_req_date(c["completed_on"], f"{where}.completed_on"),
                 credits=credits,
-                topics=frozenset(topics),
-                kinds=frozenset(_str_list(c.get("kinds"), f"{where}.kinds")),
+                topics=topics,
+                kinds=_known_list(
+                    c.get("kinds"), COMPLETION_KINDS, "completion kind", f"{where}.kinds"
+                ),
             )
         )
     return out
@@ -330,11 +446,30 @@ def _regime_json(r: RegimeResult) -> JSONDict:
     }
 
 
+def _credential_json(c: CredentialResult) -> JSONDict:
+    return {
+        "kind": c.kind,
+        "code": c.code,
+        "profession": c.profession,
+        "label": c.label,
+        "status": c.status,
+        "regime_ids": list(c.regime_ids),
+        "explanation": c.explanation,
+        "authority": c.authority,
+        "authority_url": c.authority_url,
+        "check_with": c.check_with,
+    }
+
+
 def evaluation_to_json(evaluation: Evaluation) -> JSONDict:
+    """The evaluation as JSON: ``regimes`` (with their requirements) and ``credentials``
+    (every licence, certification and DEA registration: covered by which regimes, or
+    ``not_covered`` with whom to check)."""
     return {
         "as_of": evaluation.as_of.isoformat(),
         "profile_id": evaluation.profile_id,
         "regimes": [_regime_json(r) for r in evaluation.regimes],
+        "credentials": [_credential_json(c) for c in evaluation.credentials],
     }
 
 
@@ -348,7 +483,11 @@ def to_json(obj: Evaluation | ClinicianProfile | Iterable[Completion]) -> JSONDi
 
 
 __all__ = [
+    "COMPLETION_KINDS",
     "InputError",
+    "accepted_boards",
+    "accepted_endorsements",
+    "accepted_specialties",
     "check_completions",
     "completions_from_json",
     "completions_to_json",

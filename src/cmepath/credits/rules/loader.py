@@ -29,6 +29,7 @@ from cmepath.credits.rules.spec import (
     Kind,
     Regime,
     Requirement,
+    SourceQuality,
     Weighting,
 )
 
@@ -356,6 +357,7 @@ _REGIME_FIELDS = (
     "weighting",
     "cure_period_days",
     "exempt_first_renewal",
+    "source_quality",
 )
 
 
@@ -421,6 +423,10 @@ def parse_rule_text(text: str, path: str) -> Regime:
         exempt_first_renewal=m.get("exempt_first_renewal", _bool, False),
         notes=m.get("notes", _str, ""),
         path=path,
+        source_quality=cast(
+            SourceQuality,
+            m.get("source_quality", _choice(get_args(SourceQuality)), "primary"),
+        ),
     )
 
 

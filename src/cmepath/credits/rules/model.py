@@ -13,6 +13,9 @@ from typing import Literal
 
 Status = Literal["met", "at_risk", "unmet", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("met", "at_risk", "unmet", "not_applicable")
+#: A credential's status: its regimes' worst status, or ``not_covered`` when no rule applies.
+CredentialStatus = Literal["met", "at_risk", "unmet", "not_applicable", "not_covered"]
+CredentialKind = Literal["licence", "board_certification", "dea_registration"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,36 @@ class RegimeResult:
 
 
 @dataclass(frozen=True, slots=True)
+class CredentialResult:
+    """One licence, board certification or DEA registration of the profile, and its rules.
+
+    Every credential gets one, so none is silently left out: ``regime_ids`` are the regimes
+    that cover it and ``status`` their worst status; with no regime, ``status`` is
+    ``not_covered`` and ``authority`` / ``authority_url`` say whom to check with (when known).
+    """
+
+    kind: CredentialKind
+    code: str  # licence: state code; board certification: board code; DEA: "DEA"
+    profession: str  # licence type; for the others the profile's profession
+    label: str  # "Texas RN licence", "ABIM certification (internal_medicine)"
+    status: CredentialStatus
+    regime_ids: tuple[str, ...]
+    explanation: str
+    authority: str = ""  # the licensing body or certifying board on file, if any
+    authority_url: str = ""
+    check_with: str = (
+        ""  # not covered: the authority, or a description ("licensing board in Texas")
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     as_of: date
     regimes: tuple[RegimeResult, ...]
     profile_id: str = ""
+    credentials: tuple[CredentialResult, ...] = ()
+
+    @property
+    def not_covered(self) -> tuple[CredentialResult, ...]:
+        """The credentials no shipped rule covers (shown as "not covered yet")."""
+        return tuple(c for c in self.credentials if c.status == "not_covered")

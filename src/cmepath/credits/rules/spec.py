@@ -14,6 +14,9 @@ from typing import Literal
 Anchor = Literal["expiry", "birth_month", "fixed", "certification", "none"]
 Kind = Literal["licence", "board", "certification", "federal"]
 Frequency = Literal["per_cycle", "every_n_cycles", "one_time", "rolling_years"]
+#: ``secondary``: no primary text (board page, statute, code) was found for the main figures;
+#: they rest on secondary summaries (CE vendors, societies), as the file's notes say.
+SourceQuality = Literal["primary", "secondary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ class Regime:
     exempt_first_renewal: bool = False
     notes: str = ""
     path: str = ""
+    source_quality: SourceQuality = "primary"
 
     @property
     def source_url(self) -> str:

@@ -1,12 +1,13 @@
 """``credits`` management command: check one clinician's records against the rules.
 
     manage.py credits check --profile PROFILE.json --records RECORDS.json [--as-of DATE] [--json]
+    manage.py credits coverage [--update docs/credits-engine.md]   (the rules' coverage table)
     manage.py credits check-all [--as-of DATE] [--json] [--workers N]
     manage.py credits verify-badge FILE [--json]       (exit 0 valid, 1 invalid or tampered)
     manage.py credits issue-badge COMPLETION_ID --out FILE
     manage.py credits send-reminders [--today DATE]
 
-``check`` uses only the pure engine: no database, no system checks. Bad input ends with a
+``check`` and ``coverage`` use only the pure engine: no database, no system checks. Bad input ends with a
 one-line message on stderr and exit code 2. The other subcommands need the database; they
 import the services lazily so ``check`` stays database-free. The command does the printing
 (and ``check-all``'s progress bar on a terminal); the services only return results.
@@ -38,6 +39,7 @@ _STATUS_STYLE = {
     "at_risk": "[yellow]at risk[/yellow]",
     "unmet": "[red]unmet[/red]",
     "not_applicable": "[dim]n/a[/dim]",
+    "not_covered": "[bold magenta]not covered[/bold magenta]",
 }
 
 
@@ -61,6 +63,16 @@ def _read_json(path_text: str, what: str) -> Any:
         ) from None
 
 
+def _positive_days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise _fail(f"--at-risk-days: '{text}' is not a positive whole number of days")
+    return days
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -75,7 +87,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
-            dest="subcommand", metavar="{check,check-all,verify-badge,issue-badge,send-reminders}"
+            dest="subcommand",
+            metavar="{check,coverage,check-all,verify-badge,issue-badge,send-reminders}",
         )
         sub.required = True
         check = sub.add_parser("check", help="evaluate one profile and its records (no database)")
@@ -88,9 +101,16 @@ class Command(BaseCommand):
         check.add_argument(
             "--at-risk-days",
             dest="at_risk_days",
-            type=int,
-            default=90,
+            default="90",
             help="an unmet requirement due within this many days is 'at risk' (default 90)",
+        )
+        coverage = sub.add_parser(
+            "coverage", help="the rules' coverage: jurisdiction x licence type, boards, DEA"
+        )
+        coverage.add_argument(
+            "--update",
+            metavar="FILE",
+            help="rewrite the table between the coverage markers of FILE (docs/credits-engine.md)",
         )
         check_all = sub.add_parser("check-all", help="evaluate every clinician in the database")
         check_all.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
@@ -120,6 +140,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         handlers = {
+            "coverage": self._coverage,
             "check-all": self._check_all,
             "verify-badge": self._verify_badge,
             "issue-badge": self._issue_badge,
@@ -129,19 +150,42 @@ class Command(BaseCommand):
 
     def _check(self, options: dict[str, Any]) -> None:
         as_of = _parse_date(options["as_of"]) if options.get("as_of") else timezone.localdate()
+        at_risk_days = _positive_days(str(options["at_risk_days"]))
         profile_data = _read_json(options["profile"], "profile")
         records_data = _read_json(options["records"], "records")
         try:
             profile = profile_from_json(profile_data)
             completions = completions_from_json(records_data)
             check_completions(completions, as_of)
-            evaluation = evaluate(profile, completions, as_of, at_risk_days=options["at_risk_days"])
+            evaluation = evaluate(profile, completions, as_of, at_risk_days=at_risk_days)
         except (InputError, RuleFileError) as exc:
             raise _fail(str(exc)) from None
         if options["as_json"]:
             self.stdout.write(json.dumps(evaluation_to_json(evaluation), indent=2))
         else:
             self._print_table(evaluation)
+
+    def _coverage(self, options: dict[str, Any]) -> None:
+        from cmepath.credits.rules import coverage_markdown, coverage_table, default_rules
+        from cmepath.credits.rules.coverage import MARKER_START, replace_between_markers
+
+        try:
+            table = coverage_markdown(coverage_table(default_rules()))
+        except RuleFileError as exc:
+            raise _fail(str(exc)) from None
+        target = options.get("update")
+        if not target:
+            self.stdout.write(table, ending="")
+            return
+        path = Path(target)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot read {target}: {exc.strerror}") from None
+        if MARKER_START not in text:
+            raise _fail(f"{target} has no {MARKER_START} marker")
+        path.write_text(replace_between_markers(text, table), encoding="utf-8")
+        self.stdout.write(f"updated the coverage table in {target}")
 
     def _check_all(self, options: dict[str, Any]) -> None:
         from cmepath.core.management.commands._progress import rich_progress
@@ -229,12 +273,26 @@ class Command(BaseCommand):
 
     def _print_table(self, evaluation: Evaluation) -> None:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         console = Console(file=cast(IO[str], self.stdout), width=120, highlight=False)
         console.print(f"Requirements as of {evaluation.as_of.isoformat()}")
-        if not evaluation.regimes:
-            console.print("No rule applies to this profile (check licences and certifications).")
+        if not evaluation.credentials:
+            console.print(
+                "This profile lists no licence, board certification or DEA registration: "
+                "add them to see what each requires."
+            )
+        else:
+            table = Table(title="Credentials", title_justify="left", expand=True)
+            table.add_column("Credential", ratio=2)
+            table.add_column("Status", no_wrap=True)
+            table.add_column("Rules", ratio=3)
+            for cred in evaluation.credentials:
+                table.add_row(
+                    escape(cred.label), _STATUS_STYLE[cred.status], escape(cred.explanation)
+                )
+            console.print(table)
         for regime in evaluation.regimes:
             cycle = (
                 f"cycle {regime.cycle_start} to {regime.cycle_end}"

@@ -1,0 +1,88 @@
+"""Issue 17 item 1 on every surface: a licence or certification without a rule shows on the
+dashboard, the transcript (PDF and shared page) and the API as "not covered yet" with whom to
+check with, next to the covered ones."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from cmepath.accounts.models import Profile
+from cmepath.credits import selectors, services
+from tests.factories import BoardCertificationFactory, LicenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mixed_clinician(clinician, today):
+    """An RN with a Texas licence of a type no rule covers, an Ohio MD licence (covered) and
+    a board certification of board "other" (never covered)."""
+    Profile.objects.filter(user=clinician).update(profession="RN")
+    LicenceFactory(user=clinician, state="TX", licence_type="other", dea_registered=False)
+    LicenceFactory(
+        user=clinician,
+        state="OH",
+        licence_type="MD",
+        expiry_date=today + timedelta(days=300),
+        dea_registered=False,
+    )
+    BoardCertificationFactory(user=clinician, board="other", specialty="Wound care")
+    return clinician
+
+
+def test_dashboard_lists_every_credential_with_not_covered_ones_in_plain_sight(
+    mixed_clinician, client_for, django_assert_max_num_queries
+):
+    client = client_for(mixed_clinician)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("credits:dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "No requirement applies yet" not in body
+    assert body.count('<tr class="credential-') == 3
+    assert "Texas licence (other type)" in body and "Ohio MD licence" in body
+    assert "other certification (wound_care)" in body
+    assert body.count('data-status="not_covered">Not covered yet</span>') == 2
+    assert "check with the licensing board in Texas" in body
+    assert "2 not covered yet" in body
+    assert '<a href="#regime-oh-md">oh-md</a>' in body and 'id="regime-oh-md"' in body
+    assert reverse("credits:coverage") in body
+
+
+def test_api_evaluation_lists_every_credential(mixed_clinician, client_for):
+    data = client_for(mixed_clinician).get("/api/v1/me/evaluation").json()
+    statuses = {c["label"]: c["status"] for c in data["credentials"]}
+    assert statuses["Texas licence (other type)"] == "not_covered"
+    assert statuses["other certification (wound_care)"] == "not_covered"
+    assert statuses["Ohio MD licence"] in ("met", "at_risk", "unmet")
+    texas = next(c for c in data["credentials"] if c["code"] == "TX")
+    assert texas["explanation"] == "not covered yet: check with the licensing board in Texas"
+    assert texas["regime_ids"] == [] and texas["kind"] == "licence"
+
+
+def test_transcript_pdf_and_shared_page_list_not_covered_credentials(
+    mixed_clinician, client, today
+):
+    from pypdf import PdfReader
+
+    data = selectors.transcript_data(user=mixed_clinician)
+    assert [c["status"] for c in data.credentials].count("not_covered") == 2
+    pdf = services.transcript_pdf(user=mixed_clinician)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Licences, certifications and registrations" in text
+    assert "Texas licence (other type)" in text
+    assert "not covered yet: check with the licensing board in Texas" in text
+
+    _, raw = services.share_link_create(actor=mixed_clinician, label="HR")
+    body = client.get(reverse("credits:shared", args=[raw])).content.decode()
+    assert "Texas licence (other type)" in body
+    assert "Not covered yet: check with the licensing board in Texas." in body
+
+
+def test_a_regime_transcript_lists_only_the_credentials_it_covers(mixed_clinician):
+    data = selectors.transcript_data(user=mixed_clinician, regime_id="oh-md")
+    assert [c["label"] for c in data.credentials] == ["Ohio MD licence"]
