@@ -158,7 +158,8 @@ def test_a_requirement_set_all_met_says_so(clinician, client_for):
 
 def test_without_licences_the_home_says_what_to_add(clinician, client_for):
     body = client_for(clinician).get("/").content.decode()
-    assert "No requirement applies yet" in body
+    # "No requirement applies yet" read as "nothing due" (issue 17): the home says what to add.
+    assert "lists no licence, board certification or DEA registration yet" in body
     assert reverse("accounts:licences") in body
 
 
