@@ -149,6 +149,14 @@ class Profile(models.Model):
         return self.npi_status == NpiStatus.MATCHED
 
     @property
+    def primary_specialty_label(self) -> str:
+        """The NUCC display name of the primary specialty (the code when unknown)."""
+        from . import taxonomy  # read once per process (cached)
+
+        term = taxonomy.get(self.primary_specialty) if self.primary_specialty else None
+        return term.display_name if term else self.primary_specialty
+
+    @property
     def is_verified(self) -> bool:
         """The badge: NPI matched and an approved licence proof in the profile's name.
 
