@@ -214,3 +214,7 @@ api.add_router("/", credits_router)
 from cmepath.outcomes.api import router as outcomes_router  # noqa: E402
 
 api.add_router("/", outcomes_router)
+
+from cmepath.jobs.api import router as jobs_router  # noqa: E402
+
+api.add_router("/", jobs_router)

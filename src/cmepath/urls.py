@@ -46,6 +46,7 @@ urlpatterns = [
     path("catalog/", include("cmepath.catalog.urls")),
     path("credits/", include("cmepath.credits.urls")),
     path("outcomes/", include("cmepath.outcomes.urls")),
+    path("jobs/", include("cmepath.jobs.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -203,3 +203,127 @@ def shared_certificate(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 def provider_activity_for_completion(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     obj = _draft_activity(users)
     return obj, {"activity_id": obj.pk}
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+
+
+def _employer_of(users: dict[str, Any]) -> Any:
+    from tests.jobs.factories import make_employer
+
+    return make_employer(member=users["employer"])
+
+
+def _draft_vacancy(users: dict[str, Any]) -> Any:
+    from tests.jobs.factories import make_vacancy
+
+    return make_vacancy(_employer_of(users), publish=False)
+
+
+def _open_vacancy(users: dict[str, Any]) -> Any:
+    from tests.jobs.factories import make_vacancy
+
+    return make_vacancy(_employer_of(users))
+
+
+def _vacancy_in_review(users: dict[str, Any]) -> Any:
+    from cmepath.jobs.services import vacancy_submit
+
+    return vacancy_submit(actor=users["employer"], vacancy=_draft_vacancy(users))
+
+
+def _application(users: dict[str, Any]) -> Any:
+    from cmepath.jobs.services import application_create
+
+    return application_create(actor=users["clinician_a"], vacancy=_open_vacancy(users))
+
+
+def employer_org(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _employer_of(users)
+    return obj, {"pk": obj.pk}
+
+
+def employer_org_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _employer_of(users)
+    return obj, {"employer_id": obj.pk}
+
+
+def employer_posting(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _employer_of(users)
+    return obj, {"employer_pk": obj.pk}
+
+
+def unverified_employer(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from tests.jobs.factories import make_employer
+
+    obj = make_employer(member=users["employer"], verified=False)
+    return obj, {"pk": obj.pk}
+
+
+def unverified_employer_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj, _ = unverified_employer(users)
+    return obj, {"employer_id": obj.pk}
+
+
+def draft_vacancy(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _draft_vacancy(users)
+    return obj, {"pk": obj.pk}
+
+
+def draft_vacancy_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _draft_vacancy(users)
+    return obj, {"vacancy_id": obj.pk}
+
+
+def open_vacancy(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _open_vacancy(users)
+    return obj, {"pk": obj.pk}
+
+
+def open_vacancy_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _open_vacancy(users)
+    return obj, {"vacancy_id": obj.pk}
+
+
+def review_vacancy(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _vacancy_in_review(users)
+    return obj, {"pk": obj.pk}
+
+
+def review_vacancy_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _vacancy_in_review(users)
+    return obj, {"vacancy_id": obj.pk}
+
+
+def job_application(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _application(users)
+    return obj, {"pk": obj.pk}
+
+
+def job_application_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _application(users)
+    return obj, {"application_id": obj.pk}
+
+
+def vacancy_report(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.jobs.services import vacancy_report as report
+
+    obj = report(actor=users["clinician_b"], vacancy=_open_vacancy(users), reason="filled")
+    return obj, {"pk": obj.pk}
+
+
+def saved_search(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.jobs.services import saved_search_create
+
+    obj = saved_search_create(actor=users["clinician_a"], name="Matrix", query="profession=NP")
+    return obj, {"pk": obj.pk}
+
+
+def saved_search_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj, _ = saved_search(users)
+    return obj, {"saved_id": obj.pk}
+
+
+def unsubscribe_token(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj, _ = saved_search(users)
+    return obj, {"token": obj.unsubscribe_token}

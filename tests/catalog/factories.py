@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import factory
@@ -11,6 +11,10 @@ import factory
 from cmepath.catalog.models import Activity, Provider
 
 _ids = itertools.count(1)
+#: The factory's activities run on two days some months ahead of today (relative, so the
+#: catalog's "hide ended activities" default never hides them as the calendar moves on).
+START = datetime.now(UTC).date() + timedelta(days=90)
+END = START + timedelta(days=1)
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -30,8 +34,8 @@ def activity_data(**overrides: Any) -> dict[str, Any]:
         "description": "Safer opioid prescribing for primary care.",
         "format": "course",
         "delivery": "online",
-        "start_date": date(2027, 3, 1),
-        "end_date": date(2027, 3, 2),
+        "start_date": START,
+        "end_date": END,
         "cost": 100,
         "credits": "ama_pra_1:8; ancc:8",
         "professions": ["MD", "NP"],

@@ -253,7 +253,7 @@ def test_provider_home_lists_completions_to_report(provider_member, client_for):
         start_date=today() - timedelta(days=40),
         end_date=today() - timedelta(days=30),
     )
-    make_activity(provider, title="Starts next year")  # 2027-03-01 in the factory data
+    make_activity(provider, title="Starts next year")  # 90 days ahead in the factory data
     make_activity(
         provider,
         title="Draft that ran",

@@ -50,6 +50,7 @@ from .choices import (
     PAGE_SIZE,
     SEARCH_FACETS,
     SUGGEST_BELOW,
+    ActivityStatus,
     CareerGoal,
     career_goal,
 )
@@ -429,3 +430,31 @@ def wishlist_ids(*, actor: Any, activity_ids: Iterable[int] | None = None) -> se
             return set()
         qs = qs.filter(activity_id__in=wanted)
     return set(qs.values_list("activity_id", flat=True))
+
+
+#: Seconds the median price of a credit is cached (it moves slowly; computing it reads a
+#: sample of the catalog).
+COST_PER_CREDIT_TTL = 3600
+#: Activities sampled for the median price of a credit.
+COST_SAMPLE = 5000
+
+
+def median_cost_per_credit() -> float | None:
+    """The median price of one credit across published paid-or-free activities with
+    credits (US dollars), from the newest :data:`COST_SAMPLE`; ``None`` with no catalog.
+    Careers compares a vacancy's CME allowance with what a clinician's requirements cost."""
+    from django.core.cache import cache
+
+    key = "catalog:median_cost_per_credit"
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached < 0 else float(cached)
+    rows = list(
+        Activity.objects.filter(status=ActivityStatus.PUBLISHED, credits__gt=0)
+        .order_by("-pk")
+        .values_list("cost", "credits")[:COST_SAMPLE]
+    )
+    prices = sorted(float(cost) / float(credits) for cost, credits in rows)
+    value = prices[len(prices) // 2] if prices else None
+    cache.set(key, -1.0 if value is None else round(value, 2), COST_PER_CREDIT_TTL)
+    return value

@@ -19,6 +19,9 @@ from .roles import Role
 _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("Home", "core:home", None),
     ("Find CME", "catalog:search", None),
+    ("Jobs", "jobs:search", None),
+    ("Jobs for you", "jobs:for_you", frozenset({Role.CLINICIAN})),
+    ("Hiring", "jobs:employer_home", frozenset({Role.EMPLOYER})),
     ("Wishlist", "catalog:wishlist", frozenset({Role.CLINICIAN})),
     ("My activities", "catalog:provider_home", frozenset({Role.PROVIDER})),
     ("Compliance", "credits:dashboard", frozenset({Role.CLINICIAN})),
@@ -26,6 +29,7 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("Licences", "accounts:licences", frozenset({Role.CLINICIAN})),
     ("QI projects", "outcomes:project_list", frozenset({Role.CLINICIAN})),
     ("Verification queue", "accounts:verification_queue", frozenset({Role.ADMIN})),
+    ("Job moderation", "jobs:moderation", frozenset({Role.ADMIN})),
 ]
 #: The account menu: the professional profile is a clinician's record (NPI, licensure);
 #: security (allauth's MFA pages) and API tokens are everyone's.

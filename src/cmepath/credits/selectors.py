@@ -138,6 +138,14 @@ def evaluation_compute_brief(
     return evaluate(profile, completions, as_of, batch.rule_index()), briefs
 
 
+def evaluation_and_topics(*, user: Any, as_of: date) -> tuple[Evaluation, frozenset[str]]:
+    """``user``'s live evaluation and the topics of every completion on record (careers
+    matching: a mandated topic already done is no gap)."""
+    profile, completions, _ = brief_inputs_for_user(user)
+    topics = frozenset(t for c in completions for t in c.topics)
+    return evaluate(profile, completions, as_of, batch.rule_index()), topics
+
+
 # -- dashboard ----------------------------------------------------------------------------------
 
 

@@ -179,11 +179,13 @@ def demo_load() -> dict[str, object]:
     from cmepath.outcomes.demo import outcomes_demo_load
 
     project = outcomes_demo_load()
+    jobs = jobs_demo_load()
     return {
         "created": created,
         "catalog": catalog,
         "credits": credits,
         "qi_project": project.title if project else None,
+        "jobs": jobs,
         "users": User.objects.filter(email__endswith="@demo.cmepath.invalid").count(),
     }
 
@@ -263,6 +265,42 @@ def demo_accounts_load() -> None:
         User.objects.get(email=CLINICIANS[0].email),
         User.objects.get(email=STAFF[0][0]),
     )
+
+
+def jobs_demo_load() -> dict[str, int]:
+    """The synthetic job board: about 150 verified employers and 4,600 published vacancies
+    (``jobs/demo.py``, drawn from the sourced figures in ``jobs/data/``), dated from today so
+    they stay open; the demo employer account administers the first employer. Skipped when
+    the synthetic employers exist already (running it twice changes nothing)."""
+    from django.utils import timezone
+
+    from cmepath.jobs.choices import EmployerRole
+    from cmepath.jobs.demo import generate
+    from cmepath.jobs.models import Employer, EmployerMember, Vacancy
+    from cmepath.jobs.services import demo_load as jobs_load
+    from cmepath.jobs.services import vacancy_index_rebuild
+
+    admin = User.objects.get(email=STAFF[0][0])
+    if not Employer.objects.filter(synthetic=True).exists():
+        data = generate(today=timezone.localdate())
+        jobs_load(
+            actor=admin,
+            employers=data.employers,
+            vacancies=data.vacancies,
+            verified_at=timezone.now(),
+            index=False,
+        )
+        vacancy_index_rebuild()
+    first = Employer.objects.filter(synthetic=True).order_by("pk").first()
+    employer_user = User.objects.get(email="employer@demo.cmepath.invalid")
+    if first is not None:
+        EmployerMember.objects.get_or_create(
+            employer=first, user=employer_user, defaults={"role": EmployerRole.ADMIN}
+        )
+    return {
+        "employers": Employer.objects.filter(synthetic=True).count(),
+        "vacancies": Vacancy.objects.filter(employer__synthetic=True).count(),
+    }
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cmepath.catalog",
     "cmepath.credits",
     "cmepath.outcomes",
+    "cmepath.jobs",
     "cmepath.home",
 ]
 # cmepath.demo (synthetic accounts with a published password) is added by dev.py, test.py and
@@ -292,3 +293,7 @@ LOGGING = {
 CMEPATH_SEARCH_DIR = DATA_DIR / "search"  # derived Tantivy index (docs/search.md)
 # Open Badges signing key (Ed25519 PEM); empty: generated once into DATA_DIR/keys (docs/credits.md).
 CMEPATH_BADGE_KEY_PATH = env("CMEPATH_BADGE_KEY_PATH")
+
+# The public address of the site: links in e-mails (job alerts) and the JobPosting URLs of
+# the vacancy export are built on it.
+SITE_URL = env("CMEPATH_SITE_URL", "http://127.0.0.1:8000")
