@@ -23,6 +23,8 @@ quick_args() {
     search) echo "--size 200000 --rounds 3" ;;
     search_api) echo "--size 200000 --rounds 2" ;;
     django_page) echo "--requests 2000" ;;
+    jobs_search) echo "--size 100000 --rounds 3" ;;
+    jobs_match) echo "--size 100000 --rounds 2" ;;
     *) echo "" ;;
   esac
 }

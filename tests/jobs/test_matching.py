@@ -361,7 +361,7 @@ def test_specialty_gap_names_the_specialty() -> None:
     m = match(CLINICIAN, vac(specialty="207Q00000X"), today=TODAY)
 
     assert m.gaps[0].text == (
-        "This role asks for Family Medicine (207Q00000X), which is not among your specialties."
+        "This role asks for Family Medicine, which is not among your specialties."
     )
 
 

@@ -311,7 +311,21 @@ def provider_home(*, actor: Any, as_of: date | None = None) -> dict[str, Any]:
 
 
 def admin_home(*, actor: Any) -> dict[str, Any]:
+    from cmepath.jobs import selectors as job_selectors
+
+    queue = job_selectors.moderation_queue(actor=actor)
     return {
         "queue_count": account_selectors.verification_queue(actor=actor).count(),
         "dispute_count": account_selectors.dispute_queue(actor=actor).count(),
+        "jobs_review_count": queue["review"].count(),
+        "jobs_report_count": queue["reports"].count(),
+        "employers_unverified_count": queue["unverified"].count(),
     }
+
+
+def employer_home(*, actor: Any) -> dict[str, Any]:
+    """An employer's start: each employer they act for, with its open vacancies, drafts and
+    vacancies in review, and the applications waiting for a first look."""
+    from cmepath.jobs import selectors as job_selectors
+
+    return {"employers": job_selectors.employer_overview(actor=actor)}

@@ -32,4 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context.update(selectors.provider_home(actor=request.user))
     elif role == Role.ADMIN:
         context.update(selectors.admin_home(actor=request.user))
+    elif role == Role.EMPLOYER:
+        context.update(selectors.employer_home(actor=request.user))
     return render_page(request, "home/home.html", context)

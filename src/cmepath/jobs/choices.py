@@ -1,9 +1,5 @@
-"""Choices and constants of the jobs app (one home).
-
-Professions and states are the shared vocabulary's (``core/data/vocabulary.yaml``); a vacancy
-may also be for a certified registered nurse anaesthetist, a profession cmepath keeps no CME
-record for, so :data:`VACANCY_PROFESSIONS` adds it here and nowhere else.
-"""
+"""Choices and constants of the jobs app (one home; the plain label tables live in
+``vocab.py``, importable without Django, and are re-exported here)."""
 
 from __future__ import annotations
 
@@ -11,15 +7,26 @@ from enum import StrEnum
 
 from django.db import models
 
-from cmepath.core.vocabulary import PROFESSIONS
+from .vocab import (
+    CME_EXPENSES,
+    COMPACT_OF,
+    CREDENTIALS,
+    DEFAULT_EXPIRY_DAYS,
+    PHYSICIANS,
+    VACANCY_PROFESSIONS,
+    VISAS,
+)
 
-#: Professions a vacancy may be for: the shared vocabulary's (without "Other") plus CRNA.
-VACANCY_PROFESSIONS: dict[str, str] = {
-    **{code: term.label for code, term in PROFESSIONS.items() if code != "other"},
-    "CRNA": "Nurse anesthetist (CRNA)",
-}
-#: Physician professions (the "physicians only" filter keeps these).
-PHYSICIANS = frozenset({"MD", "DO"})
+#: Re-exported label tables (pages and services import them from here).
+__all__ = [
+    "CME_EXPENSES",
+    "COMPACT_OF",
+    "CREDENTIALS",
+    "DEFAULT_EXPIRY_DAYS",
+    "PHYSICIANS",
+    "VACANCY_PROFESSIONS",
+    "VISAS",
+]
 
 
 class VacancyStatus(models.TextChoices):
@@ -116,39 +123,6 @@ class CareerTrack(models.TextChoices):
     RESEARCH = "research", "Research"
 
 
-#: Credentials a listing may require (beyond licences and board certification).
-CREDENTIALS: dict[str, str] = {
-    "BLS": "Basic Life Support (BLS)",
-    "ACLS": "Advanced Cardiovascular Life Support (ACLS)",
-    "PALS": "Pediatric Advanced Life Support (PALS)",
-    "NRP": "Neonatal Resuscitation Program (NRP)",
-    "ATLS": "Advanced Trauma Life Support (ATLS)",
-    "DEA": "DEA registration",
-}
-
-#: Visa routes a listing may sponsor.
-VISAS: dict[str, str] = {"h1b": "H-1B sponsorship", "j1_waiver": "J-1 waiver (Conrad 30)"}
-
-#: What a CME allowance may be spent on.
-CME_EXPENSES: dict[str, str] = {
-    "registration": "Course and conference registration",
-    "travel": "Travel and lodging",
-    "licence_fees": "Licence and DEA fees",
-    "board_fees": "Board certification and MOC fees",
-    "memberships": "Professional memberships",
-    "journals": "Journals and subscriptions",
-    "board_review": "Board review materials",
-}
-
-#: Which licence compact a profession's listing may accept.
-COMPACT_OF: dict[str, str] = {
-    "RN": "Nurse Licensure Compact (NLC)",
-    "MD": "Interstate Medical Licensure Compact (IMLC)",
-    "DO": "Interstate Medical Licensure Compact (IMLC)",
-    "PA": "PA Licensure Compact",
-}
-
-
 class EmployerRole(models.TextChoices):
     ADMIN = "admin", "Employer administrator"
     RECRUITER = "recruiter", "Recruiter"
@@ -192,8 +166,6 @@ class AlertFrequency(models.TextChoices):
     WEEKLY = "weekly", "Weekly"
 
 
-#: Vacancies are published for this many days unless the employer sets an expiry.
-DEFAULT_EXPIRY_DAYS = 60
 #: Longest a listing may stay up before it must be renewed (ghost listings).
 MAX_EXPIRY_DAYS = 180
 #: Most saved searches one account may keep.

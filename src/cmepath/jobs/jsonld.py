@@ -30,6 +30,8 @@ from typing import Any
 
 from cmepath.core.vocabulary import STATES
 
+from .vocab import CME_EXPENSES, CREDENTIALS, DEFAULT_EXPIRY_DAYS, VISAS
+
 SCHEMA_ORG = "https://schema.org"
 #: Google's ``employmentType`` values for JobPosting.
 EMPLOYMENT_TYPES = frozenset(
@@ -92,7 +94,6 @@ def build_job_posting(
     ``expires_on``, or of ``posted_on`` + ``DEFAULT_EXPIRY_DAYS`` when no expiry is set yet;
     the identifier is the employer's ``reference``, else the vacancy ``id``.
     """
-    from cmepath.jobs.choices import CME_EXPENSES, CREDENTIALS, DEFAULT_EXPIRY_DAYS, VISAS
 
     remote = bool(v.get("remote"))
     posted: date | None = v.get("posted_on")

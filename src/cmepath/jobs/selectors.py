@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cmepath.search.backends import search_backend
 from cmepath.search.base import DISTANCE, Range, SearchQuery
+from cmepath.search.geo import haversine_km
 from cmepath.search.selectors import (
     RangeParam,
     last_page,
@@ -29,8 +30,9 @@ from cmepath.search.selectors import (
     requested_page,
 )
 
-from . import compacts, matching, zipdata
+from . import compacts, matching, retrieval, zipdata
 from .choices import (
+    ApplicationStatus,
     CareerTrack,
     ReportStatus,
     VacancyStatus,
@@ -79,8 +81,6 @@ SORTS = {
     "distance": "Nearest",
     "match": "Best fit for me",
 }
-#: Candidates "jobs for you" and the match sort rank (retrieved by hard filters first).
-CANDIDATES = 500
 
 # ------------------------------------------------------------------ search
 
@@ -209,7 +209,7 @@ def vacancy_search(
     on: date | None = None,
 ) -> JobSearch:
     """One page of open vacancies for ``actor``; never raises. ``sort=match`` (clinicians)
-    ranks the best :data:`CANDIDATES` by fit with reasons."""
+    ranks the best ``retrieval.CANDIDATES`` by fit with reasons."""
     on = on or today()
     page_number, page_note = requested_page(params.get("page"))
     query, values, notes, zip_code, miles = vacancy_query(params, getlist, on=on, page=page_number)
@@ -263,32 +263,40 @@ def _match_page(
     on: date,
     notes: list[str],
 ) -> JobPage:
-    wide = dataclasses.replace(query, page=1, page_size=CANDIDATES, sort="date")
-    result = backend.search(wide)
-    ids = [int(h.id) for h in result.hits if h.id.isdigit()]
+    """The search page sorted by fit: the page's own query gives the facet counts; its
+    candidates (the clinician's specialty first, then the newest) are ranked by fit."""
+    counted = backend.search(dataclasses.replace(query, page=1, page_size=1))
+    ids, total = retrieval.candidates(backend, facts, today=on, base=query)
     rows = _rows(actor, ids)
     mandated = mandated_topics_for(rows.values())
     ranked = matching.rank(
         facts,
         (vacancy_facts(rows[i], mandated) for i in ids if i in rows),
         today=on,
-        limit=CANDIDATES,
+        limit=retrieval.CANDIDATES,
     )
-    if result.total > CANDIDATES:
+    if total > len(ids):
         notes.append(
-            f"Ranked by fit: the {CANDIDATES} newest of {result.total:,} matching vacancies; "
-            "narrow the search to rank the rest."
+            f"Ranked by fit: {len(ids)} of {total:,} matching vacancies (your specialty first, "
+            "then the newest); narrow the search to rank the rest."
         )
-    total = len(ranked)
-    last = last_page(total, query.page_size)
+    last = last_page(len(ranked), query.page_size)
     page_no = min(query.page, last)
     chunk = ranked[(page_no - 1) * query.page_size : page_no * query.page_size]
-    distances = {int(h.id): float(h.distance_km) for h in result.hits if h.distance_km is not None}
+    shown = [rows[m.vacancy_id] for m in chunk]
+    distances: dict[int, float] = {}
+    if query.radius is not None:
+        centre = query.radius
+        distances = {
+            v.pk: haversine_km(centre.lat, centre.lon, v.latitude, v.longitude)
+            for v in shown
+            if v.latitude is not None and v.longitude is not None
+        }
     return JobPage(
-        total=total,
-        vacancies=[rows[m.vacancy_id] for m in chunk],
-        facets=result.facets,
-        message=" ".join([*notes, result.message or ""]).strip() or None,
+        total=len(ranked),
+        vacancies=shown,
+        facets=counted.facets,
+        message=" ".join([*notes, counted.message or ""]).strip() or None,
         page=page_no,
         page_size=query.page_size,
         distances=distances,
@@ -301,15 +309,23 @@ def _match_page(
 
 @functools.cache
 def _mandated(state: str, profession: str) -> tuple[str, ...]:
-    """Topics the requirement rules mandate for a licence of ``profession`` in ``state``:
-    one code per requirement (its first topic; any of its topics satisfies it)."""
+    """Topics the requirement rules mandate for every licence of ``profession`` in
+    ``state``: one code per requirement (its first topic; any of its topics satisfies it)."""
     from cmepath.credits.batch import rule_index
 
     index = rule_index()
     found: list[str] = []
     for regime in index.by_licence.get((state, profession), ()):
         for req in regime.requirements:
-            if req.topics:
+            cond = req.conditions
+            # Topics that only some holders owe (by specialty, patient mix or endorsement)
+            # are not a gap for everyone taking the job.
+            narrow = (
+                cond.patients_65_plus_share_over is not None
+                or cond.specialties_any
+                or cond.endorsements_any
+            )
+            if req.topics and not narrow:
                 code = sorted(req.topics)[0]
                 if code not in found:
                     found.append(code)
@@ -485,24 +501,13 @@ def vacancy_match(*, actor: Any, vacancy: Vacancy, on: date | None = None) -> ma
 def jobs_for_you(
     *, actor: Any, on: date | None = None, limit: int = 20
 ) -> list[tuple[Vacancy, matching.Match]]:
-    """The best vacancies for a clinician: retrieved by hard filters (their profession, a
-    state they hold a licence in or a remote job open to it), then ranked by fit."""
+    """The best vacancies for a clinician: candidates retrieved by hard filters in the
+    index (``retrieval.py``), then ranked by fit."""
     on = on or today()
     facts = clinician_facts(actor, on=on)
     if facts is None:
         return []
-    states = sorted({lic.state for lic in facts.licences})
-    filters: dict[str, list[str]] = {"profession": [facts.profession]}
-    if states:
-        filters["licence_states"] = states
-    query = SearchQuery(
-        filters=filters,
-        ranges={"expires": Range(min=_ymd(on))},
-        sort="date",
-        page_size=CANDIDATES,
-    )
-    result = search_backend(VACANCY).search(query)
-    ids = [int(h.id) for h in result.hits if h.id.isdigit()]
+    ids, _ = retrieval.candidates(search_backend(VACANCY), facts, today=on)
     rows = _rows(actor, ids)
     mandated = mandated_topics_for(rows.values())
     ranked = matching.rank(
@@ -701,3 +706,45 @@ def export_rows(*, employer_id: int | None, fmt: str) -> bytes:
     return formats.write_records(
         values, fmt, posting=lambda row: posting_for(by_id[row["_id"]], base_url=base)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerOverview:
+    employer: Employer
+    open: int
+    drafts: int
+    in_review: int
+    new_applications: int
+
+
+def employer_overview(*, actor: Any) -> list[EmployerOverview]:
+    """Each employer the actor acts for, with its vacancy counts by status and the
+    applications still waiting for a first look (two queries)."""
+    from django.db.models import Q
+
+    employers = list(
+        employers_for(actor=actor).annotate(
+            n_open=Count("vacancies", filter=Q(vacancies__status=VacancyStatus.PUBLISHED)),
+            n_drafts=Count("vacancies", filter=Q(vacancies__status=VacancyStatus.DRAFT)),
+            n_review=Count("vacancies", filter=Q(vacancies__status=VacancyStatus.REVIEW)),
+        )
+    )
+    waiting = dict(
+        Application.objects.filter(
+            vacancy__employer__in=[e.pk for e in employers],
+            status=ApplicationStatus.SUBMITTED,
+        )
+        .values_list("vacancy__employer_id")
+        .annotate(n=Count("pk"))
+        .values_list("vacancy__employer_id", "n")
+    )
+    return [
+        EmployerOverview(
+            employer=e,
+            open=e.n_open,
+            drafts=e.n_drafts,
+            in_review=e.n_review,
+            new_applications=waiting.get(e.pk, 0),
+        )
+        for e in employers
+    ]

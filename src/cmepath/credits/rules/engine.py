@@ -165,42 +165,70 @@ class _Pool:
 
     ``hours(types)``: each completion's hours toward a credit-type set (largest accepted
     credit). ``with_topics(topics)``: indices of completions tagged with any of the topics.
+    Both are computed once per evaluation and cached per type set / topic set: a clinician's
+    regimes ask for the same few sets again and again.
     """
 
-    __slots__ = ("_by_topic", "_hours", "comps", "dates")
+    __slots__ = ("_by_topic", "_by_type", "_hours", "_topics", "comps", "dates")
 
     def __init__(self, comps: list[Completion]) -> None:
         self.comps = comps
         self.dates = [c.completed_on for c in comps]
         self._hours: dict[frozenset[str] | None, list[float]] = {}
+        self._by_type: dict[str, list[tuple[int, float]]] | None = None
         self._by_topic: dict[str, list[int]] | None = None
+        self._topics: dict[frozenset[str], list[int]] = {}
 
     def hours(self, types: frozenset[str] | None) -> list[float]:
         found = self._hours.get(types)
-        if found is None:
+        if found is not None:
+            return found
+        if types is None:  # every credit type counts: the largest positive credit
             found = []
             for c in self.comps:
                 best = 0.0
-                for credit_type, value in c.credits.items():
-                    if value > best and (types is None or credit_type in types):
+                for value in c.credits.values():
+                    if value > best:
                         best = value
                 found.append(best)
-            self._hours[types] = found
+        else:
+            # Credits grouped by type once per evaluation, positive values only (a value
+            # <= 0 never beats the 0.0 start). Visiting only the accepted types gives each
+            # completion the same largest value as scanning all its credits would.
+            by_type = self._by_type
+            if by_type is None:
+                by_type = {}
+                for i, c in enumerate(self.comps):
+                    for credit_type, value in c.credits.items():
+                        if value > 0:
+                            by_type.setdefault(credit_type, []).append((i, value))
+                self._by_type = by_type
+            found = [0.0] * len(self.comps)
+            for credit_type in types:
+                for i, value in by_type.get(credit_type, ()):
+                    if value > found[i]:
+                        found[i] = value
+        self._hours[types] = found
         return found
 
     def with_topics(self, topics: frozenset[str]) -> list[int]:
-        if self._by_topic is None:
-            by_topic: dict[str, list[int]] = {}
+        by_topic = self._by_topic
+        if by_topic is None:
+            by_topic = {}
             for i, c in enumerate(self.comps):
                 for topic in c.topics:
                     by_topic.setdefault(topic, []).append(i)
             self._by_topic = by_topic
         if len(topics) == 1:
-            return self._by_topic.get(next(iter(topics)), [])
-        return sorted({i for t in topics for i in self._by_topic.get(t, ())})
+            return by_topic.get(next(iter(topics)), [])
+        found = self._topics.get(topics)
+        if found is None:
+            found = sorted({i for t in topics for i in by_topic.get(t, ())})
+            self._topics[topics] = found
+        return found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # private and never changed: not frozen, whose __init__ is slower
 class _Ctx:
     profile: ClinicianProfile
     regime: Regime
