@@ -327,3 +327,14 @@ def saved_search_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
 def unsubscribe_token(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     obj, _ = saved_search(users)
     return obj, {"token": obj.unsubscribe_token}
+
+
+def job_application_with_transcript(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.credits.services import share_link_create
+    from cmepath.jobs.services import application_create
+
+    link, _ = share_link_create(actor=users["clinician_a"], label="Hill Country Health")
+    obj = application_create(
+        actor=users["clinician_a"], vacancy=_open_vacancy(users), share_link=link
+    )
+    return obj, {"pk": obj.pk}

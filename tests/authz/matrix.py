@@ -347,6 +347,14 @@ ENTRIES: list[Entry] = [
     E("jobs:applications", "self"),
     E("jobs:application", "object", "GET", builder="job_application", allowed=("employer",)),
     E("jobs:application_withdraw", "object", "POST", builder="job_application"),
+    # the attached transcript: the employer's members only (the applicant has the link)
+    E(
+        "jobs:application_transcript",
+        "object",
+        "GET",
+        builder="job_application_with_transcript",
+        owner="employer",
+    ),
     E(
         "jobs:application_move",
         "object",

@@ -588,6 +588,20 @@ def application_detail(*, actor: Any, pk: int) -> Application:
     return ApplicationPolicy().get(actor, "view", pk=pk)
 
 
+def application_share_link(*, application: Application) -> Any:
+    """The active transcript link attached to an application (404 when none is attached,
+    or it was revoked or has expired)."""
+    from cmepath.core.errors import NotFoundError
+
+    link = application.share_link
+    if link is None or not link.is_active(timezone.now()):
+        raise NotFoundError(
+            "No active transcript link is attached to this application (the applicant may "
+            "have revoked it, or it expired)."
+        )
+    return link
+
+
 @dataclass(frozen=True, slots=True)
 class Applicant:
     application: Application

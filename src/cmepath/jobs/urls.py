@@ -24,6 +24,11 @@ urlpatterns = [
         name="application_withdraw",
     ),
     path("applications/<int:pk>/move/", applications.application_move, name="application_move"),
+    path(
+        "applications/<int:pk>/transcript/",
+        applications.application_transcript,
+        name="application_transcript",
+    ),
     path("saved/", saved.saved, name="saved"),
     path("saved/new/", saved.saved_create, name="saved_create"),
     path("saved/<int:pk>/delete/", saved.saved_delete, name="saved_delete"),

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
+from cmepath.credits import selectors as credit_selectors
 from cmepath.jobs import selectors, services
 from cmepath.jobs.choices import APPLICATION_NEXT, APPLICATION_OPEN
 from cmepath.jobs.forms import MoveForm
 from cmepath.jobs.models import Application
+from cmepath.jobs.policies import ApplicationPolicy
 from cmepath.jobs.views._common import _APPLICATIONS, _application_for, _button, _require_clinician
 
 
@@ -106,3 +108,20 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     if done.ok:
         return redirect("jobs:application", pk=application.pk)
     return _application_page(request, application, move_form=form, status=done.status)
+
+
+@login_required
+@require_GET
+def application_transcript(request: HttpRequest, pk: int) -> HttpResponse:
+    """The transcript the applicant attached, for the employer's members: the same rows
+    as the share link shows, while the link is active (revoked or expired: 404). Licence
+    numbers and completions are on it because the applicant chose to share them."""
+    application = ApplicationPolicy().get(request.user, "move", pk=pk)
+    link = selectors.application_share_link(application=application)
+    response = render_page(
+        request,
+        "credits/shared.html",
+        {"data": credit_selectors.shared_transcript(link=link), "link": link, "token": ""},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
