@@ -376,6 +376,14 @@ ENTRIES: list[Entry] = [
         allowed=EVERYONE_BUT_EMPLOYER,
     ),
     E("jobs:employer_home", "role", allowed=("employer",)),
+    E(
+        "jobs:employer_member_add",
+        "object",
+        "POST",
+        builder="employer_org",
+        owner="employer",
+        body={"email": "<provider>", "role": "recruiter"},
+    ),
     E("jobs:employer_create", "role", allowed=("employer",)),
     E(
         "jobs:vacancy_create",
@@ -507,6 +515,14 @@ ENTRIES: list[Entry] = [
         allowed=EVERYONE_BUT_EMPLOYER,
     ),
     E("api:employer_create", "self", "POST"),
+    E(
+        "api:employer_member_add",
+        "object",
+        "POST",
+        builder="employer_org_api",
+        owner="employer",
+        body={"email": "<provider>", "role": "recruiter"},
+    ),
     E("api:employer_verify", "object", "POST", builder="unverified_employer_api", owner="admin"),
 ]
 

@@ -225,3 +225,37 @@ def test_employer_registration_and_verification(admin_user):
         _post(_client(recruiter), f"/api/v1/employers/{made.json()['id']}/verify").status_code
         == 404
     )
+
+
+def test_home_zip_is_checked_and_used_for_distance(board):
+    nurse = UserFactory()
+    c = _client(nurse)
+    bad = _post(c, "/api/v1/me/profile", {"home_zip": "00000"}, method="patch")
+    assert bad.status_code == 422 and "home_zip" in bad.json()["errors"]
+    ok = _post(c, "/api/v1/me/profile", {"home_zip": "78702", "profession": "NP"}, method="patch")
+    assert ok.json()["home_zip"] == "78702"
+    # "within 25 miles" without a ZIP starts from the profile's ZIP
+    near = c.get("/api/v1/vacancies?miles=25").json()
+    assert [r["id"] for r in near["results"]] == [board["austin_np"].pk]
+    match = c.get(f"/api/v1/vacancies/{board['austin_np'].pk}/match").json()
+    assert any(r["kind"] == "distance" for r in match["reasons"])
+
+
+def test_an_employer_administrator_adds_a_recruiter():
+    boss, recruiter = UserFactory(role="employer"), UserFactory(role="employer")
+    employer = make_employer(member=boss)
+    url = f"/api/v1/employers/{employer.pk}/members"
+    made = _post(_client(boss), url, {"email": recruiter.email.upper(), "role": "recruiter"})
+    assert made.status_code == 201 and made.json()["role"] == "recruiter"
+    # the recruiter now posts for the employer, but cannot add people
+    draft = _post(
+        _client(recruiter), "/api/v1/vacancies", {**vacancy_data(), "employer_id": employer.pk}
+    )
+    assert draft.status_code == 201
+    again = _post(_client(recruiter), url, {"email": boss.email, "role": "admin"})
+    assert again.status_code == 404  # "change" is the administrators': hidden from recruiters
+    clinician = UserFactory()
+    refused = _post(_client(boss), url, {"email": clinician.email})
+    assert refused.status_code == 422 and "employer accounts" in refused.json()["message"]
+    unknown = _post(_client(boss), url, {"email": "nobody@example.test"})
+    assert unknown.status_code == 422

@@ -52,6 +52,7 @@ class ProfileOut(Schema):
     date_of_first_licensure: date | None
     share_patients_65_plus: int | None
     career_goal: str
+    home_zip: str
     next_review_date: date | None
     annual_cme_allowance: Decimal | None
     paid_cme_days: Decimal | None
@@ -67,6 +68,7 @@ class ProfilePatch(Strict):
     date_of_first_licensure: IsoDate | None = None
     share_patients_65_plus: int | None = Field(None, ge=0, le=100)
     career_goal: str | None = Field(None, max_length=200)
+    home_zip: str | None = Field(None, max_length=5, description="US ZIP code, 5 digits.")
     next_review_date: IsoDate | None = None
     annual_cme_allowance: Decimal | None = Field(None, ge=0, max_digits=9, decimal_places=2)
     paid_cme_days: Decimal | None = Field(None, ge=0, max_digits=4, decimal_places=1)
@@ -186,7 +188,7 @@ def profile_get(request: HttpRequest) -> dict[str, object]:
 @router.patch("/me/profile", response=ProfileOut, summary="Update my professional profile")
 def profile_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, object]:
     data = payload.model_dump(exclude_unset=True)
-    for key in ("first_name", "last_name", "primary_specialty", "career_goal"):
+    for key in ("first_name", "last_name", "primary_specialty", "career_goal", "home_zip"):
         if key in data and data[key] is None:
             data[key] = ""
     if data.get("specialties") is None and "specialties" in data:

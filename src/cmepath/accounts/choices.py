@@ -26,6 +26,7 @@ PROFILE_EDITABLE = (
     "date_of_first_licensure",
     "share_patients_65_plus",
     "career_goal",
+    "home_zip",
     "next_review_date",
     "annual_cme_allowance",
     "paid_cme_days",

@@ -92,6 +92,12 @@ class Profile(models.Model):
         help_text="California asks internists and family physicians with more than 25% to do 20% of CME in geriatrics.",
     )
     career_goal = models.CharField(max_length=200, blank=True)
+    home_zip = models.CharField(
+        "home ZIP code",
+        max_length=5,
+        blank=True,
+        help_text="Optional: job distances and 'near me' searches start here.",
+    )
     next_review_date = models.DateField("next performance review", null=True, blank=True)
     annual_cme_allowance = models.DecimalField(
         max_digits=9, decimal_places=2, null=True, blank=True

@@ -31,6 +31,10 @@ class DemoClinician:
     licences: tuple[tuple[str, str, date, date, bool], ...]  # state, number, issued, expires, DEA
 
 
+#: A home ZIP code in the state of each demo clinician's first licence (job distances).
+DEMO_HOME_ZIP = {"MA": "02115", "FL": "33136", "CA": "94103", "TX": "78701"}
+
+
 def _npi(seed: int) -> str:
     base = f"1{seed:08d}"
     return base + str(npi_check_digit(base))
@@ -216,6 +220,7 @@ def demo_accounts_load() -> None:
             **npi,
             date_of_first_licensure=min(lic[2] for lic in c.licences),
             career_goal="Department chief" if i % 2 == 0 else "Quality improvement lead",
+            home_zip=DEMO_HOME_ZIP.get(c.licences[0][0], ""),
             next_review_date=date(2027, 3, 1),
             annual_cme_allowance=2500 + 500 * i,
             paid_cme_days=3 + i % 3,
@@ -282,7 +287,9 @@ def jobs_demo_load() -> dict[str, int]:
 
     admin = User.objects.get(email=STAFF[0][0])
     if not Employer.objects.filter(synthetic=True).exists():
-        data = generate(today=timezone.localdate())
+        # 4,700 listings: about 1% are re-posts shown once in search, so more than 4,600
+        # distinct vacancies are searchable.
+        data = generate(today=timezone.localdate(), vacancies=4700)
         jobs_load(
             actor=admin,
             employers=data.employers,

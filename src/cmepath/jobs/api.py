@@ -329,6 +329,16 @@ class EmployerIn(Strict):
     cme_policy: str = Field("", max_length=5000)
 
 
+class MemberIn(Strict):
+    email: str = Field(..., min_length=3, max_length=254)
+    role: Literal["admin", "recruiter"] = "recruiter"
+
+
+class MemberOut(Schema):
+    email: str
+    role: str
+
+
 class EmployerOut(Schema):
     id: int
     name: str
@@ -804,3 +814,19 @@ def employer_verify(request: HttpRequest, employer_id: int) -> dict[str, Any]:
     user = actor(request)
     employer = EmployerPolicy().get(user, "verify", pk=employer_id)
     return _employer(services.employer_verify(actor=user, employer=employer))
+
+
+@router.post(
+    "/employers/{employer_id}/members",
+    response={201: MemberOut},
+    summary="Add an employer account as recruiter or administrator (the employer's administrators)",
+)
+def employer_member_add(
+    request: HttpRequest, employer_id: int, payload: MemberIn
+) -> Status[dict[str, Any]]:
+    user = actor(request)
+    employer = EmployerPolicy().get(user, "change", pk=employer_id)
+    member = services.employer_member_add_by_email(
+        actor=user, employer=employer, email=payload.email, role=payload.role
+    )
+    return Status(201, {"email": member.user.email, "role": member.role})

@@ -39,9 +39,10 @@ from decimal import Decimal
 from typing import Any
 
 from cmepath.accounts.taxonomy import TaxonomyCode, load_taxonomy
+from cmepath.core import zipdata
 from cmepath.core.vocabulary import STATES
 
-from . import compacts, paylaw, reference, zipdata
+from . import compacts, paylaw, reference
 
 SYNTHETIC_LABEL = "Synthetic demo listing"
 

@@ -21,6 +21,7 @@ always emitted, so their absence is a defect. Mapping choices worth knowing:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -689,3 +690,11 @@ def _parse_identifier(value: Any) -> str:
     if not isinstance(value, str | int):
         raise JsonLdError(f"identifier value {value!r} is not text")
     return str(value).strip()
+
+
+def script_text(data: Mapping[str, Any]) -> str:
+    """``data`` as JSON to place inside ``<script type="application/ld+json">``: ``<``, ``>``
+    and ``&`` become JSON escapes (the same value to a JSON parser), so no string in it can
+    end the element or start markup."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -294,6 +294,16 @@ def default_soc(profession: str) -> str:
         ) from None
 
 
+def profession_for_soc(soc: str) -> str | None:
+    """The profession a SOC code names (a JobPosting carries the SOC, not the profession):
+    physician codes (29-12xx) give MD, the others their profession's default code; a code
+    shared by several professions or a manager's code gives None."""
+    if soc.startswith("29-12"):
+        return "MD"
+    found = [p for p, code in load_soc().default_soc.items() if code == soc and p != "DO"]
+    return found[0] if len(found) == 1 else None
+
+
 def soc_for(profession: str, specialty: str = "", *, leadership: bool = False) -> str:
     """The most specific SOC: leadership roles take 11-9111, physicians their specialty's
     code where a 2018 SOC names it, everyone else the profession's default."""

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from cmepath.core import zipdata
 from cmepath.search.backends import search_backend
 from cmepath.search.base import DISTANCE, Range, SearchQuery
 from cmepath.search.geo import haversine_km
@@ -30,7 +31,7 @@ from cmepath.search.selectors import (
     requested_page,
 )
 
-from . import compacts, matching, retrieval, zipdata
+from . import compacts, matching, retrieval
 from .choices import (
     ApplicationStatus,
     CareerTrack,
@@ -119,11 +120,16 @@ def _ymd(day: date) -> int:
     return int(day.strftime("%Y%m%d"))
 
 
-def _place(params: Mapping[str, Any], notes: list[str]) -> tuple[dict[str, Any], str, float | None]:
+def _place(
+    params: Mapping[str, Any], notes: list[str], home_zip: str = ""
+) -> tuple[dict[str, Any], str, float | None]:
     """``zip`` + ``miles`` become the index's ``lat``/``lon``/``km``; a bad ZIP or distance
-    is named in a note and ignored."""
+    is named in a note and ignored. ``miles`` without a ZIP starts from ``home_zip`` (the
+    clinician's profile)."""
     extra: dict[str, Any] = {}
     zip_code = str(params.get("zip") or "").strip()[:10]
+    if not zip_code and home_zip and params.get("miles"):
+        zip_code = home_zip
     raw_miles = str(params.get("miles") or "").strip()
     miles: float | None = None
     if raw_miles:
@@ -156,11 +162,12 @@ def vacancy_query(
     on: date,
     page: int | None = None,
     page_size: int = PAGE_SIZE,
+    home_zip: str = "",
 ) -> tuple[SearchQuery, Mapping[str, Any], list[str], str, float | None]:
     """The search query from request parameters; never raises (bad values become notes).
     Vacancies past their expiry date are left out even before the expiry task runs."""
     notes: list[str] = []
-    extra, zip_code, miles = _place(params, notes)
+    extra, zip_code, miles = _place(params, notes, home_zip)
     merged: dict[str, Any] = {k: params.get(k) for k in params}
     for key in ("lat", "lon", "km"):
         merged.pop(key, None)
@@ -188,6 +195,15 @@ def vacancy_query(
     return query, parsed.values, [*notes, *parsed.notes], zip_code, miles if extra else None
 
 
+def _home_zip(actor: Any) -> str:
+    """The ZIP code on a signed-in clinician's profile, or ""."""
+    from cmepath.accounts.models import Profile
+
+    if not getattr(actor, "is_authenticated", False):
+        return ""
+    return Profile.objects.filter(user=actor).values_list("home_zip", flat=True).first() or ""
+
+
 def _rows(actor: Any, ids: Sequence[int]) -> dict[int, Vacancy]:
     if not ids:
         return {}
@@ -212,7 +228,13 @@ def vacancy_search(
     ranks the best ``retrieval.CANDIDATES`` by fit with reasons."""
     on = on or today()
     page_number, page_note = requested_page(params.get("page"))
-    query, values, notes, zip_code, miles = vacancy_query(params, getlist, on=on, page=page_number)
+    query, values, notes, zip_code, miles = vacancy_query(
+        params,
+        getlist,
+        on=on,
+        page=page_number,
+        home_zip=_home_zip(actor) if params.get("miles") and not params.get("zip") else "",
+    )
     if page_note:
         notes.append(page_note)
     sort = str(params.get("sort") or "relevance")
@@ -483,10 +505,17 @@ def clinician_facts(actor: Any, *, on: date) -> matching.ClinicianFacts | None:
         career_tracks=GOAL_TRACKS.get(goal.key, frozenset()) if goal else frozenset(),
         completed_topics=frozenset(completed),
         annual_cme_cost=_annual_cme_cost(evaluation),
-        home=None,
+        home=_home_point(profile.home_zip),
     )
     setattr(actor, cache_key, (on, facts))
     return facts
+
+
+def _home_point(home_zip: str) -> tuple[float, float] | None:
+    place = zipdata.lookup(home_zip) if home_zip else None
+    if place is None or place.latitude is None or place.longitude is None:
+        return None
+    return (place.latitude, place.longitude)
 
 
 def vacancy_match(*, actor: Any, vacancy: Vacancy, on: date | None = None) -> matching.Match | None:
@@ -552,6 +581,11 @@ def employer_all_vacancies(*, actor: Any, employer: Employer) -> QuerySet[Vacanc
         .annotate(applicant_count=Count("applications"))
         .order_by("-updated_at", "-pk")
     )
+
+
+def employer_members(*, employer: Employer) -> list[Any]:
+    """The people who act for an employer (its administrators see them)."""
+    return list(employer.memberships.select_related("user").order_by("role", "user__email"))
 
 
 def employers_for(*, actor: Any) -> QuerySet[Employer]:

@@ -40,6 +40,11 @@ urlpatterns = [
         vacancies.vacancy_create,
         name="vacancy_create",
     ),
+    path(
+        "employers/<int:pk>/members/",
+        employers.employer_member_add,
+        name="employer_member_add",
+    ),
     path("employer/", employers.employer_home, name="employer_home"),
     path("employer/new/", employers.employer_create, name="employer_create"),
     path("moderation/", moderation.moderation, name="moderation"),

@@ -18,9 +18,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cmepath.accounts import taxonomy
+from cmepath.core import zipdata
 from cmepath.core.vocabulary import STATES
 
-from . import paylaw, reference, zipdata
+from . import paylaw, reference
 from .choices import (
     CME_EXPENSES,
     CREDENTIALS,

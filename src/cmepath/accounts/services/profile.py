@@ -15,6 +15,7 @@ from cmepath.accounts.nppes import RegistryError, match_profile
 from cmepath.accounts.registry import get_registry
 from cmepath.accounts.services.badge import badge_apply, badge_audit, profile_ensure
 from cmepath.accounts.taxonomy import is_valid_code
+from cmepath.core import zipdata
 from cmepath.core.errors import (
     ConflictError,
     PermissionDeniedError,
@@ -41,6 +42,14 @@ def profile_update(*, actor: User, data: dict[str, Any]) -> Profile:
             raise ValidationError(
                 f"{code!r} is not a NUCC taxonomy code we know; pick a specialty from the list.",
                 field="primary_specialty" if code == profile.primary_specialty else "specialties",
+            )
+    if "home_zip" in changed and profile.home_zip:
+        profile.home_zip = profile.home_zip.strip()
+        if zipdata.lookup(profile.home_zip) is None:
+            raise ValidationError(
+                f"{profile.home_zip[:10]!r} is not a US ZIP code we know (5 digits, e.g. 78701); "
+                "leave it empty if you prefer.",
+                field="home_zip",
             )
     if not changed:
         return profile

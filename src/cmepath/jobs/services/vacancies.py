@@ -150,6 +150,22 @@ def employer_member_add(*, actor: Any, employer: Employer, user: Any, role: str)
     return member
 
 
+def employer_member_add_by_email(
+    *, actor: Any, employer: Employer, email: str, role: str
+) -> EmployerMember:
+    """Add the employer account with this email (the administrator's form and the API)."""
+    from django.contrib.auth import get_user_model
+
+    email = email.strip()
+    user = get_user_model().objects.filter(email__iexact=email).first() if email else None
+    if user is None:
+        raise ValidationError(
+            "No cmepath account has that email; ask them to sign up as an employer first.",
+            field="email",
+        )
+    return employer_member_add(actor=actor, employer=employer, user=user, role=role)
+
+
 # ------------------------------------------------------------------ vacancies
 
 

@@ -4,17 +4,19 @@ employer's home (their employers and all their vacancies) and adding an employer
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmepath.core.errors import DomainError
 from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.roles import Role
 from cmepath.jobs import selectors, services
-from cmepath.jobs.choices import TRANSITIONS
+from cmepath.jobs.choices import TRANSITIONS, EmployerRole
 from cmepath.jobs.forms import EmployerForm
 from cmepath.jobs.views._common import _CLOSED, _EMPLOYERS, _require_role
 
@@ -53,14 +55,40 @@ def employer_home(request: HttpRequest) -> HttpResponse:
                 selectors.employer_all_vacancies(actor=request.user, employer=employer)
             ),
             "can_post": _EMPLOYERS.allows(request.user, "post", employer),
+            "can_manage": (manage := _EMPLOYERS.allows(request.user, "change", employer)),
+            "members": selectors.employer_members(employer=employer) if manage else [],
         }
         for employer in selectors.employers_for(actor=request.user)
     ]
     return render_page(
         request,
         "jobs/employer_home.html",
-        {"employers": employers, "transitions": TRANSITIONS, "closed": _CLOSED},
+        {
+            "employers": employers,
+            "transitions": TRANSITIONS,
+            "closed": _CLOSED,
+            "member_roles": EmployerRole.choices,
+        },
     )
+
+
+@login_required
+@require_POST
+def employer_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """An employer's administrator adds an employer account as recruiter or administrator."""
+    employer = _EMPLOYERS.get(request.user, "change", pk=pk)
+    try:
+        services.employer_member_add_by_email(
+            actor=request.user,
+            employer=employer,
+            email=request.POST.get("email", ""),
+            role=request.POST.get("role", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Added.")
+    return redirect("jobs:employer_home")
 
 
 @login_required

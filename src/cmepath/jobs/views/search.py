@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.views.decorators.http import require_GET
 
+from cmepath.core import zipdata
 from cmepath.core.htmx import render_page
 from cmepath.core.policy import role_of
 from cmepath.core.roles import Role
-from cmepath.jobs import matching, selectors, zipdata
+from cmepath.jobs import matching, selectors
 from cmepath.jobs.forms import SavedSearchForm
 from cmepath.jobs.search_docs import VACANCY
 from cmepath.jobs.views._common import _require_clinician

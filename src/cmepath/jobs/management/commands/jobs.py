@@ -22,6 +22,23 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cmepath.core.management.commands._progress import rich_progress
+from cmepath.jobs.choices import Setting
+
+
+def _completed(fields: dict[str, Any], setting: str | None) -> dict[str, Any]:
+    """A record with what a JobPosting leaves out filled in: the profession its SOC code
+    names, and the ``--setting`` given (never a guess: without it such a record is
+    rejected with the reason)."""
+    from cmepath.jobs.reference import profession_for_soc
+
+    out = dict(fields)
+    if not out.get("profession") and out.get("soc_code"):
+        profession = profession_for_soc(str(out["soc_code"]))
+        if profession:
+            out["profession"] = profession
+    if not out.get("setting") and setting:
+        out["setting"] = setting
+    return out
 
 
 class Command(BaseCommand):
@@ -37,6 +54,12 @@ class Command(BaseCommand):
         imp.add_argument("--employer", type=int, required=True, help="Employer id.")
         imp.add_argument(
             "--publish", action="store_true", help="Submit and publish each saved vacancy."
+        )
+        imp.add_argument(
+            "--setting",
+            choices=Setting.values,
+            default=None,
+            help="Setting of records that give none (JobPosting JSON-LD has no such property).",
         )
         imp.add_argument("--json", action="store_true", help="Print the report as JSON.")
         exp = sub.add_parser("export", help="Export published vacancies.")
@@ -93,7 +116,7 @@ class Command(BaseCommand):
             report = vacancy_import(
                 actor=operator,
                 employer=employer,
-                records=((r.line, r.fields) for r in records),
+                records=((r.line, _completed(r.fields, options["setting"])) for r in records),
                 publish=bool(options["publish"]),
                 progress=lambda n: progress("import", n, total),
             )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import zipcodes
 
+from cmepath.core import zipdata
 from cmepath.core.vocabulary import STATES
-from cmepath.jobs import zipdata
 
 JURISDICTIONS = [code for code in STATES if code != "PR"]  # the 50 states and DC
 
