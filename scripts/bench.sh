@@ -25,6 +25,7 @@ quick_args() {
     django_page) echo "--requests 2000" ;;
     jobs_search) echo "--size 100000 --rounds 3" ;;
     jobs_match) echo "--size 100000 --rounds 2" ;;
+    hub_search) echo "--size 100000 --rounds 3" ;;
     *) echo "" ;;
   esac
 }

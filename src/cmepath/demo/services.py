@@ -184,7 +184,9 @@ def demo_load() -> dict[str, object]:
 
     project = outcomes_demo_load()
     jobs = jobs_demo_load()
+    hub = hub_demo_load()
     return {
+        "hub": hub,
         "created": created,
         "catalog": catalog,
         "credits": credits,
@@ -308,6 +310,95 @@ def jobs_demo_load() -> dict[str, int]:
         "employers": Employer.objects.filter(synthetic=True).count(),
         "vacancies": Vacancy.objects.filter(employer__synthetic=True).count(),
     }
+
+
+def hub_demo_load() -> dict[str, int]:
+    """The knowledge hub's starter content (``hub/data``): synthetic expert authors with
+    their disclosures, and the articles written for the project, through the real workflow
+    (draft, references, submit, approved and published by the demo editor). The authors'
+    identities are marked verified here without a registry record or licence proof: they
+    are synthetic people, labelled so on every article. Skipped when the articles exist."""
+    from django.utils import timezone
+
+    from cmepath.hub import services as hub
+    from cmepath.hub import starter
+    from cmepath.hub.models import Article
+
+    editor = User.objects.get(email="editor@demo.cmepath.invalid")
+    if not Article.objects.filter(synthetic=True).exists():
+        users: dict[str, User] = {}
+        for n, author in enumerate(starter.load_authors(), start=1):
+            user = _user(author.email, Role.CLINICIAN)
+            Profile.objects.filter(user=user).update(
+                first_name=author.first_name,
+                last_name=author.last_name,
+                profession=author.profession,
+                primary_specialty=author.specialties[0] if author.specialties else "",
+                npi=_npi(80000 + n),
+                npi_status=NpiStatus.MATCHED,
+                verified_at=timezone.now(),
+            )
+            user.refresh_from_db()
+            hub.expert_approve(
+                actor=editor,
+                user=user,
+                specialties=list(author.specialties),
+                bio=author.bio,
+                synthetic=True,
+            )
+            for d in author.disclosures:
+                hub.disclosure_add(
+                    actor=user,
+                    company=d.company,
+                    nature=d.nature,
+                    start_date=d.start_date,
+                    end_date=d.end_date,
+                    ineligible=d.ineligible,
+                    paid_to=d.paid_to,
+                )
+            hub.statement_declare(
+                actor=user,
+                none_to_disclose=not author.disclosures,
+                mitigation=author.mitigation,
+                on=author.declared_on,
+            )
+            users[author.key] = user
+        for item in starter.load_articles():
+            lead, *others = (users[k] for k in item.authors)
+            article = hub.article_create(
+                actor=lead,
+                data={
+                    "article_type": item.article_type,
+                    "title": item.title,
+                    "summary": item.summary,
+                    "body": item.body,
+                    "topics": list(item.topics),
+                    "specialties": list(item.specialties),
+                    "professions": list(item.professions),
+                },
+                synthetic=True,
+            )
+            for other in others:
+                hub.coauthor_add(actor=lead, article=article, user=other)
+            hub.references_set(
+                actor=lead,
+                article=article,
+                references=[
+                    {
+                        "kind": r.kind,
+                        "identifier": r.identifier,
+                        "title": r.title,
+                        "journal": r.journal,
+                        "year": r.year,
+                    }
+                    for r in item.references
+                ],
+            )
+            hub.article_submit(actor=lead, article=article)
+            hub.article_approve(actor=editor, article=article)
+            hub.article_publish(actor=editor, article=article, on=item.last_reviewed_on)
+        hub.article_index_rebuild()
+    return {"articles": Article.objects.filter(synthetic=True).count()}
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cmepath.credits",
     "cmepath.outcomes",
     "cmepath.jobs",
+    "cmepath.hub",
     "cmepath.home",
 ]
 # cmepath.demo (synthetic accounts with a published password) is added by dev.py, test.py and
