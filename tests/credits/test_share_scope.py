@@ -95,3 +95,14 @@ def test_the_shared_pdf_shows_the_rows_of_the_page_whatever_the_query(clinician,
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Inside the cycle" in text
     assert "Earlier cycle only" not in text
+
+
+def test_the_share_page_reads_in_words_not_codes(clinician, client, record):
+    # what a board or employer reads: status and credit-type labels, regime names
+    _, raw = services.share_link_create(actor=clinician, label="Employer")
+    body = client.get(reverse("credits:shared", args=[raw])).content.decode()
+    assert "AMA PRA Category 1" in body and "1 ama_pra_1" not in body
+    assert ">ca-md<" not in body and "ca-md;" not in body
+    for code in ("unmet", "at_risk", "not_applicable"):
+        assert f">{code}<" not in body
+    assert any(word in body for word in ("Met<", "Not met<", "At risk<"))

@@ -83,3 +83,37 @@ def requirement_row(req: RequirementView) -> SafeString:
         req.status_label,
         deadline,
     )
+
+
+# -- labels for what others read (share page, transcripts): no raw codes ----------------------
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """ "Met", "At risk", "Not met", "Not applicable", "Not covered yet" for a status code."""
+    from cmepath.credits.selectors import STATUS_LABELS
+
+    return STATUS_LABELS.get(code, code)
+
+
+@register.filter
+def status_class(code: str) -> str:
+    from cmepath.credits.selectors import STATUS_CLASSES
+
+    return STATUS_CLASSES.get(code, "")
+
+
+@register.filter
+def credit_type_label(code: str) -> str:
+    """ "AMA PRA Category 1 Credit" for ``ama_pra_1`` (the shared vocabulary's label)."""
+    from cmepath.core.vocabulary import credit_label
+
+    return credit_label(code)
+
+
+@register.filter
+def regime_names(ids: list[str], regimes: list[dict[str, object]]) -> str:
+    """The names of these regimes, from the transcript's regime list (ids it does not hold
+    are shown as they are)."""
+    names = {str(r.get("regime_id")): str(r.get("name")) for r in regimes}
+    return "; ".join(names.get(i, i) for i in ids)
