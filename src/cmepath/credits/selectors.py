@@ -58,6 +58,33 @@ STATUS_CLASSES = {
     "not_covered": "bad",
 }
 _STATUS_ORDER = {"unmet": 0, "at_risk": 1, "met": 2, "not_applicable": 3}
+_SHOWN_ORDER = {"overdue": 0, "due_soon": 1, "on_track": 2, "met": 3, "not_applicable": 4}
+#: Days before a deadline from which an unmet requirement reads "due within 90 days".
+DUE_SOON_DAYS = 90
+#: What the page says of a status, and its colour, once the deadline is known: words and
+#: colours agree, and the legend on the dashboard lists them (issue 13 item 4).
+TIMED_STATUS = {
+    "overdue": ("Overdue", "bad"),
+    "due_soon": ("Due within 90 days", "warn"),
+    "on_track": ("On track", ""),
+    "met": ("Met", "ok"),
+    "not_applicable": ("Not applicable", ""),
+    "not_covered": ("Not covered yet", "bad"),
+}
+
+
+def timed_status(status: str, deadline: date | None, as_of: date) -> str:
+    """The status a reader sees: met, not applicable and not covered as they are; an unmet
+    requirement is overdue once its deadline has passed, due within 90 days before that,
+    and on track earlier (a deadline 206 days away is not red)."""
+    if status in ("met", "not_applicable", "not_covered"):
+        return status
+    if deadline is None:
+        return "due_soon" if status == "at_risk" else "on_track"
+    days = (deadline - as_of).days
+    if days < 0:
+        return "overdue"
+    return "due_soon" if days <= DUE_SOON_DAYS else "on_track"
 
 
 def today() -> date:
@@ -162,7 +189,8 @@ class RequirementView:
 
     id: str
     label: str
-    status: str
+    status: str  # the engine's status
+    shown: str  # what the page says: a key of TIMED_STATUS
     status_label: str
     status_class: str
     hours_counted: float
@@ -184,7 +212,8 @@ class RegimeView:
     regime_id: str
     name: str
     kind: str
-    status: str
+    status: str  # the engine's status
+    shown: str  # what the page says: a key of TIMED_STATUS
     status_label: str
     status_class: str
     source_url: str
@@ -242,8 +271,9 @@ def _requirement_view(
         id=req.id,
         label=req.label,
         status=req.status,
-        status_label=STATUS_LABELS.get(req.status, req.status),
-        status_class=STATUS_CLASSES.get(req.status, ""),
+        shown=(shown := timed_status(req.status, req.deadline, as_of)),
+        status_label=TIMED_STATUS[shown][0],
+        status_class=TIMED_STATUS[shown][1],
         hours_counted=req.hours_counted,
         hours_needed=req.hours_needed,
         deadline=req.deadline,
@@ -265,8 +295,9 @@ def _regime_view(
         name=regime.name,
         kind=regime.kind,
         status=regime.status,
-        status_label=STATUS_LABELS.get(regime.status, regime.status),
-        status_class=STATUS_CLASSES.get(regime.status, ""),
+        shown=(shown := timed_status(regime.status, regime.deadline, as_of)),
+        status_label=TIMED_STATUS[shown][0],
+        status_class=TIMED_STATUS[shown][1],
         source_url=regime.source_url,
         as_of=regime.as_of,
         cycle_start=regime.cycle_start,
@@ -282,12 +313,10 @@ def dashboard(*, actor: Any, as_of: date) -> dict[str, Any]:
     """Every applicable regime for the actor on ``as_of``, worst first, ready for the template."""
     evaluation, rows = evaluation_compute_brief(user=actor, as_of=as_of)
     regimes = [_regime_view(regime, rows, as_of) for regime in evaluation.regimes]
-    regimes.sort(
-        key=lambda r: (_STATUS_ORDER.get(r.status, 9), r.deadline or date.max, r.regime_id)
-    )
+    regimes.sort(key=lambda r: (_SHOWN_ORDER.get(r.shown, 9), r.deadline or date.max, r.regime_id))
     recent = sorted(rows.values(), key=lambda c: (c.completed_on, c.pk), reverse=True)[:5]
     credentials = [_credential_view(c) for c in evaluation.credentials]
-    summary = {s: sum(1 for r in regimes if r.status == s) for s in _STATUS_ORDER}
+    summary = {s: sum(1 for r in regimes if r.shown == s) for s in TIMED_STATUS}
     summary["not_covered"] = sum(1 for c in credentials if c.status == "not_covered")
     return {
         "as_of": as_of,
