@@ -218,3 +218,7 @@ api.add_router("/", outcomes_router)
 from cmepath.jobs.api import router as jobs_router  # noqa: E402
 
 api.add_router("/", jobs_router)
+
+from cmepath.hub.api import router as hub_router  # noqa: E402
+
+api.add_router("/", hub_router)

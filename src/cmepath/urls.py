@@ -47,6 +47,7 @@ urlpatterns = [
     path("credits/", include("cmepath.credits.urls")),
     path("outcomes/", include("cmepath.outcomes.urls")),
     path("jobs/", include("cmepath.jobs.urls")),
+    path("hub/", include("cmepath.hub.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -338,3 +338,141 @@ def job_application_with_transcript(users: dict[str, Any]) -> tuple[Any, dict[st
         actor=users["clinician_a"], vacancy=_open_vacancy(users), share_link=link
     )
     return obj, {"pk": obj.pk}
+
+
+# -- knowledge hub ------------------------------------------------------------------------------
+
+
+def _hub_expert(users: dict[str, Any], key: str = "clinician_a") -> Any:
+    from django.utils import timezone
+
+    from cmepath.accounts.choices import NpiStatus
+    from cmepath.hub.models import Expert
+    from cmepath.hub.services import expert_approve, statement_declare
+
+    user = users[key]
+    profile = user.profile
+    if not profile.is_verified:
+        profile.first_name, profile.last_name = "Matrix", key.title()
+        profile.npi = "1777000" + ("015" if key == "clinician_a" else "023")
+        profile.npi_status = NpiStatus.MATCHED
+        profile.verified_at = timezone.now()
+        profile.save()
+        user.refresh_from_db()
+    if not Expert.objects.filter(user=user, revoked_at__isnull=True).exists():
+        expert_approve(actor=users["editor"], user=user, specialties=["207Q00000X"])
+        statement_declare(actor=user, none_to_disclose=True)
+    return user
+
+
+def _hub_draft(users: dict[str, Any]) -> Any:
+    from cmepath.hub.services import article_create, references_set
+
+    author = _hub_expert(users)
+    article = article_create(
+        actor=author,
+        data={
+            "article_type": "clinical_guide",
+            "title": f"Matrix guide {author.pk}",
+            "summary": "A guide for the authorization matrix.",
+            "body": "## Point\n\nA claim [1].",
+            "topics": ["opioid_prescribing"],
+        },
+    )
+    references_set(
+        actor=author,
+        article=article,
+        references=[{"kind": "doi", "identifier": "10.1542/peds.2019-2503", "title": "Daley"}],
+    )
+    return article
+
+
+def _hub_in_review(users: dict[str, Any]) -> Any:
+    from cmepath.hub.services import article_submit, statement_declare
+
+    article = _hub_draft(users)
+    # a disclosure row added by another builder makes an earlier statement out of date
+    statement_declare(actor=users["clinician_a"], none_to_disclose=False, mitigation="Reviewed.")
+    return article_submit(actor=users["clinician_a"], article=article)
+
+
+def _hub_approved(users: dict[str, Any]) -> Any:
+    from cmepath.hub.services import article_approve
+
+    return article_approve(actor=users["editor"], article=_hub_in_review(users))
+
+
+def _hub_published(users: dict[str, Any]) -> Any:
+    from cmepath.hub.services import article_publish
+
+    return article_publish(actor=users["editor"], article=_hub_approved(users))
+
+
+def hub_draft(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _hub_draft(users)
+    return obj, {"slug": obj.slug}
+
+
+def hub_draft_diff(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.hub.services import article_update
+
+    obj = _hub_draft(users)
+    article_update(actor=users["clinician_a"], article=obj, data={"body": "## Point\n\nB [1]."})
+    return obj, {"slug": obj.slug, "old": 1, "new": 2}
+
+
+def hub_in_review(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _hub_in_review(users)
+    return obj, {"slug": obj.slug}
+
+
+def hub_approved(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _hub_approved(users)
+    return obj, {"slug": obj.slug}
+
+
+def hub_published(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _hub_published(users)
+    return obj, {"slug": obj.slug}
+
+
+def hub_topic(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    return _hub_published(users), {"topic": "opioid_prescribing"}
+
+
+def hub_disclosure(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from datetime import date
+
+    from cmepath.hub.services import disclosure_add
+
+    obj = disclosure_add(
+        actor=users["clinician_a"],
+        company="Matrix Devices (synthetic)",
+        nature="advisor",
+        start_date=date(2025, 1, 1),
+    )
+    return obj, {"pk": obj.pk}
+
+
+def hub_expert(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    from cmepath.hub.models import Expert
+
+    _hub_expert(users, "clinician_b")
+    obj = Expert.objects.get(user=users["clinician_b"])
+    return obj, {"pk": obj.pk}
+
+
+def hub_candidate(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """A verified clinician an editor may approve as an expert (no URL arguments)."""
+    from django.utils import timezone
+
+    from cmepath.accounts.choices import NpiStatus
+
+    profile = users["clinician_b"].profile
+    profile.npi, profile.npi_status, profile.verified_at = (
+        "1777000023",
+        NpiStatus.MATCHED,
+        timezone.now(),
+    )
+    profile.save()
+    return profile, {}

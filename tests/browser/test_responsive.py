@@ -54,6 +54,8 @@ NOT_PAGES: dict[str, str] = {
     "credits:transcript_pdf": "PDF download",
     "credits:shared_pdf": "PDF download",
     "outcomes:report_pdf": "PDF download",
+    "hub:feed": "Atom feed",
+    "hub:feed_all": "Atom feed",
 }
 # "self" pages meant for another role than a clinician.
 SELF_ROLE = {"catalog:provider_home": "provider"}

@@ -205,6 +205,10 @@ def test_author_disclosures_render_both_views(editor, expert):
         start_date=timezone.localdate() - timedelta(days=1000),
         end_date=timezone.localdate() - timedelta(days=800),
     )
+    # a row recorded after the statement makes it out of date: declare again
+    with pytest.raises(ValidationError, match="disclosure"):
+        services.article_submit(actor=expert, article=draft(expert))
+    services.statement_declare(actor=expert, none_to_disclose=True)
     article = published(expert, editor)
     (view,) = selectors.authors_of(article)
     assert view.verified and not view.accme.companies  # ended more than 24 months ago

@@ -20,6 +20,7 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("Home", "core:home", None),
     ("Find CME", "catalog:search", None),
     ("Jobs", "jobs:search", None),
+    ("Knowledge hub", "hub:index", None),
     ("Jobs for you", "jobs:for_you", frozenset({Role.CLINICIAN})),
     ("Hiring", "jobs:employer_home", frozenset({Role.EMPLOYER})),
     ("Wishlist", "catalog:wishlist", frozenset({Role.CLINICIAN})),
@@ -30,11 +31,16 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("QI projects", "outcomes:project_list", frozenset({Role.CLINICIAN})),
     ("Verification queue", "accounts:verification_queue", frozenset({Role.ADMIN})),
     ("Job moderation", "jobs:moderation", frozenset({Role.ADMIN})),
+    ("Review articles", "hub:review", frozenset({Role.EDITOR, Role.ADMIN})),
+    ("Experts", "hub:experts", frozenset({Role.EDITOR})),
 ]
 #: The account menu: the professional profile is a clinician's record (NPI, licensure);
 #: security (allauth's MFA pages) and API tokens are everyone's.
 _ACCOUNT: list[tuple[str, str, frozenset[str] | None]] = [
     ("Profile", "accounts:profile", frozenset({Role.CLINICIAN})),
+    ("Reading list", "hub:reading_list", frozenset({Role.CLINICIAN})),
+    ("Write for the hub", "hub:write", frozenset({Role.CLINICIAN})),
+    ("Disclosures", "hub:disclosures", frozenset({Role.CLINICIAN})),
     ("Security", "mfa_index", None),
     ("API tokens", "accounts:tokens", None),
 ]

@@ -303,6 +303,9 @@ def review_queue(*, actor: Any) -> QuerySet[Article]:
         ArticlePolicy()
         .visible(actor, "review")
         .filter(status__in=[s for s in EDITORIAL if s != ArticleStatus.PUBLISHED])
+        .prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("user__profile"))
+        )
         .order_by("updated_at")
     )
 

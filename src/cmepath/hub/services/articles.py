@@ -255,10 +255,17 @@ def coauthor_add(*, actor: Any, article: Article, user: Any) -> ArticleAuthor:
 
 def _current_statement(user: Any, on: date) -> DisclosureStatement | None:
     from cmepath.hub.disclosures import Statement, statement_current
+    from cmepath.hub.models import Disclosure
 
     for s in DisclosureStatement.objects.filter(user=user).order_by("-declared_on", "-pk")[:1]:
-        if statement_current(Statement(s.declared_on, s.none_to_disclose, s.mitigation), as_of=on):
-            return s
+        if not statement_current(
+            Statement(s.declared_on, s.none_to_disclose, s.mitigation), as_of=on
+        ):
+            return None
+        # a relationship recorded after the statement makes it out of date
+        if Disclosure.objects.filter(user=user, created_at__gt=s.created_at).exists():
+            return None
+        return s
     return None
 
 
