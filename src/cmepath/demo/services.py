@@ -325,6 +325,7 @@ def hub_demo_load() -> dict[str, int]:
     from cmepath.hub.models import Article
 
     editor = User.objects.get(email="editor@demo.cmepath.invalid")
+    Profile.objects.filter(user=editor).update(first_name="Eve", last_name="Demo-Editor")
     if not Article.objects.filter(synthetic=True).exists():
         users: dict[str, User] = {}
         for n, author in enumerate(starter.load_authors(), start=1):
@@ -368,6 +369,7 @@ def hub_demo_load() -> dict[str, int]:
             article = hub.article_create(
                 actor=lead,
                 data={
+                    "slug": item.slug,
                     "article_type": item.article_type,
                     "title": item.title,
                     "summary": item.summary,

@@ -136,10 +136,11 @@ def _event(article: Article, actor: Any, note: str = "") -> None:
 
 @transaction.atomic
 def article_create(*, actor: Any, data: Mapping[str, Any], synthetic: bool = False) -> Article:
-    """A new draft by an approved expert, who becomes its first author."""
+    """A new draft by an approved expert, who becomes its first author. The address is
+    ``data["slug"]`` (slugified) or the title's, made unique with a number."""
     _active_expert(actor)
     values = _clean(data, None)
-    base = slugify(values["title"])[:100] or "article"
+    base = slugify(str(data.get("slug") or "") or values["title"])[:100] or "article"
     slug, n = base, 1
     while Article.objects.filter(slug=slug).exists():
         n += 1
