@@ -213,3 +213,31 @@ def test_author_disclosures_render_both_views(editor, expert):
     (view,) = selectors.authors_of(article)
     assert view.verified and not view.accme.companies  # ended more than 24 months ago
     assert [c.company for c in view.icmje.companies] == ["Sample Diagnostics LLC (synthetic)"]
+
+
+def test_coauthors_and_linked_cme_through_the_api(client_for, editor, expert):
+    import json
+
+    from tests.catalog.factories import make_activity
+
+    other = verified("Tomas")
+    services.expert_approve(actor=editor, user=other, specialties=["208000000X"])
+    activity = make_activity(title="Linked opioid course")
+    article = draft(expert)
+    c = client_for(expert)
+    url = f"/api/v1/articles/{article.slug}"
+    ok = c.patch(
+        url,
+        json.dumps({"activity_ids": [activity.pk], "coauthor_emails": [other.email]}),
+        content_type="application/json",
+    )
+    assert ok.status_code == 200, ok.content
+    assert list(article.linked_activities.all()) == [activity]
+    assert article.bylines.count() == 2
+    bad = c.patch(url, json.dumps({"activity_ids": [999999]}), content_type="application/json")
+    assert bad.status_code == 422 and list(article.linked_activities.all()) == [activity]
+    plain = UserFactory(role="clinician")
+    refused = c.patch(
+        url, json.dumps({"coauthor_emails": [plain.email]}), content_type="application/json"
+    )
+    assert refused.status_code == 403  # only experts co-author

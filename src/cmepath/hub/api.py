@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
@@ -196,6 +197,12 @@ class ArticleIn(_ArticleFields):
 
 class ArticlePatch(_ArticleFields):
     note: str = Field("", max_length=500, description="What changed (kept with the revision).")
+    activity_ids: list[int] | None = Field(
+        None, max_length=20, description="Published catalog activities to link (replaces the list)."
+    )
+    coauthor_emails: list[str] | None = Field(
+        None, max_length=10, description="Experts to add as co-authors (by their account email)."
+    )
 
 
 class ReferencesIn(Strict):
@@ -515,7 +522,15 @@ def article_patch(request: HttpRequest, slug: str, payload: ArticlePatch) -> dic
     user = actor(request)
     article = _article_for(user, slug, "change")
     data = payload.model_dump(exclude_unset=True)
-    services.article_update(actor=user, article=article, data=data)
+    activity_ids = data.pop("activity_ids", None)
+    coauthors = data.pop("coauthor_emails", None)
+    with transaction.atomic():
+        if set(data) - {"note"}:
+            services.article_update(actor=user, article=article, data=data)
+        if activity_ids is not None:
+            services.article_link_activities(actor=user, article=article, activity_ids=activity_ids)
+        for email in coauthors or []:
+            services.coauthor_add_by_email(actor=user, article=article, email=email)
     return _fresh(user, article)
 
 

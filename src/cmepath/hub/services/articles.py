@@ -254,6 +254,16 @@ def coauthor_add(*, actor: Any, article: Article, user: Any) -> ArticleAuthor:
     return byline
 
 
+def coauthor_add_by_email(*, actor: Any, article: Article, email: str) -> ArticleAuthor:
+    """Add the expert with this account email as a co-author."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError(f"No account has the email {email[:80]!r}.", field="coauthor_emails")
+    return coauthor_add(actor=actor, article=article, user=user)
+
+
 def _current_statement(user: Any, on: date) -> DisclosureStatement | None:
     from cmepath.hub.disclosures import Statement, statement_current
     from cmepath.hub.models import Disclosure
