@@ -78,6 +78,7 @@ def test_profile_response_keys_are_the_documented_allowlist(api):
         "date_of_first_licensure",
         "share_patients_65_plus",
         "career_goal",
+        "home_zip",
         "next_review_date",
         "annual_cme_allowance",
         "paid_cme_days",
