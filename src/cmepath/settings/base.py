@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cmepath.accounts",
     "cmepath.catalog",
     "cmepath.credits",
+    "cmepath.planner",
     "cmepath.outcomes",
     "cmepath.jobs",
     "cmepath.hub",
