@@ -27,8 +27,8 @@ $BIN/pytest -q -n 2 -m "$SQLITE_MARKS" -p no:cacheprovider
 
 if [ "${CI:-}" = "true" ]; then
   bash scripts/ensure-postgres.sh
-  echo "== pytest (PostgreSQL)"
-  DATABASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cmepath}" \
+  echo "== pytest (PostgreSQL: the tests that reach the database; the others just ran)"
+  CMEPATH_DB_TESTS_ONLY=1 DATABASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cmepath}" \
     $BIN/pytest -q -n 2 -m "not browser and not spark and not static" -p no:cacheprovider
   bash scripts/ensure-chromium.sh
   echo "== browser tests (Chromium)"

@@ -10,12 +10,33 @@ import pytest
 from tests.factories import UserFactory
 
 
+#: Fixtures through which a test reaches the database.
+_DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+def _touches_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(_DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     run_browser = os.environ.get("BROWSER_TESTS") == "1"
     skip_browser = pytest.mark.skip(reason="browser tests run with CI=true (or BROWSER_TESTS=1)")
     for item in items:
         if "browser" in item.keywords and not run_browser:
             item.add_marker(skip_browser)
+    # The PostgreSQL pass (CI) runs what touches the database; tests that never reach it
+    # (engines, parsers, pure helpers: pytest-django blocks database access without the
+    # fixtures above) ran identically in the SQLite pass just before.
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and (
+        os.environ.get("CMEPATH_DB_TESTS_ONLY") == "1"
+    ):
+        kept = [item for item in items if _touches_database(item)]
+        dropped = [item for item in items if not _touches_database(item)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
 
 
 def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
