@@ -6,8 +6,14 @@ import io
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
+
+# Speed is measured by the benchmarks (`make bench`), not by timed unit tests: hypothesis'
+# per-example deadline (200 ms) only turns a loaded machine into a flaky failure.
+hypothesis_settings.register_profile("cmepath", deadline=None)
+hypothesis_settings.load_profile("cmepath")
 
 
 #: Fixtures through which a test reaches the database.

@@ -706,18 +706,7 @@ def hub_disclosure_list(request: HttpRequest) -> dict[str, Any]:
     today = selectors.today()
     rows = list(selectors.disclosures_for(actor=user))
     latest = selectors.statements_for(actor=user).first()
-    plain = [
-        disclosures.Relationship(
-            company=d.company,
-            ineligible=d.ineligible,
-            nature=d.nature,
-            nature_label=d.get_nature_display(),
-            paid_to=d.paid_to,
-            start=d.start_date,
-            end=d.end_date,
-        )
-        for d in rows
-    ]
+    plain = selectors.relationships(rows)
     return {
         "relationships": [_disclosure(d) for d in rows],
         "statement": _statement(latest) if latest else None,

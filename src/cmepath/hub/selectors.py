@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -144,6 +144,25 @@ class AuthorView:
     statement: DisclosureStatement | None
 
 
+def relationships(rows: Iterable[Disclosure]) -> list[Any]:
+    """Disclosure rows as the plain ``disclosures.Relationship`` values the ACCME and ICMJE
+    views (and the "none to disclose" check) read."""
+    from . import disclosures
+
+    return [
+        disclosures.Relationship(
+            company=d.company,
+            ineligible=d.ineligible,
+            nature=d.nature,
+            nature_label=d.get_nature_display(),
+            paid_to=d.paid_to,
+            start=d.start_date,
+            end=d.end_date,
+        )
+        for d in rows
+    ]
+
+
 def authors_of(article: Article, *, as_of: date | None = None) -> list[AuthorView]:
     """Each author with the disclosure views built from their dated rows (ACCME: ineligible
     companies, 24 months; ICMJE: 36 months), as of publication (or today for drafts)."""
@@ -156,17 +175,7 @@ def authors_of(article: Article, *, as_of: date | None = None) -> list[AuthorVie
     users = [b.user_id for b in bylines]
     rows: dict[int, list[disclosures.Relationship]] = {u: [] for u in users}
     for d in Disclosure.objects.filter(user_id__in=users):
-        rows[d.user_id].append(
-            disclosures.Relationship(
-                company=d.company,
-                ineligible=d.ineligible,
-                nature=d.nature,
-                nature_label=d.get_nature_display(),
-                paid_to=d.paid_to,
-                start=d.start_date,
-                end=d.end_date,
-            )
-        )
+        rows[d.user_id].extend(relationships([d]))
     statements: dict[int, DisclosureStatement] = {}
     for s in DisclosureStatement.objects.filter(user_id__in=users, declared_on__lte=as_of).order_by(
         "declared_on", "pk"

@@ -136,22 +136,11 @@ def statement_declare(
 ) -> DisclosureStatement:
     """Declare that the rows on file are all the relationships of the last 24 months (or
     that there are none). Refused when "none" contradicts a row of that period."""
-    from cmepath.hub.disclosures import Relationship as Row
     from cmepath.hub.disclosures import accme_view
+    from cmepath.hub.selectors import relationships
 
     on = on or timezone.localdate()
-    rows = [
-        Row(
-            company=d.company,
-            ineligible=d.ineligible,
-            nature=d.nature,
-            nature_label=d.get_nature_display(),
-            paid_to=d.paid_to,
-            start=d.start_date,
-            end=d.end_date,
-        )
-        for d in Disclosure.objects.filter(user=actor)
-    ]
+    rows = relationships(Disclosure.objects.filter(user=actor))
     view = accme_view(rows, as_of=on)
     if none_to_disclose and view.companies:
         raise ValidationError(

@@ -90,15 +90,4 @@ def _button(
 
 def _relationships(rows: Iterable[Disclosure]) -> list[disclosures.Relationship]:
     """Disclosure rows as the plain values ``accme_view`` and ``icmje_view`` read."""
-    return [
-        disclosures.Relationship(
-            company=d.company,
-            ineligible=d.ineligible,
-            nature=d.nature,
-            nature_label=d.get_nature_display(),
-            paid_to=d.paid_to,
-            start=d.start_date,
-            end=d.end_date,
-        )
-        for d in rows
-    ]
+    return selectors.relationships(rows)
