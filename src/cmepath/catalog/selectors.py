@@ -9,7 +9,10 @@ freshness), keeping the search order. The query comes from the search app's
 The search page (:func:`catalog_search`) also knows who is looking: without an explicit
 choice it filters on the signed-in clinician's profession and leaves ended activities out
 (:class:`SearchDefaults`), clamps the page and offers "did you mean". The activity page
-scores against the clinician's career goal (:func:`activity_score`).
+scores against the clinician's career goal (:func:`activity_score`). ``ends_by`` keeps
+activities that end on or before a day (a requirement's deadline, from "Find CME for this");
+:func:`credit_amounts` gives a result page's credits by type in one query, for the cards
+that say how much of a requirement each activity closes.
 """
 
 from __future__ import annotations
@@ -54,13 +57,22 @@ from .choices import (
     CareerGoal,
     career_goal,
 )
-from .models import Activity, ActivityImport, CohortOutcome, Provider, WishlistItem
+from .models import (
+    Activity,
+    ActivityImport,
+    CohortOutcome,
+    CreditDesignation,
+    Provider,
+    WishlistItem,
+)
 from .search_docs import ACTIVITY, SUGGEST_WORDS
 from .services.scoring import activity_facts, record_of
 
 #: The range parameters of the search page and the API, and the fields they bound.
 SEARCH_RANGES = {
     "starts_after": RangeParam("start_date", "min", "date"),
+    # activities that end on or before a day (a requirement's deadline: "Find CME for this")
+    "ends_by": RangeParam("end_date", "max", "date"),
     "moore_min": RangeParam("moore_level", "min", "int"),
     "cost_max": RangeParam("cost", "max", "float"),
     "credits_min": RangeParam("credits", "min", "float"),
@@ -118,6 +130,7 @@ SUMMARY_FIELDS = (
     "cost",
     "credits",
     "credit_types",
+    "topics",
     "value_score",
     "url",
     "status",
@@ -413,6 +426,21 @@ def import_run(*, actor: Any, provider: Provider, pk: int) -> ActivityImport:
     if run is None:
         raise NotFoundError("No such import for this provider.")
     return run
+
+
+def credit_amounts(*, activity_ids: Iterable[int]) -> dict[int, dict[str, float]]:
+    """Credit type -> designated amount for each of these activities, in one query (a result
+    page's cards say how much of a requirement each would close)."""
+    wanted = list(activity_ids)
+    out: dict[int, dict[str, float]] = {pk: {} for pk in wanted}
+    if wanted:
+        for pk, credit_type, amount in (
+            CreditDesignation.objects.filter(activity_id__in=wanted)
+            .order_by()
+            .values_list("activity_id", "credit_type", "amount")
+        ):
+            out[pk][credit_type] = float(amount)
+    return out
 
 
 def wishlist_for(*, actor: Any) -> QuerySet[WishlistItem]:

@@ -2,6 +2,12 @@
 
 Every page works without JavaScript; htmx only swaps the results of the search form and
 the wishlist button (``render_page`` picks the partial).
+
+For a signed-in clinician the search, activity and wishlist pages also say what each
+activity counts toward: how much of the requirement a "Find CME for this" link was opened
+for (``?gap=<regime>:<requirement>``) it would close, and when it counts for none of their
+rules, why. Those rules are the credits app's, which sits above the catalog: the pages ask
+``credits.selectors`` (pages compose; the catalog's models and selectors never import it).
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.uploads import max_upload_bytes, max_upload_text
 from cmepath.core.vocabulary import COMPETENCIES, PROFESSIONS, TOPICS
+from cmepath.credits import selectors as credit_selectors
 from cmepath.search.selectors import FacetPanel, facet_groups
 
 from . import policies, selectors, services
 from .choices import ENDED_SHOW, MOC_BOARDS, SEARCH_FACETS, SORT_LABELS, accreditor_name
 from .forms import ActivityForm, CohortOutcomeForm, ImportForm
 from .importers import ImportFileError, guess_format
+from .models import Activity
 from .search_docs import ACTIVITY
 
 #: Credit type labels of the result cards and the activity page.
@@ -84,6 +92,47 @@ def _applied_defaults(
     return chips
 
 
+def _counting(
+    actor: Any,
+    activities: list[Activity],
+    gap: str = "",
+    *,
+    progress: bool = True,
+    amounts: dict[int, dict[str, float]] | None = None,
+) -> tuple[credit_selectors.GapFocus | None, dict[int, credit_selectors.CountNote]]:
+    """For a signed-in clinician: the requirement ``gap`` names (or why not) and, per
+    activity, what it counts toward. A fixed number of queries whatever the number of
+    activities; for anyone else nothing, not even a query.
+
+    ``progress``: the clinician's completions are read, for the open requirements an
+    activity counts toward and how much; without it and without a ``gap`` only "does not
+    count" is worked out, which needs neither the completions nor the amounts (a designated
+    amount is positive, so holding a credit type is what counts). Otherwise the
+    designations are read in one query, unless ``amounts`` are given."""
+    wanted = bool(gap.strip())
+    progress = progress or wanted
+    accept = credit_selectors.requirements_accept(actor=actor, progress=progress)
+    if accept is None:
+        return None, {}
+    focus = credit_selectors.gap_focus(accept, gap) if wanted else None
+    if amounts is None:
+        amounts = (
+            selectors.credit_amounts(activity_ids=[a.pk for a in activities])
+            if progress
+            else {a.pk: dict.fromkeys(a.credit_types or (), float(a.credits)) for a in activities}
+        )
+    credits = [
+        credit_selectors.ActivityCredits(a.pk, amounts.get(a.pk, {}), frozenset(a.topics or ()))
+        for a in activities
+    ]
+    notes = credit_selectors.count_notes(accept, credits, focus.target if focus else None)
+    return focus, notes
+
+
+def _date_chip(day: Any) -> str:
+    return f"ends by {day:%b} {day.day}, {day.year}"
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     found = selectors.catalog_search(
@@ -91,7 +140,11 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     query, page, defaults = found.query, found.page, found.defaults
     saved = selectors.wishlist_ids(actor=request.user, activity_ids=[a.pk for a in page.activities])
+    focus, notes = _counting(
+        request.user, page.activities, str(request.GET.get("gap") or ""), progress=False
+    )
     base = _qs(request.GET)
+    ends_by = found.values.get("ends_by")
     context = {
         "query": query,
         "values": found.values,
@@ -113,6 +166,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "prev_qs": f"{base}&page={page.page - 1}" if page.page > 1 else None,
         "next_qs": f"{base}&page={page.page + 1}" if page.page < page.pages else None,
         "credit_labels": CREDIT_LABELS,
+        "results": [(a, notes.get(a.pk)) for a in page.activities],
+        "gap_focus": focus,
+        "ends_by_label": _date_chip(ends_by) if ends_by else "",
+        "ends_by_clear_qs": _qs(request.GET, ends_by=None),
     }
     return render_page(
         request, "catalog/search.html", context, partial="catalog/partials/results.html"
@@ -122,8 +179,16 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(actor=request.user, pk=pk)
+    _, notes = _counting(
+        request.user,
+        [activity],
+        amounts={
+            activity.pk: {d.credit_type: float(d.amount) for d in activity.designations.all()}
+        },
+    )
     context = {
         "activity": activity,
+        "count_note": notes.get(activity.pk),
         "score": selectors.activity_score(
             actor=request.user, activity=activity, goal=request.GET.get("goal")
         ),
@@ -172,10 +237,14 @@ def wishlist_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def wishlist(request: HttpRequest) -> HttpResponse:
     items = list(selectors.wishlist_for(actor=request.user))
+    _, notes = _counting(request.user, [item.activity for item in items])
     return render_page(
         request,
         "catalog/wishlist.html",
-        {"items": items, "credit_labels": CREDIT_LABELS},
+        {
+            "items": [(item, notes.get(item.activity_id)) for item in items],
+            "credit_labels": CREDIT_LABELS,
+        },
     )
 
 

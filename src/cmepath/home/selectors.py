@@ -9,24 +9,20 @@ a fixed number of queries per provider organisation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from cmepath.accounts import selectors as account_selectors
 from cmepath.catalog import selectors as catalog_selectors
 from cmepath.catalog.choices import ActivityStatus
 from cmepath.catalog.models import Provider
-from cmepath.core.vocabulary import CREDIT_TYPES, TOPICS, credit_label
+from cmepath.core.vocabulary import TOPICS, credit_label
 from cmepath.credits import policies as credit_policies
 from cmepath.credits import selectors as credit_selectors
-from cmepath.credits.rules import Requirement, default_rules
 
 #: Gaps shown on the clinician's home (the dashboard lists them all).
 TOP_GAPS = 3
@@ -84,7 +80,8 @@ class NextDeadline:
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """One unmet or at-risk requirement, with a catalog search that would close it."""
+    """One unmet or at-risk requirement, with the catalog search that would close it (the
+    dashboard's "Find CME" link: topics, credit types, profession, deadline, ``gap``)."""
 
     regime_id: str
     regime_name: str
@@ -106,26 +103,12 @@ class Gap:
         return countdown(self.days_left) if self.days_left is not None else ""
 
 
-@lru_cache(maxsize=1)
-def _requirement_specs() -> dict[tuple[str, str], Requirement]:
-    """(regime id, requirement id) -> the rule's requirement, for the topics and credit types
-    a requirement accepts (the evaluation carries only the outcome). The rules are package
-    data, loaded once per process."""
-    return {(regime.id, req.id): req for regime in default_rules() for req in regime.requirements}
-
-
-def find_cme_url(*, topics: Iterable[str] = (), credit_types: Iterable[str] | None = None) -> str:
-    """The catalog search for activities that count toward a requirement: any of its topics,
-    any of its credit types (the search ORs values within a facet and ANDs across facets).
-    Codes the catalog does not know are left out rather than make the search come back empty."""
-    params = [("topics", t) for t in sorted(set(topics)) if t in TOPICS]
-    params += [("credit_type", c) for c in sorted(set(credit_types or ())) if c in CREDIT_TYPES]
-    base = reverse("catalog:search")
-    return f"{base}?{urlencode(params)}" if params else base
+#: The catalog search for activities that count toward a requirement (credits owns it).
+find_cme_url = credit_selectors.find_cme_url
 
 
 def _gap(regime: credit_selectors.RegimeView, req: credit_selectors.RequirementView) -> Gap:
-    spec = _requirement_specs().get((regime.regime_id, req.id))
+    spec = credit_selectors.requirement_spec(regime.regime_id, req.id)
     topics = tuple(sorted(spec.topics)) if spec else ()
     credit_types = tuple(sorted(spec.credit_types)) if spec and spec.credit_types else ()
     deadline = req.deadline or regime.deadline
@@ -145,7 +128,7 @@ def _gap(regime: credit_selectors.RegimeView, req: credit_selectors.RequirementV
         days_left=days_left,
         topic_labels=tuple(TOPICS[t].label for t in topics if t in TOPICS),
         credit_labels=tuple(credit_label(c) for c in credit_types),
-        find_url=find_cme_url(topics=topics, credit_types=credit_types or None),
+        find_url=req.find_url,
     )
 
 
