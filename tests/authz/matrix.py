@@ -261,6 +261,8 @@ ENTRIES: list[Entry] = [
     E("credits:share_links", "self", "GET", "POST"),
     E("credits:completion_delete", "object", "POST", builder="completion"),
     E("credits:completion_badge", "object", "GET", builder="completion"),
+    E("credits:badge", "object", "GET", builder="completion"),
+    E("credits:notifications", "self", "GET", "POST"),
     E("credits:certificate_download", "object", "GET", builder="certificate"),
     E("credits:share_link_revoke", "object", "POST", builder="share_link"),
     # reporting a learner's completion is the provider members' alone (admins too are refused)
@@ -321,6 +323,13 @@ ENTRIES: list[Entry] = [
     E("api:share_link_list", "self"),
     E("api:share_link_create", "self", "POST"),
     E("api:share_link_revoke", "object", "DELETE", builder="share_link_api"),
+    E("api:notifications_get", "self"),
+    E(
+        "api:notifications_put",
+        "self",
+        "PUT",
+        body={"reminder_days": [90, 7], "weekly_digest": True},
+    ),
     E("api:openapi-json", "public"),
     E("api:openapi-view", "public"),
     # ninja's own root name; GET answers 404 by design (nothing lives at /api/v1/ itself).

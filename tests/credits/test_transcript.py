@@ -51,7 +51,7 @@ def test_csv_escapes_formula_cells(clinician, today):
         credits={"ama_pra_1": 2},
     )
     rows = list(csv.reader(io.StringIO(services.transcript_csv(user=clinician))))
-    assert rows[0][:3] == ["completed_on", "title", "provider"]
+    assert rows[0][:3] == ["Completed on", "Activity", "Provider"]
     cells = [cell for row in rows[1:] for cell in row]
     assert all(not c.startswith(("=", "+", "-", "@")) for c in cells)
     assert (

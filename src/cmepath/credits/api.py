@@ -1,5 +1,6 @@
 """API operations on the signed-in clinician's CME record (``/api/v1/me/completions...``,
-``/me/certificates``, ``/me/evaluation``, ``/me/share-links``) and badge verification.
+``/me/certificates``, ``/me/evaluation``, ``/me/share-links``, ``/me/notifications``) and
+badge verification.
 
 Each operation has its own input and output schema; input schemas forbid unknown fields
 (``extra="forbid"``), so provenance, owner and timestamps cannot be written. Another
@@ -503,3 +504,65 @@ def share_link_revoke(request: HttpRequest, link_id: int) -> Status[None]:
     link: ShareLink = policies.share_links.get(user, "delete", pk=link_id)
     services.share_link_revoke(actor=user, link=link)
     return Status(204, None)
+
+
+class SentOut(Schema):
+    kind: str = Field(..., description='"reminder" or "digest"')
+    kind_label: str
+    regime_name: str
+    requirement_label: str
+    deadline: date | None
+    days_before: int | None
+    week: str = Field(..., description='ISO week of a digest, e.g. "2026-W49"; "" for reminders')
+    sent_at: datetime
+
+
+class NotificationsOut(Schema):
+    reminder_days: list[int] = Field(
+        ..., description="Deadline reminders on: days before a deadline (of 90, 30, 7)."
+    )
+    weekly_digest: bool
+    sent: list[SentOut]
+
+
+class NotificationsIn(Strict):
+    reminder_days: list[int] = Field(
+        ...,
+        max_length=3,
+        description="Deadline reminders to get, in days before a deadline: any of 90, 30, 7 "
+        "(empty: none).",
+    )
+    weekly_digest: bool
+
+
+def _notifications_out(user: Any) -> dict[str, Any]:
+    from .services.notifications import reminder_days_on
+
+    pref = services.notification_preferences_for(actor=user)
+    return {
+        "reminder_days": reminder_days_on(pref),
+        "weekly_digest": pref.weekly_digest,
+        "sent": services.notifications_sent(actor=user),
+    }
+
+
+@router.get(
+    "/me/notifications",
+    response=NotificationsOut,
+    summary="My reminder settings and the reminders sent to me",
+)
+def notifications_get(request: HttpRequest) -> dict[str, Any]:
+    return _notifications_out(actor(request))
+
+
+@router.put(
+    "/me/notifications",
+    response=NotificationsOut,
+    summary="Choose my reminders (deadline horizons 90/30/7 days, weekly digest)",
+)
+def notifications_put(request: HttpRequest, payload: NotificationsIn) -> dict[str, Any]:
+    user = actor(request)
+    services.notification_preferences_update(
+        actor=user, reminder_days=payload.reminder_days, weekly_digest=payload.weekly_digest
+    )
+    return _notifications_out(user)

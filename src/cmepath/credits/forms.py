@@ -9,7 +9,7 @@ from django import forms
 from cmepath.core.uploads import max_upload_text
 from cmepath.core.vocabulary import CREDIT_TYPES, TOPICS, choices
 
-from .choices import SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS
+from .choices import REMINDER_DAYS, SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS
 
 
 class DateInput(forms.DateInput):
@@ -136,3 +136,34 @@ class ProviderCompletionForm(forms.Form):
     def __init__(self, *args: Any, designations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["credit_type"]).choices = designations
+
+
+class NotificationPreferenceForm(forms.Form):
+    """Which reminder emails the clinician gets (the service checks the values again)."""
+
+    reminder_days = forms.TypedMultipleChoiceField(
+        choices=[(d, f"{d} days before a deadline") for d in REMINDER_DAYS],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Deadline reminders",
+        help_text="An email when a requirement that is not met yet falls due within this "
+        "many days. Untick all for none.",
+    )
+    weekly_digest = forms.BooleanField(
+        required=False,
+        label="Weekly digest",
+        help_text="One email a week listing every requirement not met yet that is due "
+        "within 90 days or overdue.",
+    )
+
+    def __init__(self, *args: Any, preference: Any = None, **kwargs: Any) -> None:
+        if preference is not None and not args:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "reminder_days": [d for d in REMINDER_DAYS if preference.horizon_on(d)],
+                    "weekly_digest": preference.weekly_digest,
+                },
+            )
+        super().__init__(*args, **kwargs)

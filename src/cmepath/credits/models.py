@@ -1,5 +1,5 @@
-"""Completions (with credits by type), certificates, evaluation snapshots, share links and
-reminder bookkeeping.
+"""Completions (with credits by type), certificates, evaluation snapshots, share links,
+notification preferences and reminder bookkeeping.
 
 A completion names its catalog activity by id only (``activity_id``, a plain integer): the
 catalog may archive or re-import activities, and the clinician's record must not change or
@@ -157,7 +157,17 @@ class ShareLink(models.Model):
 
     The URL carries a random secret; only its keyed hash (HMAC-SHA256 with a key derived
     from SECRET_KEY) is stored, so the database alone cannot rebuild a working link.
+
+    A link made for a transcript download (``purpose`` "transcript") is the verification
+    URL printed on that PDF or CSV. Its token is derived from ``seed`` with a second key
+    from SECRET_KEY, so later downloads of the same scope on the same day print the same
+    URL (the database alone still cannot rebuild it); the owner sees and revokes it on the
+    share-links page like any other link.
     """
+
+    class Purpose(models.TextChoices):
+        SHARED = "", "Shared by the clinician"
+        TRANSCRIPT = "transcript", "Made for a transcript download"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
@@ -173,6 +183,12 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_viewed_at = models.DateTimeField(null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default="", blank=True)
+    seed = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Transcript links only: the token is an HMAC of this with a SECRET_KEY key.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -185,11 +201,17 @@ class ShareLink(models.Model):
 
 
 class ReminderSent(models.Model):
-    """One reminder sent: the unique row makes a second run of the reminders send nothing."""
+    """One reminder sent: the unique row makes a second run of the reminders send nothing.
+
+    ``regime_name`` and ``requirement_label`` are copied when it is sent, so the
+    notifications page can say what was sent even after the rules change.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     regime_id = models.CharField(max_length=64)
     requirement_id = models.CharField(max_length=64)
+    regime_name = models.CharField(max_length=200, blank=True)
+    requirement_label = models.CharField(max_length=300, blank=True)
     deadline = models.DateField()
     days_before = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)
@@ -241,3 +263,46 @@ class BadgeStatus(models.Model):
     def __str__(self) -> str:
         state = f"revoked ({self.revoked_reason})" if self.revoked_at else "active"
         return f"badge {self.credential_id} #{self.status_index}: {state}"
+
+
+class NotificationPreference(models.Model):
+    """Which reminder emails one clinician gets (no row: the defaults below).
+
+    Deadline reminders go out 90, 30 and 7 days before a deadline with unmet work (each
+    horizon on or off); the weekly digest lists every unmet or at-risk requirement due
+    within 90 days, once per ISO week.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    remind_90_days = models.BooleanField("90 days before a deadline", default=True)
+    remind_30_days = models.BooleanField("30 days before a deadline", default=True)
+    remind_7_days = models.BooleanField("7 days before a deadline", default=True)
+    weekly_digest = models.BooleanField("weekly digest", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"notifications of {self.user_id}"
+
+    def horizon_on(self, days: int) -> bool:
+        """Whether the reminder ``days`` before a deadline is wanted (unknown horizons: no)."""
+        return bool(getattr(self, f"remind_{days}_days", False))
+
+
+class DigestSent(models.Model):
+    """One weekly digest sent: the unique (user, ISO week) row makes a second run send nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.CharField(max_length=8, help_text="ISO week, e.g. '2026-W49'.")
+    items = models.PositiveSmallIntegerField("requirements listed", default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="digest_sent_once_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"digest {self.week} for {self.user_id}"

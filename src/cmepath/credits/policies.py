@@ -4,7 +4,7 @@ Completions are the clinician's own: owners act on them; admins may view (suppor
 not change. Certificates and share links are strictly personal (``core.policy.OwnerPolicy``,
 no admin view either): certificates are served only to their owner (and, as part of a
 transcript, to the holders of a live share link: see the views); share links are like API
-tokens.
+tokens. Notification preferences are strictly personal too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.db import models
 from cmepath.core.policy import OwnerPolicy, Policy
 
 from .choices import Provenance
-from .models import Certificate, Completion, ShareLink
+from .models import Certificate, Completion, NotificationPreference, ShareLink
 
 
 class CompletionPolicy(Policy[Completion]):
@@ -50,6 +50,13 @@ class ShareLinkPolicy(OwnerPolicy[ShareLink]):
     model = ShareLink
 
 
+class NotificationPreferencePolicy(OwnerPolicy[NotificationPreference]):
+    """Which reminders a clinician gets is theirs alone (no admin view: nothing to support)."""
+
+    model = NotificationPreference
+
+
 completions = CompletionPolicy()
 certificates = CertificatePolicy()
 share_links = ShareLinkPolicy()
+notification_preferences = NotificationPreferencePolicy()

@@ -1,4 +1,5 @@
-"""Background work of the credits app: refresh one clinician's evaluation, send reminders.
+"""Background work of the credits app: refresh one clinician's evaluation, send reminders
+and the weekly digest.
 
 Enqueued by the services with ``transaction.on_commit``; each task takes ids, calls a
 service and is safe to run twice (snapshots are upserts; reminders are recorded once).
@@ -26,10 +27,19 @@ def evaluate_user(user_id: int) -> str:
 
 @task()
 def send_reminders(today: str | None = None) -> int:
-    """Daily: email clinicians 90, 30 and 7 days before a deadline with unmet requirements."""
+    """Daily: email clinicians 90, 30 and 7 days before a deadline with unmet requirements
+    (the horizons each clinician kept on)."""
     from .services import reminder_send_due
 
     return reminder_send_due(on=date.fromisoformat(today) if today else None)
+
+
+@task()
+def send_weekly_digest(today: str | None = None) -> int:
+    """Weekly (or daily: it sends once per ISO week): the digest to clinicians who want it."""
+    from .services import digest_send_weekly
+
+    return digest_send_weekly(on=date.fromisoformat(today) if today else None)
 
 
 @task()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("completions/new/", views.completion_new, name="completion_new"),
     path("completions/import/", views.completion_import, name="completion_import"),
     path("completions/<int:pk>/delete/", views.completion_delete, name="completion_delete"),
+    path("completions/<int:pk>/badge/", views.badge_page, name="badge"),
     path("completions/<int:pk>/badge.json", views.completion_badge, name="completion_badge"),
     path("certificates/", views.certificate_upload, name="certificate_upload"),
     path("certificates/<int:pk>/", views.certificate_download, name="certificate_download"),
@@ -22,6 +23,7 @@ urlpatterns = [
         views.provider_completions,
         name="provider_completions",
     ),
+    path("notifications/", views.notifications, name="notifications"),
     path("share/", views.share_links, name="share_links"),
     path("share/<int:pk>/revoke/", views.share_link_revoke, name="share_link_revoke"),
     # Public, read-only: the unguessable token is the credential (no sign-in).

@@ -1,6 +1,7 @@
 """Pages for the CME record: compliance dashboard, completion form with certificate pre-fill,
-history, CSV import, transcripts, share links, the public read-only transcript, and the public
-coverage table of the requirement rules."""
+history, CSV import, transcripts, share links, the public read-only transcript, badges (the
+page and the .json), notification preferences, and the public coverage table of the
+requirement rules."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from .forms import (
     CertificateForm,
     CompletionForm,
     ImportForm,
+    NotificationPreferenceForm,
     ProviderCompletionForm,
     ShareLinkForm,
 )
@@ -238,6 +240,7 @@ def completion_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def completion_badge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The badge as an Open Badges 3.0 credential file (``badge-<id>.json``, an attachment)."""
     completion = policies.completions.get(request.user, "change", pk=pk)
     badge = services.badge_issue(
         actor=request.user, completion=completion, base_url=request.build_absolute_uri("/")
@@ -247,6 +250,26 @@ def completion_badge(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="badge-{completion.pk}.json"'
     return response
+
+
+@login_required
+@require_GET
+def badge_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The badge for people: achievement, clinician, issue date, credits, where the claim
+    came from, and its verification checked now (signature, revocation, expiry), beside the
+    .json download. Owner only, like the .json: badges are handed out as files."""
+    completion = policies.completions.get(request.user, "change", pk=pk)
+    badge = services.badge_page(
+        actor=request.user, completion=completion, base_url=request.build_absolute_uri("/")
+    )
+    return render_page(
+        request,
+        "credits/badge.html",
+        {
+            "badge": badge,
+            "verify_url": request.build_absolute_uri(reverse("api:badge_verify")),
+        },
+    )
 
 
 def _transcript_download(
@@ -263,7 +286,17 @@ def _transcript_download(
 
 
 def _transcript(request: HttpRequest, user: Any, regime_id: str, fmt: str) -> HttpResponse:
+    """The owner's download: its verification URL is a share link made for it (one per
+    scope and day, 90 days, listed on the share-links page, revocable)."""
     data = selectors.transcript_data(user=user, regime_id=regime_id, as_of=_as_of(request))
+    link, raw = services.share_link_for_transcript(actor=user, regime_id=regime_id)
+    data = transcripts.with_identity(
+        data,
+        user=user,
+        url=request.build_absolute_uri(reverse("credits:shared", args=[raw])),
+        on=selectors.today(),
+        valid_until=timezone.localdate(link.expires_at),
+    )
     return _transcript_download(data, regime_id, fmt)
 
 
@@ -341,13 +374,26 @@ def _public_headers(response: HttpResponse | FileResponse) -> HttpResponse | Fil
     return response
 
 
+def _shared_data(request: HttpRequest, link: ShareLink, token: str) -> transcripts.TranscriptData:
+    """What the link shows, with the clinician's identity and the mark naming the link."""
+    return transcripts.with_identity(
+        selectors.shared_transcript(link=link),
+        user=link.user,
+        url=request.build_absolute_uri(reverse("credits:shared", args=[token])),
+        on=selectors.today(),
+        valid_until=timezone.localdate(link.expires_at),
+    )
+
+
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only transcript behind a share link (no sign-in; GET only)."""
     link = services.share_link_resolve(raw=token)
-    data = selectors.shared_transcript(link=link)
+    data = _shared_data(request, link, token)
     response = render_page(
-        request, "credits/shared.html", {"data": data, "link": link, "token": token}
+        request,
+        "credits/shared.html",
+        {"data": data, "link": link, "token": token},
     )
     _public_headers(response)
     return response
@@ -357,7 +403,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
     """The shared page as a PDF: the same rows (no ``as_of``: the link shows today's scope)."""
     link = services.share_link_resolve(raw=token)
-    response = _transcript_download(selectors.shared_transcript(link=link), link.regime_id, "pdf")
+    response = _transcript_download(_shared_data(request, link, token), link.regime_id, "pdf")
     _public_headers(response)
     return response
 
@@ -371,6 +417,45 @@ def shared_certificate(request: HttpRequest, token: str, pk: int) -> FileRespons
     response = certificate_response(cert, actor=None)
     _public_headers(response)
     return response
+
+
+# ------------------------------------------------------------------ notifications
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Which reminders the clinician gets (deadline horizons, weekly digest) and what was
+    sent; the form posts with htmx and the same view answers with the form's partial."""
+    pref = services.notification_preferences_for(actor=request.user)
+    # An empty POST (every box unticked, no CSRF field from a script) is still a submission.
+    form = NotificationPreferenceForm(
+        request.POST if request.method == "POST" else None, preference=pref
+    )
+
+    def save(data: Mapping[str, Any]) -> Any:
+        return services.notification_preferences_update(
+            actor=request.user,
+            reminder_days=data["reminder_days"],
+            weekly_digest=data["weekly_digest"],
+        )
+
+    # No flash message: the form says "saved" itself (an htmx swap would leave the flash
+    # for the next page).
+    submitted = form_submit(request, form, save)
+    if submitted.ok:
+        form = NotificationPreferenceForm(preference=submitted.result)
+    return render_page(
+        request,
+        "credits/notifications.html",
+        {
+            "form": form,
+            "saved": submitted.ok,
+            "sent": services.notifications_sent(actor=request.user),
+        },
+        partial="credits/partials/notifications_form.html",
+        status=submitted.status,
+    )
 
 
 # ------------------------------------------------------------------ provider reporting

@@ -5,7 +5,8 @@
 - ``evaluation``: store one clinician's snapshot, run ``check-all`` over everyone;
 - ``sharing``: transcript share links (create, revoke, resolve a token);
 - ``badging``: Open Badges 3.0 export and verification (the engine is ``credits.badges``);
-- ``reminders``: deadline reminder emails.
+- ``reminders``: deadline reminder emails and the weekly digest;
+- ``notifications``: which reminders a clinician gets, and what was sent.
 
 Pages, the API, the CLI and tasks call these functions, so they behave the same. Each is
 keyword-only; writes are atomic and land in the audit log. Bad input raises a
@@ -26,7 +27,7 @@ from cmepath.credits.selectors import (
     transcript_data,
     transcript_pdf,
 )
-from cmepath.credits.services.badging import badge_issue, badge_verify
+from cmepath.credits.services.badging import BadgePage, badge_issue, badge_page, badge_verify
 from cmepath.credits.services.certificates import certificate_delete, certificate_upload
 from cmepath.credits.services.completions import (
     ImportReport,
@@ -37,17 +38,25 @@ from cmepath.credits.services.completions import (
     credit_summary,
 )
 from cmepath.credits.services.evaluation import evaluation_run, evaluation_run_all
-from cmepath.credits.services.reminders import reminder_send_due
+from cmepath.credits.services.notifications import (
+    notification_preferences_for,
+    notification_preferences_update,
+    notifications_sent,
+)
+from cmepath.credits.services.reminders import digest_send_weekly, reminder_send_due
 from cmepath.credits.services.sharing import (
     share_link_create,
+    share_link_for_transcript,
     share_link_resolve,
     share_link_revoke,
     share_token_hash,
 )
 
 __all__ = [
+    "BadgePage",
     "ImportReport",
     "badge_issue",
+    "badge_page",
     "badge_verify",
     "certificate_delete",
     "certificate_upload",
@@ -56,10 +65,15 @@ __all__ = [
     "completion_record",
     "completion_update",
     "credit_summary",
+    "digest_send_weekly",
     "evaluation_run",
     "evaluation_run_all",
+    "notification_preferences_for",
+    "notification_preferences_update",
+    "notifications_sent",
     "reminder_send_due",
     "share_link_create",
+    "share_link_for_transcript",
     "share_link_resolve",
     "share_link_revoke",
     "share_token_hash",

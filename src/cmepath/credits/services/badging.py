@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -237,3 +239,80 @@ def _status_list_for(url: str) -> dict[str, Any] | None:
 def badge_verify(*, document: Any) -> badges.BadgeCheck:
     """Check a badge's proofs (against this platform's key), content and revocation status."""
     return badges.verify(document, platform_key().public_key(), status_list=_status_list_for)
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeCredit:
+    label: str
+    amount: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.amount:g} {self.label}"
+
+
+@dataclass(frozen=True, slots=True)
+class BadgePage:
+    """What the badge page shows: the claim in words and the live verification result."""
+
+    completion_id: int
+    credential_id: str
+    title: str
+    achievement: str  # the credential's name ("Self-reported: ..." when it is)
+    clinician: str
+    provider: str
+    completed_on: date
+    issued_at: datetime
+    credits: list[BadgeCredit]
+    source_label: str
+    self_reported: bool
+    valid: bool
+    reason: str
+    signature_ok: bool
+    revoked: bool
+    revoked_reason: str
+    expired: bool
+
+
+_SOURCE_LABELS = {
+    badges.SOURCE_PROVIDER: "Reported by the provider to cmepath",
+    badges.SOURCE_SELF: "Self-reported by the clinician (not verified by cmepath)",
+}
+
+
+def badge_page(
+    *, actor: Any, completion: Completion, base_url: str = "https://cmepath.invalid"
+) -> BadgePage:
+    """The badge of ``completion`` as the owner's page shows it: issued (or re-signed with
+    the same credential id and status bit, as the .json download does) and then verified
+    the way a verifier would, against the key, the status list and the expiry."""
+    from cmepath.core.vocabulary import credit_label
+
+    document = badge_issue(actor=actor, completion=completion, base_url=base_url)
+    check = badge_verify(document=document)
+    row = BadgeStatus.objects.get(credential_id=document["id"])
+    profile = getattr(completion.user, "profile", None)
+    source = badges.claim_source(document)
+    return BadgePage(
+        completion_id=completion.pk,
+        credential_id=str(document["id"]),
+        title=completion.title,
+        achievement=str(document["name"]),
+        clinician=(profile.full_name if profile is not None else "") or completion.user.email,
+        provider=completion.provider,
+        completed_on=completion.completed_on,
+        issued_at=row.issued_at,
+        credits=[
+            BadgeCredit(credit_label(c.credit_type), float(c.amount))
+            for c in completion.credits.order_by("credit_type")
+        ],
+        source_label=_SOURCE_LABELS.get(source, source),
+        self_reported=source == badges.SOURCE_SELF,
+        valid=check.valid,
+        reason=check.reason,
+        # facts come back only once the proofs and content checked out (also when revoked)
+        signature_ok=check.valid or bool(check.facts),
+        revoked=row.revoked_at is not None or (check.facts.get("status") == "revoked"),
+        revoked_reason=row.revoked_reason.replace("_", " "),
+        expired="expired" in check.reason,
+    )

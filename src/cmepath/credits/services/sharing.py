@@ -1,9 +1,11 @@
-"""Writes on share links: create (the raw token is returned once), revoke, and resolve
-(a view of a shared transcript is counted and audited, so resolving a token writes).
+"""Writes on share links: create (the raw token is returned once), revoke, resolve (a view
+of a shared transcript is counted and audited, so resolving a token writes), and the link
+a transcript download prints as its verification URL (``share_link_for_transcript``).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -18,8 +20,15 @@ from django.utils import timezone
 from cmepath.core.errors import NotFoundError, ValidationError
 from cmepath.core.services import audit_record
 from cmepath.credits import batch, policies
-from cmepath.credits.choices import MAX_ACTIVE_SHARE_LINKS, SHARE_LINK_MAX_DAYS, ErrorCode
+from cmepath.credits.choices import (
+    MAX_ACTIVE_SHARE_LINKS,
+    SHARE_LINK_MAX_DAYS,
+    ErrorCode,
+)
 from cmepath.credits.models import ShareLink
+
+#: A transcript download prints a share link as its verification URL; it lasts this long.
+TRANSCRIPT_LINK_DAYS = 90
 
 
 def _share_key() -> bytes:
@@ -30,6 +39,16 @@ def _share_key() -> bytes:
 
 def share_token_hash(raw: str) -> str:
     return hmac.new(_share_key(), raw.encode(), hashlib.sha256).hexdigest()
+
+
+def _seed_token(seed: str) -> str:
+    """The raw token of a transcript link: an HMAC of its stored seed with a key of its own
+    (derived from SECRET_KEY), 43 URL-safe characters like ``secrets.token_urlsafe(32)``."""
+    key = hashlib.sha256(
+        b"cmepath.credits.transcript-link:" + str(settings.SECRET_KEY).encode()
+    ).digest()
+    digest = hmac.new(key, seed.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 @transaction.atomic
@@ -50,7 +69,10 @@ def share_link_create(
     get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk").first()
     if (
         ShareLink.objects.filter(
-            user=actor, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            user=actor,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            purpose=ShareLink.Purpose.SHARED,
         ).count()
         >= MAX_ACTIVE_SHARE_LINKS
     ):
@@ -79,6 +101,66 @@ def share_link_create(
         target=link,
         subject_user_id=actor.pk,
         detail={"regime": regime_id or "all", "days": days},
+    )
+    return link, raw
+
+
+@transaction.atomic
+def share_link_for_transcript(*, actor: Any, regime_id: str = "") -> tuple[ShareLink, str]:
+    """The link a transcript the owner downloads prints as its verification URL.
+
+    A verifier opens it without signing in and sees the same record, live; the owner sees
+    it on the share-links page ("Made for a transcript download on <date>") and may revoke
+    it. One link per scope (all regimes or one regime) and day: later downloads that day
+    print the same URL (the token is rebuilt from the link's seed), so downloading does not
+    pile up links. It lasts ``TRANSCRIPT_LINK_DAYS`` days and does not count toward the
+    limit of links the owner makes by hand.
+    """
+    regime_id = (regime_id or "").strip()
+    now = timezone.now()
+    today = timezone.localdate()
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk").first()
+    for link in ShareLink.objects.filter(
+        user=actor,
+        purpose=ShareLink.Purpose.TRANSCRIPT,
+        regime_id=regime_id,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        created_at__gte=now - timedelta(days=1),
+    ).exclude(seed=""):
+        raw = _seed_token(link.seed)
+        if timezone.localdate(link.created_at) == today and hmac.compare_digest(
+            link.token_hash, share_token_hash(raw)
+        ):
+            return link, raw
+    if regime_id:
+        known = {r.id for r in batch.rule_index().rules}
+        if regime_id not in known:
+            raise ValidationError(
+                f"Unknown regime {regime_id!r}.", field="regime", code=ErrorCode.UNKNOWN_REGIME
+            )
+    seed = secrets.token_hex(32)
+    raw = _seed_token(seed)
+    link = ShareLink.objects.create(
+        user=actor,
+        label=f"Made for a transcript download on {today:%b} {today.day}, {today.year}",
+        token_hash=share_token_hash(raw),
+        prefix=raw[:6],
+        regime_id=regime_id,
+        expires_at=now + timedelta(days=TRANSCRIPT_LINK_DAYS),
+        purpose=ShareLink.Purpose.TRANSCRIPT,
+        seed=seed,
+    )
+    audit_record(
+        actor=actor,
+        action="sharelink.create",
+        target=link,
+        subject_user_id=actor.pk,
+        detail={
+            "regime": regime_id or "all",
+            "days": TRANSCRIPT_LINK_DAYS,
+            "purpose": "transcript",
+        },
     )
     return link, raw
 

@@ -6,7 +6,8 @@ this builds the same HTML, every value escaped by ``format_html``, at a fraction
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -117,3 +118,28 @@ def regime_names(ids: list[str], regimes: list[dict[str, object]]) -> str:
     are shown as they are)."""
     names = {str(r.get("regime_id")): str(r.get("name")) for r in regimes}
     return "; ".join(names.get(i, i) for i in ids)
+
+
+@register.simple_tag
+def transcript_view(data: Any, link: Any = None) -> Any:
+    """The labelled transcript (``credits.transcripts.view``) of ``data``; when ``data`` does
+    not say who the clinician is yet, the share link's owner's name, NPI and licences are
+    added (the employer's copy of an applicant's transcript renders through here too)."""
+    from cmepath.credits import transcripts
+
+    if data.identity is None and link is not None:
+        data = dataclasses.replace(data, identity=transcripts.identity_for(link.user))
+    return transcripts.view(data)
+
+
+@register.filter
+def regime_name(regime_id: str) -> str:
+    """A regime's name from the shipped rules (the id when no rule has it)."""
+    from cmepath.credits import batch
+
+    if not regime_id:
+        return "All regimes"
+    for regime in batch.rule_index().rules:
+        if regime.id == regime_id:
+            return regime.name
+    return regime_id

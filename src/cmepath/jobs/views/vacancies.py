@@ -108,7 +108,9 @@ def _closed_on(vacancy: Vacancy, today: date) -> date | None:
 def _active_links(user: Any) -> list[Any]:
     """The clinician's transcript share links that still open (the apply form's choices)."""
     return list(
-        share_links_for(actor=user).filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        share_links_for(actor=user).filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), purpose=""
+        )
     )
 
 

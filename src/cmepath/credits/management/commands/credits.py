@@ -6,6 +6,7 @@
     manage.py credits verify-badge FILE [--json]       (exit 0 valid, 1 invalid or tampered)
     manage.py credits issue-badge COMPLETION_ID --out FILE
     manage.py credits send-reminders [--today DATE]
+    manage.py credits digest [--today DATE]            (weekly digest, once per ISO week)
 
 ``check`` and ``coverage`` use only the pure engine: no database, no system checks. Bad input ends with a
 one-line message on stderr and exit code 2. The other subcommands need the database; they
@@ -88,7 +89,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
             dest="subcommand",
-            metavar="{check,coverage,check-all,verify-badge,issue-badge,send-reminders}",
+            metavar="{check,coverage,check-all,verify-badge,issue-badge,send-reminders,digest}",
         )
         sub.required = True
         check = sub.add_parser("check", help="evaluate one profile and its records (no database)")
@@ -137,6 +138,11 @@ class Command(BaseCommand):
             "send-reminders", help="email clinicians 90, 30 and 7 days before a deadline"
         )
         remind.add_argument("--today", help="pretend today is YYYY-MM-DD (default: today)")
+        digest = sub.add_parser(
+            "digest",
+            help="email the weekly digest to clinicians who turned it on (once per ISO week)",
+        )
+        digest.add_argument("--today", help="pretend today is YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         handlers = {
@@ -145,6 +151,7 @@ class Command(BaseCommand):
             "verify-badge": self._verify_badge,
             "issue-badge": self._issue_badge,
             "send-reminders": self._send_reminders,
+            "digest": self._digest,
         }
         handlers.get(options["subcommand"], self._check)(options)
 
@@ -270,6 +277,13 @@ class Command(BaseCommand):
         today = _parse_date(options["today"]) if options.get("today") else None
         sent = services.reminder_send_due(on=today)
         self.stdout.write(f"sent {sent} reminder email{'s' if sent != 1 else ''}")
+
+    def _digest(self, options: dict[str, Any]) -> None:
+        from cmepath.credits import services
+
+        today = _parse_date(options["today"]) if options.get("today") else None
+        sent = services.digest_send_weekly(on=today)
+        self.stdout.write(f"sent {sent} weekly digest{'s' if sent != 1 else ''}")
 
     def _print_table(self, evaluation: Evaluation) -> None:
         from rich.console import Console
