@@ -41,6 +41,7 @@ def _signup(client, email: str):
             "email": email,
             "password1": "a perfectly fine passphrase",
             "password2": "a perfectly fine passphrase",
+            "profession": "MD",
         },
     )
 

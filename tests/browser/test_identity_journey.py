@@ -88,6 +88,7 @@ def test_signup_to_verified_journey(page, live_server, pdf_bytes, tmp_path):
     page.fill("input[name=email]", "grace.journey@example.test")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
+    page.select_option("select[name=profession]", "MD")  # asked, never defaulted
     with page.expect_navigation():  # wait for the POST's response, not the page already shown
         page.click("form button[type=submit]")
     assert "confirm" in page.content().lower() or "verify" in page.content().lower()

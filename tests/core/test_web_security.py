@@ -269,6 +269,7 @@ def test_signup_with_existing_email_does_not_reveal_it(client, clinician):
             "email": clinician.email,
             "password1": "a perfectly fine passphrase",
             "password2": "a perfectly fine passphrase",
+            "profession": "MD",
         },
     )
     fresh = client.post(
@@ -277,6 +278,7 @@ def test_signup_with_existing_email_does_not_reveal_it(client, clinician):
             "email": "new.person@example.test",
             "password1": "a perfectly fine passphrase",
             "password2": "a perfectly fine passphrase",
+            "profession": "MD",
         },
     )
     assert response.status_code == fresh.status_code == 302

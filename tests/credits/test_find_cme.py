@@ -210,3 +210,23 @@ def test_a_gap_since_closed_says_it_is_met(ca_md):
         "Nothing still needed: 50 h AMA PRA Category 1 every 2 years for your California MD"
         " licence is met."
     )
+
+
+def test_completion_form_is_prefilled_from_a_catalog_activity(client_for, clinician):
+    from tests.catalog.factories import make_activity
+
+    activity = make_activity(
+        title="Pain management essentials",
+        credits="ama_pra_1:12; ancc:10",
+        topics=["pain_management"],
+    )
+    body = client_for(clinician).get(f"/credits/completions/new/?activity={activity.pk}")
+    assert body.status_code == 200
+    form = body.context["form"]
+    assert form.initial["title"] == "Pain management essentials"
+    assert form.initial["activity_id"] == activity.pk
+    assert (form.initial["credit_type"], float(form.initial["amount"])) == ("ama_pra_1", 12.0)
+    assert (form.initial["credit_type_2"], float(form.initial["amount_2"])) == ("ancc", 10.0)
+    assert form.initial["topics"] == ["pain_management"]
+    # an activity the user may not see is a 404, not a leak
+    assert client_for(clinician).get("/credits/completions/new/?activity=999999").status_code == 404

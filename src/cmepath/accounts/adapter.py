@@ -16,9 +16,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            from .services import profile_ensure
+            from .services import profile_ensure, profile_update
 
             profile_ensure(user=user)
+            profession = (getattr(form, "cleaned_data", None) or {}).get("profession")
+            if profession:  # the sign-up form asks for it (accounts.forms.SignupForm)
+                profile_update(actor=user, data={"profession": profession})
         return user
 
     def send_account_already_exists_mail(self, email: str) -> None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from cmepath.core.uploads import max_upload_text
 
-from .choices import PROFILE_EDITABLE, TOKEN_DEFAULT_DAYS, TOKEN_LIFETIME_DAYS, TokenScope
+from .choices import (
+    PROFILE_EDITABLE,
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_LIFETIME_DAYS,
+    Profession,
+    TokenScope,
+)
 from .models import BoardCertification, Licence, Profile
 from .taxonomy import choices as taxonomy_choices
 
@@ -40,6 +47,27 @@ class ProfileForm(forms.ModelForm[Profile]):
         opts = taxonomy_choices()
         self.fields["primary_specialty"].choices = [("", "— choose —"), *opts]  # type: ignore[attr-defined]
         self.fields["specialties"].choices = opts  # type: ignore[attr-defined]
+
+
+class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth is untyped
+    """allauth's sign-up plus the profession: asked, never assumed (no silent MD default).
+
+    ``ACCOUNT_FORMS = {"signup": "cmepath.accounts.forms.SignupForm"}`` in settings puts it
+    on /accounts/signup/; the adapter stores the choice on the new profile.
+    """
+
+    profession = forms.ChoiceField(
+        label="Profession",
+        choices=[("", "— choose your profession —"), *Profession.choices],
+        help_text="Sets the credit types and requirements you see; you can change it later.",
+        error_messages={
+            "required": "Choose your profession: "
+            + ", ".join(str(label) for _, label in Profession.choices)
+            + "."
+        },
+    )
+
+    field_order = ["email", "profession", "password1", "password2"]
 
 
 class NpiForm(forms.Form):

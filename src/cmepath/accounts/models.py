@@ -115,19 +115,23 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=Q(birth_month__isnull=True) | Q(birth_month__gte=1, birth_month__lte=12),
                 name="profile_birth_month_range",
+                violation_error_message="Birth month must be a number from 1 to 12.",
             ),
             models.CheckConstraint(
                 condition=Q(share_patients_65_plus__isnull=True)
                 | Q(share_patients_65_plus__lte=100),
                 name="profile_share_65_range",
+                violation_error_message="The share of patients 65 or older must be a percentage from 0 to 100.",
             ),
             models.CheckConstraint(
                 condition=Q(annual_cme_allowance__isnull=True) | Q(annual_cme_allowance__gte=0),
                 name="profile_allowance_nonnegative",
+                violation_error_message="The annual CME allowance cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(paid_cme_days__isnull=True) | Q(paid_cme_days__gte=0),
                 name="profile_paid_days_nonnegative",
+                violation_error_message="Paid CME days cannot be negative.",
             ),
             # One account per NPI match: a second claimant gets a conflict and a dispute path.
             models.UniqueConstraint(
@@ -139,6 +143,7 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=Q(verified_at__isnull=True) | Q(npi_status=NpiStatus.MATCHED),
                 name="profile_verified_needs_npi_match",
+                violation_error_message="A profile can be verified only once its NPI is matched.",
             ),
         ]
 
@@ -203,9 +208,12 @@ class Licence(models.Model):
             models.CheckConstraint(
                 condition=Q(expiry_date__gt=models.F("issue_date")),
                 name="licence_expiry_after_issue",
+                violation_error_message="The expiry date must come after the issue date.",
             ),
             models.UniqueConstraint(
-                fields=["user", "state", "licence_type", "number"], name="licence_unique_per_user"
+                fields=["user", "state", "licence_type", "number"],
+                name="licence_unique_per_user",
+                violation_error_message="You already have this licence (same state, type and number).",
             ),
         ]
 
@@ -226,7 +234,9 @@ class BoardCertification(models.Model):
         ordering = ["board", "specialty"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(cycle_end__gt=models.F("cycle_start")), name="boardcert_end_after_start"
+                condition=Q(cycle_end__gt=models.F("cycle_start")),
+                name="boardcert_end_after_start",
+                violation_error_message="The cycle must end after it starts.",
             ),
         ]
 
@@ -301,6 +311,7 @@ class NpiDispute(models.Model):
                 fields=["user", "npi"],
                 condition=Q(status=DisputeStatus.OPEN),
                 name="npidispute_one_open_per_claim",
+                violation_error_message="You already have an open dispute for this NPI; an administrator is looking at it.",
             ),
         ]
 

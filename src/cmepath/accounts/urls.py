@@ -10,6 +10,7 @@ urlpatterns = [
     path("profile/npi/dispute/", views.npi_dispute, name="npi_dispute"),
     path("licences/", views.licences, name="licences"),
     path("licences/<int:pk>/delete/", views.licence_delete, name="licence_delete"),
+    path("licences/undo/<uuid:token>/", views.licence_undo, name="licence_undo"),
     path("licences/<int:pk>/proof/", views.proof_upload, name="proof_upload"),
     path("certifications/", views.board_cert_create, name="board_cert_create"),
     path("certifications/<int:pk>/delete/", views.board_cert_delete, name="board_cert_delete"),

@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cmepath.core.errors import DomainError
+from cmepath.core.errors import ConflictError, DomainError
 from cmepath.core.forms import Submission, form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.policy import is_admin
 from cmepath.core.services import audit_record
+from cmepath.core.undo import undo_capture, undo_offer, undo_offers, undo_restore, undo_seconds
 from cmepath.core.uploads import max_upload_bytes, too_large_message
 
 from . import policies, selectors, services
@@ -125,6 +127,7 @@ def _licences_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "licence_form": extra.pop("licence_form", LicenceForm()),
         "cert_form": extra.pop("cert_form", BoardCertificationForm()),
         "proof_form": ProofForm(),
+        "undo_offers": undo_offers(request),
         **extra,
     }
 
@@ -153,11 +156,46 @@ def licences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a licence: a GET asks to confirm (works without JavaScript; with htmx the
+    list's button confirms in place), a POST removes it and offers an undo for
+    ``CMEPATH_UNDO_SECONDS``."""
     licence = policies.licences.get(request.user, "delete", pk=pk)
+    if request.method == "GET":
+        return render_page(
+            request,
+            "accounts/licence_delete.html",
+            {"licence": licence, "undo_seconds": undo_seconds()},
+        )
+    entry = undo_capture(
+        actor=request.user,
+        objects=[licence],
+        kind="licence.delete",
+        label=f"Licence {licence.state} {licence.get_licence_type_display()} {licence.number} removed.",
+    )
     services.licence_delete(actor=request.user, licence=licence)  # type: ignore[arg-type]
-    messages.success(request, "Licence removed.")
+    undo_offer(request, entry, url=reverse("accounts:licence_undo", args=[entry.token]))
+    return redirect("accounts:licences")
+
+
+@login_required
+@require_POST
+def licence_undo(request: HttpRequest, token: str) -> HttpResponse:
+    """Put a removed licence back (with its proofs) while the undo time lasts."""
+    try:
+        restored = undo_restore(
+            actor=request.user, token=token, kind="licence.delete", request=request
+        )
+    except ConflictError as exc:  # too late, or undone already: the page says which
+        messages.error(request, exc.message)
+    else:
+        # the badge follows the licences (the service did the same on removal)
+        if restored:
+            services.badge_refresh(
+                actor=request.user, user_id=getattr(restored[0], "user_id", 0), cause="licence.undo"
+            )
+        messages.success(request, "Licence restored." if restored else "Nothing to restore.")
     return redirect("accounts:licences")
 
 

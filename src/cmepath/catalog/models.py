@@ -123,19 +123,29 @@ class Activity(models.Model):
         verbose_name_plural = "activities"
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "provider_activity_id"], name="activity_unique_provider_id"
+                fields=["provider", "provider_activity_id"],
+                name="activity_unique_provider_id",
+                violation_error_message="This provider already has an activity with this ID; choose another ID or edit that activity.",
             ),
-            models.CheckConstraint(condition=Q(cost__gte=0), name="activity_cost_nonnegative"),
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="activity_end_after_start"
+                condition=Q(cost__gte=0),
+                name="activity_cost_nonnegative",
+                violation_error_message="The cost cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="activity_end_after_start",
+                violation_error_message="The end date must be on or after the start date.",
             ),
             models.CheckConstraint(
                 condition=Q(moore_level__isnull=True) | Q(moore_level__gte=1, moore_level__lte=7),
                 name="activity_moore_level_range",
+                violation_error_message="The Moore level must be from 1 to 7.",
             ),
             models.CheckConstraint(
                 condition=Q(moc_points__isnull=True) | Q(moc_points__gte=0),
                 name="activity_moc_points_nonnegative",
+                violation_error_message="MOC points cannot be negative.",
             ),
         ]
 
@@ -159,13 +169,20 @@ class CreditDesignation(models.Model):
         ordering = ["activity", "credit_type"]
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "credit_type"], name="designation_unique_type"
+                fields=["activity", "credit_type"],
+                name="designation_unique_type",
+                violation_error_message="Each credit type can be listed only once per activity.",
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="designation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="designation_amount_positive",
+                violation_error_message="A credit amount must be more than 0.",
+            ),
             models.CheckConstraint(
                 condition=Q(pharmacology_hours__isnull=True)
                 | Q(pharmacology_hours__gte=0, pharmacology_hours__lte=F("amount")),
                 name="designation_pharm_hours_range",
+                violation_error_message="Pharmacology hours must be from 0 up to the credit amount.",
             ),
         ]
 
@@ -186,7 +203,11 @@ class CommercialSupport(models.Model):
     class Meta:
         ordering = ["activity", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="support_amount_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="support_amount_nonnegative",
+                violation_error_message="A commercial support amount cannot be negative.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,10 +232,14 @@ class CohortOutcome(models.Model):
         ordering = ["-period_end", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="cohort_end_after_start"
+                condition=Q(period_end__gte=F("period_start")),
+                name="cohort_end_after_start",
+                violation_error_message="The period must end on or after its start.",
             ),
             models.CheckConstraint(
-                condition=Q(moore_level__gte=1, moore_level__lte=7), name="cohort_moore_level_range"
+                condition=Q(moore_level__gte=1, moore_level__lte=7),
+                name="cohort_moore_level_range",
+                violation_error_message="The Moore level reached must be from 1 to 7.",
             ),
         ]
 
@@ -233,7 +258,13 @@ class WishlistItem(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "activity"], name="wishlist_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "activity"],
+                name="wishlist_unique",
+                violation_error_message="This activity is already on your wishlist.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.activity_id}"

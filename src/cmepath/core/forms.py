@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from .errors import DomainError
+from .errors import DomainError, constraint_error
 
 T = TypeVar("T")
 
@@ -35,7 +36,8 @@ def form_submit(
     """The one "form -> service -> DomainError -> 422" step every page takes.
 
     Only a POST is submitted; validates ``form``, calls ``action(form.cleaned_data)`` (a
-    service call), puts a :class:`DomainError` next to the field it names, and on success
+    service call), puts a :class:`DomainError` (or a database constraint's own message, see
+    :func:`~cmepath.core.errors.constraint_error`) next to the field it names, and on success
     flashes ``success``. The view then redirects on ``ok`` or re-renders with ``status``.
     """
     if request.method != "POST":
@@ -43,10 +45,16 @@ def form_submit(
     if not form.is_valid():
         return Submission(ok=False, status=422)
     try:
-        result = action(form.cleaned_data)
+        # a savepoint: a constraint the database refuses leaves the request usable
+        with transaction.atomic():
+            result = action(form.cleaned_data)
     except DomainError as exc:
         form_add_domain_error(form, exc)
         return Submission(ok=False, status=exc.status)
+    except IntegrityError as exc:  # a row broke a constraint: its message, never its name
+        error = constraint_error(exc)
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return Submission(ok=False, status=error.status)
     if success:
         messages.success(request, success)
     return Submission(ok=True, status=200, result=result)

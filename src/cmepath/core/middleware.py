@@ -110,14 +110,18 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import IntegrityError
         from django.shortcuts import render
 
-        from .errors import DomainError
+        from .errors import DomainError, constraint_error
 
         if isinstance(exception, DomainError):
             return render(
                 request, "core/error.html", {"message": exception.message}, status=exception.status
             )
+        if isinstance(exception, IntegrityError):  # a constraint's message, never its name
+            err = constraint_error(exception)
+            return render(request, "core/error.html", {"message": err.message}, status=err.status)
         if isinstance(exception, OverflowError):  # an id too large for the database names no row
             return render(request, "404.html", status=404)
         return None

@@ -69,8 +69,35 @@ class IdempotentRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="idempotency_key_once_per_user",
+                violation_error_message="This request was already sent with the same idempotency key.",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.user_id}, {self.key[:20]})"
+
+
+class UndoEntry(models.Model):
+    """A deletion that can still be taken back for a short time (``core/undo.py``).
+
+    ``rows`` holds the deleted rows as Django's serializer writes them (the row asked
+    for and every row its deletion cascades to), in the order they are put back;
+    ``files`` the stored files those rows pointed at, copied aside until the entry ends.
+    Entries past ``expires_at`` are purged with their copies: the deletion then stands.
+    """
+
+    token = models.UUIDField(unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=64)
+    label = models.CharField(max_length=200)
+    rows = models.JSONField(default=list)
+    files = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user_id} until {self.expires_at:%H:%M:%S}"

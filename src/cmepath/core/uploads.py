@@ -10,7 +10,9 @@ QI extracts are data sets, not documents, and have their own, larger limit
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -117,3 +119,43 @@ def declared_length(request: HttpRequest) -> int | None:
         return int(request.META.get("CONTENT_LENGTH") or "")
     except ValueError:
         return None
+
+
+# An absolute path in a message: /a/b..., ~/a..., C:\\a\\... (one token, up to a quote,
+# space or bracket). A path of our disk tells the user nothing and tells an attacker much.
+_PATH = re.compile(
+    r"""(?:(?<![\w.])(?:~|[A-Za-z]:)?[/\\](?:[^\s"'`<>()\[\]{},;:]+[/\\])+[^\s"'`<>()\[\]{},;:]*)"""
+)
+
+
+def user_file_name(name: str | None) -> str:
+    """The name a person gave their file, without any folders their browser sent."""
+    base = PurePath((name or "").replace("\\", "/")).name.strip()
+    return base[:200] or "your file"
+
+
+def upload_message(message: str, *, user_name: str | None, stored_names: Iterable[str] = ()) -> str:
+    """An upload's error as the person should read it: about *their* file by the name they
+    gave it, never a path on our server or the random name we stored it under.
+
+    Every absolute path in ``message`` and every name in ``stored_names`` becomes
+    ``user_name`` (quoted); e.g. ``/srv/media/outcomes/uploads/3f2a.csv: cannot be read``
+    becomes ``"orders 2024.csv": cannot be read``.
+    """
+    name = user_file_name(user_name)
+    shown = f"“{name}”"
+    text = _PATH.sub(shown, message or "")
+    needles = {n for s in stored_names if s for n in (str(s), PurePath(str(s)).name)}
+    needles.add(upload_safe_name(name))
+    needles = {n for n in needles if n and n != shown}
+    if needles:
+        pattern = "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))
+        text = re.sub(rf"(?<![\w“])(?:{pattern})(?![\w”])", shown, text)
+    for quote in ('"', "'"):
+        text = text.replace(f"{quote}{shown}{quote}", shown)
+    return text
+
+
+def upload_safe_name(name: str) -> str:
+    """The name an upload is stored and reported under (letters, digits, ``._-``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", PurePath(name or "upload").name)[:120] or "upload"

@@ -82,10 +82,14 @@ class CompletionCredit(models.Model):
         ordering = ["completion", "credit_type"]
         constraints = [
             models.UniqueConstraint(
-                fields=["completion", "credit_type"], name="completion_credit_unique_type"
+                fields=["completion", "credit_type"],
+                name="completion_credit_unique_type",
+                violation_error_message="Each credit type can be listed only once per completion.",
             ),
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="completion_credit_amount_positive"
+                condition=Q(amount__gt=0),
+                name="completion_credit_amount_positive",
+                violation_error_message="A credit amount must be more than 0.",
             ),
         ]
 
@@ -222,6 +226,7 @@ class ReminderSent(models.Model):
             models.UniqueConstraint(
                 fields=["user", "regime_id", "requirement_id", "deadline", "days_before"],
                 name="reminder_sent_once",
+                violation_error_message="This reminder was already sent.",
             ),
         ]
 
@@ -301,7 +306,11 @@ class DigestSent(models.Model):
     class Meta:
         ordering = ["-sent_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "week"], name="digest_sent_once_per_week"),
+            models.UniqueConstraint(
+                fields=["user", "week"],
+                name="digest_sent_once_per_week",
+                violation_error_message="This week's digest was already sent.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -156,6 +156,34 @@ def certificate_prefill(*, certificate: Certificate) -> dict[str, Any]:
     return initial
 
 
+def activity_prefill(*, actor: Any, activity_id: int) -> dict[str, Any]:
+    """Initial values for the completion form from a catalog activity the actor may see
+    (the wishlist's and the plan's "record as completed"): title, provider, accreditor, the
+    two largest credit designations, topics, PI-CME and the link to the activity. The date
+    is the activity's end when it has passed."""
+    from cmepath.catalog.selectors import activity_detail
+
+    activity = activity_detail(actor=actor, pk=activity_id)
+    initial: dict[str, Any] = {
+        "activity_id": activity.pk,
+        "title": activity.title[:300],
+        "provider": activity.provider.name[:200],
+        "accreditor": (activity.provider.accreditor or "")[:40],
+        "topics": [t for t in activity.topics or () if t in TOPICS],
+        "pi_cme": bool(activity.pi_component),
+    }
+    if activity.end_date <= today():
+        initial["completed_on"] = activity.end_date
+    designations = sorted(
+        ((d.credit_type, d.amount) for d in activity.designations.all()),
+        key=lambda pair: -pair[1],
+    )
+    for suffix, (credit_type, amount) in zip(("", "_2"), designations, strict=False):
+        initial[f"credit_type{suffix}"] = credit_type
+        initial[f"amount{suffix}"] = amount
+    return initial
+
+
 # -- evaluation ---------------------------------------------------------------------------------
 
 

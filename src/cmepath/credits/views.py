@@ -81,7 +81,8 @@ def _completion_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def completion_new(request: HttpRequest) -> HttpResponse:
-    """The completion form; ``?certificate=ID`` pre-fills it from an uploaded certificate."""
+    """The completion form; ``?certificate=ID`` pre-fills it from an uploaded certificate,
+    ``?activity=ID`` from a catalog activity (the wishlist's and the plan's links)."""
     certificate = None
     if request.method == "POST":
         form = CompletionForm(request.POST)
@@ -113,6 +114,10 @@ def completion_new(request: HttpRequest) -> HttpResponse:
             request.user, "view", pk=int(request.GET["certificate"])
         )
         initial = selectors.certificate_prefill(certificate=certificate)
+    elif request.GET.get("activity", "").isdigit():
+        initial = selectors.activity_prefill(
+            actor=request.user, activity_id=int(request.GET["activity"])
+        )
     return _completion_page(request, CompletionForm(initial=initial), certificate=certificate)
 
 

@@ -93,6 +93,7 @@ class Disclosure(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="disclosure_end_after_start",
+                violation_error_message="The end date must be on or after the start date.",
             ),
         ]
 
@@ -155,7 +156,11 @@ class ArticleAuthor(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "user"], name="article_author_once")
+            models.UniqueConstraint(
+                fields=["article", "user"],
+                name="article_author_once",
+                violation_error_message="This person is already an author of the article.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -180,7 +185,11 @@ class ArticleRevision(models.Model):
     class Meta:
         ordering = ["article", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="revision_number_once")
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                name="revision_number_once",
+                violation_error_message="This revision number is already taken; reload the article and try again.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -201,7 +210,11 @@ class Reference(models.Model):
     class Meta:
         ordering = ["article", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "position"], name="reference_position_once")
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                name="reference_position_once",
+                violation_error_message="Another reference already has this position.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -256,7 +269,11 @@ class ReadingListItem(models.Model):
     class Meta:
         ordering = ["-added_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "article"], name="reading_list_once")
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                name="reading_list_once",
+                violation_error_message="This article is already on your reading list.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -74,6 +74,7 @@ class Employer(models.Model):
             models.CheckConstraint(
                 condition=~Q(ein="") | ~Q(npi="") | Q(verified_at__isnull=True),
                 name="employer_verified_needs_ein_or_npi",
+                violation_error_message="An employer can be verified only with an EIN or an NPI.",
             ),
         ]
 
@@ -97,7 +98,11 @@ class EmployerMember(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["employer", "user"], name="employer_member_once")
+            models.UniqueConstraint(
+                fields=["employer", "user"],
+                name="employer_member_once",
+                violation_error_message="This person is already a member of the employer.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -213,15 +218,19 @@ class Vacancy(models.Model):
                 | Q(salary_max__isnull=True)
                 | Q(salary_min__lte=F("salary_max")),
                 name="vacancy_salary_min_le_max",
+                violation_error_message="The minimum salary cannot be more than the maximum.",
             ),
             models.CheckConstraint(
                 condition=Q(posted_on__isnull=True)
                 | Q(expires_on__isnull=True)
                 | Q(expires_on__gt=F("posted_on")),
                 name="vacancy_expiry_after_posting",
+                violation_error_message="The expiry date must come after the posting date.",
             ),
             models.CheckConstraint(
-                condition=Q(remote=True) | ~Q(zip_code=""), name="vacancy_located_or_remote"
+                condition=Q(remote=True) | ~Q(zip_code=""),
+                name="vacancy_located_or_remote",
+                violation_error_message="Give a ZIP code, or mark the vacancy as remote.",
             ),
         ]
 
@@ -272,7 +281,11 @@ class VacancyReport(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["vacancy", "reporter"], name="vacancy_report_once")
+            models.UniqueConstraint(
+                fields=["vacancy", "reporter"],
+                name="vacancy_report_once",
+                violation_error_message="You have already reported this vacancy.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -301,7 +314,11 @@ class Application(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["vacancy", "user"], name="application_once"),
+            models.UniqueConstraint(
+                fields=["vacancy", "user"],
+                name="application_once",
+                violation_error_message="You have already applied to this vacancy.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -362,7 +379,11 @@ class SavedSearchHit(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["saved_search", "vacancy"], name="saved_hit_once")
+            models.UniqueConstraint(
+                fields=["saved_search", "vacancy"],
+                name="saved_hit_once",
+                violation_error_message="This vacancy was already sent for this saved search.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -25,22 +25,55 @@ class ProjectForm(forms.Form):
     intervention_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    #: Activities picked by title in the search box (project_list.html): one hidden value each.
+    activity_pick = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.MultipleHiddenInput, label="Linked CME"
+    )
     activity_ids = forms.CharField(
         required=False,
-        label="Linked CME activity ids",
-        help_text="Catalog activity numbers, separated by commas.",
+        label="Or type catalog activity numbers",
+        help_text="Separated by commas, e.g. 1204, 1377 (the number is in the activity's address).",
     )
+
+    #: Fields the page lays out itself (the search box) instead of the field loop.
+    LINKED_FIELDS = ("activity_pick", "activity_ids")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["measure_ids"].choices = _measure_choices()  # type: ignore[attr-defined]
+        self.fields["activity_pick"].choices = [  # type: ignore[attr-defined]
+            (str(v), str(v)) for v in self.picked_ids()
+        ]
 
     def clean_activity_ids(self) -> list[int]:
         raw = self.cleaned_data.get("activity_ids") or ""
         try:
             return [int(x) for x in raw.replace(" ", "").split(",") if x]
         except ValueError:
-            raise forms.ValidationError("Use activity numbers separated by commas.") from None
+            raise forms.ValidationError(
+                "Use activity numbers separated by commas, e.g. 1204, 1377; "
+                "or search by title above."
+            ) from None
+
+    def clean(self) -> dict[str, object]:
+        """One list of linked activities: those picked by title, then those typed."""
+        data = super().clean() or {}
+        picked = [int(v) for v in data.get("activity_pick") or []]
+        typed = list(data.get("activity_ids") or [])
+        data["activity_ids"] = list(dict.fromkeys([*picked, *typed]))
+        return data
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.LINKED_FIELDS]
+
+    def picked_ids(self) -> list[int]:
+        """Activities picked so far (kept checked when the page comes back with an error)."""
+        name = self.add_prefix("activity_pick")
+        getlist = getattr(self.data, "getlist", None)
+        values = getlist(name) if getlist else self.data.get(name) or []
+        if isinstance(values, str | int):
+            values = [values]
+        return [int(v) for v in values if str(v).isdigit()][:50]
 
 
 class UploadForm(forms.Form):
@@ -64,6 +97,17 @@ class MemberForm(forms.Form):
 class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=Stage.choices)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self, *args: object, open_stages: list[str] | None = None, **kwargs: object
+    ) -> None:
+        """``open_stages``: the stages not yet completed, in order; the picker offers only
+        those and starts on the first (the next one to complete)."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if open_stages:
+            labels = dict(Stage.choices)
+            self.fields["stage"].choices = [(s, labels[s]) for s in open_stages]  # type: ignore[attr-defined]
+            self.fields["stage"].initial = open_stages[0]
 
 
 class FinishForm(forms.Form):

@@ -78,7 +78,11 @@ class ProjectMember(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["project", "user"], name="outcomes_member_unique")
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                name="outcomes_member_unique",
+                violation_error_message="This person is already on the project team.",
+            )
         ]
         ordering = ["project", "role", "id"]
 
@@ -95,7 +99,9 @@ class ProjectActivity(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "activity_id"], name="outcomes_activity_unique"
+                fields=["project", "activity_id"],
+                name="outcomes_activity_unique",
+                violation_error_message="This CME activity is already linked to the project.",
             )
         ]
 
@@ -112,7 +118,9 @@ class ProjectMeasure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "measure_id"], name="outcomes_measure_unique"
+                fields=["project", "measure_id"],
+                name="outcomes_measure_unique",
+                violation_error_message="This measure is already part of the project.",
             )
         ]
         ordering = ["id"]
@@ -157,7 +165,9 @@ class Dataset(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(progress__gte=0) & Q(progress__lte=1), name="outcomes_dataset_progress"
+                condition=Q(progress__gte=0) & Q(progress__lte=1),
+                name="outcomes_dataset_progress",
+                violation_error_message="Progress must be between 0 and 1.",
             ),
         ]
 
@@ -180,7 +190,9 @@ class SeriesPoint(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["dataset", "measure_id", "unit", "period"], name="outcomes_series_unique"
+                fields=["dataset", "measure_id", "unit", "period"],
+                name="outcomes_series_unique",
+                violation_error_message="This dataset already has a value for this measure, unit and period.",
             ),
         ]
         indexes = [models.Index(fields=["project", "measure_id", "period"])]
@@ -202,7 +214,11 @@ class StageRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["project", "stage"], name="outcomes_stage_unique")
+            models.UniqueConstraint(
+                fields=["project", "stage"],
+                name="outcomes_stage_unique",
+                violation_error_message="This stage is already recorded for the project.",
+            )
         ]
         ordering = ["project", "stage"]
 
@@ -230,10 +246,14 @@ class PiCmeCredit(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "user", "stage"], name="outcomes_picme_credit_once"
+                fields=["project", "user", "stage"],
+                name="outcomes_picme_credit_once",
+                violation_error_message="Credit for this stage was already recorded for this person.",
             ),
             models.CheckConstraint(
-                condition=Q(credits__gt=0) & Q(credits__lte=10), name="outcomes_picme_credit_amount"
+                condition=Q(credits__gt=0) & Q(credits__lte=10),
+                name="outcomes_picme_credit_amount",
+                violation_error_message="Credits for a stage must be more than 0 and at most 10.",
             ),
         ]
         ordering = ["project", "user", "stage"]
@@ -271,8 +291,13 @@ class ProjectInvitation(models.Model):
                 fields=["project", "email"],
                 condition=Q(accepted_at__isnull=True),
                 name="outcomes_invitation_open_unique",
+                violation_error_message="This address already has an open invitation to the project.",
             ),
-            models.CheckConstraint(condition=~Q(role="lead"), name="outcomes_invitation_not_lead"),
+            models.CheckConstraint(
+                condition=~Q(role="lead"),
+                name="outcomes_invitation_not_lead",
+                violation_error_message="An invitation cannot make someone the project lead.",
+            ),
         ]
         ordering = ["-created_at"]
 
@@ -297,7 +322,9 @@ class Outcome(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(moore_level__in=[5, 6]), name="outcomes_outcome_moore"
+                condition=Q(moore_level__in=[5, 6]),
+                name="outcomes_outcome_moore",
+                violation_error_message="A documented outcome must be at Moore level 5 or 6.",
             )
         ]
 

@@ -6,6 +6,7 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("", views.project_list, name="project_list"),
+    path("activities/", views.activity_search, name="activity_search"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
     path("<int:pk>/stages/", views.stage_complete, name="stage_complete"),

@@ -18,7 +18,7 @@ from cmepath.core.errors import DomainError, NotFoundError
 from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
-from cmepath.core.uploads import declared_length, upload_precheck
+from cmepath.core.uploads import declared_length, upload_message, upload_precheck
 
 from . import policies, selectors, services
 from .forms import (
@@ -59,9 +59,62 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "projects": selectors.projects_for(actor=request.user),
             "invitations": services.invitations_open_for(actor=request.user),
             "form": form,
+            "picked": [
+                {"id": i, "title": t}
+                for i, t in _linked_titles(request.user, form.picked_ids()).items()
+            ],
         },
         status=done.status,
     )
+
+
+def _linked_titles(actor: Any, ids: list[int]) -> dict[int, str]:
+    """Titles of linked catalog activities the actor may see (a link shows its title)."""
+    from cmepath.catalog import policies as catalog_policies
+
+    if not ids:
+        return {}
+    rows = catalog_policies.activities.visible(actor, "view").filter(pk__in=ids)
+    return dict(rows.values_list("pk", "title"))
+
+
+#: The project page's steps, in order: (key, title). One step's form shows at a time.
+STEPS = (
+    ("dua", "Data use agreement"),
+    ("intervention", "Intervention date"),
+    ("data", "Upload data"),
+    ("stages", "Complete the stages"),
+    ("finish", "Document the outcome"),
+)
+
+
+def project_steps(
+    project: Any, *, stages: list[Any], has_data: bool, wanted: str | None
+) -> list[dict[str, Any]]:
+    """The steps with their state (done / current / next). The current step is the one
+    asked for (``?step=``), else the first not done. The agreement is optional: it counts
+    as done once data was uploaded without one (kept series only)."""
+    finished = project.status == "finished"
+    done = {
+        "dua": bool(project.has_dua) or has_data or finished,
+        "intervention": bool(project.intervention_date) or finished,
+        "data": has_data or finished,
+        "stages": bool(stages) and all(s.completed_on for s in stages),
+        "finish": finished,
+    }
+    keys = [k for k, _ in STEPS]
+    current = wanted if wanted in keys else next((k for k in keys if not done[k]), None)
+    return [
+        {
+            "key": key,
+            "number": i,
+            "title": title,
+            "done": done[key],
+            "current": key == current,
+            "optional": key == "dua",
+        }
+        for i, (key, title) in enumerate(STEPS, start=1)
+    ]
 
 
 def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
@@ -71,15 +124,25 @@ def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         for name in ("spc", "its", "forest"):
             if name in rep.figures:
                 charts.append({"id": f"chart-{rep.measure_id}-{name}", "figure": rep.figures[name]})
+    stages = list(project.stages.all())
+    datasets = list(project.datasets.all()[:10])
+    links = list(project.activities.all())
+    titles = _linked_titles(request.user, [a.activity_id for a in links])
+    steps = project_steps(
+        project, stages=stages, has_data=bool(datasets), wanted=request.GET.get("step")
+    )
+    open_stages = [s.stage for s in stages if not s.completed_on]
     return {
         "project": project,
         "reports": reports,
         "charts": charts,
         "charts_data": {c["id"]: c["figure"] for c in charts},
         "members": project.members.select_related("user"),
-        "stages": project.stages.all(),
-        "datasets": project.datasets.all()[:10],
-        "activities": project.activities.all(),
+        "stages": stages,
+        "datasets": [{"row": d, **dataset_view(d)} for d in datasets],
+        "activities": [{"id": a.activity_id, "title": titles.get(a.activity_id)} for a in links],
+        "steps": steps,
+        "step": next((st["key"] for st in steps if st["current"]), None),
         "interprofessional": selectors.project_is_interprofessional(project),
         "can_change": policies.projects.allows(request.user, "change", project),
         "can_manage": policies.projects.allows(request.user, "manage", project),
@@ -90,7 +153,7 @@ def _detail_context(request: HttpRequest, project: Any) -> dict[str, Any]:
         if policies.projects.allows(request.user, "manage", project)
         else [],
         "member_form": MemberForm(),
-        "stage_form": StageForm(),
+        "stage_form": StageForm(open_stages=open_stages),
         "finish_form": FinishForm(),
         "dua_form": DuaForm(),
         "intervention_form": InterventionForm(
@@ -178,6 +241,45 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, f"You joined “{found.project.title}”.")
         return redirect("outcomes:project_detail", pk=found.project_id)
     return render_page(request, "outcomes/invitation.html", {"invitation": found})
+
+
+@login_required
+@require_GET
+def activity_search(request: HttpRequest) -> HttpResponse:
+    """The linked-CME search box of a new project: ``?q=`` answers catalog results by title
+    (each with an "Add" button), ``?pick=<id>`` answers the picked row (a hidden value the
+    form posts). Both are htmx partials; without JavaScript the page takes typed numbers."""
+    from cmepath.catalog import policies as catalog_policies
+    from cmepath.catalog import selectors as catalog_selectors
+
+    pick = request.GET.get("pick", "")
+    if pick:
+        activity = (
+            catalog_policies.activities.visible(request.user, "view")
+            .filter(pk=int(pick) if pick.isdigit() and len(pick) < 10 else 0)
+            .select_related("provider")
+            .first()
+        )
+        if activity is None:
+            raise NotFoundError("No activity with that number in the catalog.")
+        return render_page(
+            request,
+            "outcomes/partials/activity_picked.html",
+            {"activity": activity},
+            partial="outcomes/partials/activity_picked.html",
+        )
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    activities: list[Any] = []
+    if len(q) >= 2:
+        query = catalog_selectors.activity_query({"q": q}, page_size=8)
+        found = catalog_selectors.activity_search(actor=request.user, query=query.query)
+        activities = found.activities
+    return render_page(
+        request,
+        "outcomes/partials/activity_results.html",
+        {"activities": activities, "q": q},
+        partial="outcomes/partials/activity_results.html",
+    )
 
 
 @login_required
@@ -285,12 +387,13 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except DomainError as exc:
                 cols = exc.errors.get("columns") if exc.errors else None
-                form.add_error(
-                    "file",
+                text = (
                     exc.message
                     if not cols
-                    else f"{exc.message} Offending columns: {', '.join(cols)}.",
+                    else f"{exc.message} Offending columns: {', '.join(cols)}."
                 )
+                # about the person's file by its name, never a path on our disk
+                form.add_error("file", upload_message(text, user_name=upload.name))
                 status = exc.status
             else:
                 return redirect(
@@ -303,6 +406,27 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def dataset_view(dataset: Any) -> dict[str, Any]:
+    """A dataset as its pages show it: messages name the uploaded file, never our paths."""
+    stored = [p for p in (dataset.upload_path, dataset.rows_path) if p]
+
+    def clean(text: str) -> str:
+        return upload_message(text, user_name=dataset.original_name, stored_names=stored)
+
+    report = dataset.report or {}
+    return {
+        "message": clean(dataset.message),
+        "problems": [
+            {
+                "file": dataset.original_name,
+                "line": p.get("line"),
+                "detail": clean(str(p.get("detail", ""))),
+            }
+            for p in (report.get("problems") or [])[:50]
+        ],
+    }
+
+
 def _upload_context(project: Any, form: UploadForm, dataset: Any) -> dict[str, Any]:
     from cmepath.core.filecheck import human_size
 
@@ -310,6 +434,7 @@ def _upload_context(project: Any, form: UploadForm, dataset: Any) -> dict[str, A
         "project": project,
         "form": form,
         "dataset": dataset,
+        "shown": dataset_view(dataset) if dataset is not None else None,
         "upload_limit": human_size(services.max_extract_bytes()),
         "upload_quota": human_size(services.upload_quota_bytes()),
     }

@@ -170,6 +170,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "cmepath.accounts.adapter.AccountAdapter"
+# Sign-up asks for the profession (required, no default): the rules engine reads it.
+ACCOUNT_FORMS = {"signup": "cmepath.accounts.forms.SignupForm"}
 # Per-account lockout is django-axes (429 after 10 failures); allauth keeps a per-IP brake.
 ACCOUNT_RATE_LIMITS = {"login_failed": "60/15m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
