@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmepath.core.errors import ValidationError
+from cmepath.core.errors import ConflictError, ValidationError
 from cmepath.core.forms import form_submit
 from cmepath.core.htmx import render_page
 from cmepath.core.services import audit_record
+from cmepath.core.undo import undo_capture, undo_offer, undo_offers, undo_restore, undo_seconds
 from cmepath.core.uploads import max_upload_bytes, too_large_message
 
 from . import policies, selectors, services, transcripts
@@ -195,16 +196,56 @@ def history(request: HttpRequest) -> HttpResponse:
             "orphans": selectors.certificates_for(actor=request.user).filter(
                 completion__isnull=True
             ),
+            "undo_offers": undo_offers(request),
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def completion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a completion: a GET asks to confirm (works without JavaScript; the history's
+    button confirms in place with htmx), a POST deletes it and offers an undo for
+    ``CMEPATH_UNDO_SECONDS``."""
     completion = policies.completions.get(request.user, "delete", pk=pk)
+    if request.method == "GET":
+        return render_page(
+            request,
+            "credits/completion_delete.html",
+            {"completion": completion, "undo_seconds": undo_seconds()},
+        )
+    entry = undo_capture(
+        actor=request.user,
+        objects=[completion],
+        kind="completion.delete",
+        label=f"“{completion.title}” removed.",
+    )
     services.completion_delete(actor=request.user, completion=completion)
-    messages.success(request, f"“{completion.title}” removed.")
+    undo_offer(request, entry, url=reverse("credits:completion_undo", args=[entry.token]))
+    return redirect("credits:history")
+
+
+@login_required
+@require_POST
+def completion_undo(request: HttpRequest, token: str) -> HttpResponse:
+    """Put a deleted completion back (with its credits) while the undo time lasts. A badge
+    revoked by the deletion stays revoked (revocation in a status list is permanent): the
+    badge page issues a new one."""
+    try:
+        restored = undo_restore(
+            actor=request.user, token=token, kind="completion.delete", request=request
+        )
+    except ConflictError as exc:  # too late, or undone already: the page says which
+        messages.error(request, exc.message)
+    else:
+        if restored:
+            services.completion_restored(actor=request.user)
+        messages.success(
+            request,
+            "Completion restored; any badge it had stays revoked: download a new one."
+            if restored
+            else "Nothing to restore.",
+        )
     return redirect("credits:history")
 
 
@@ -358,17 +399,48 @@ def share_links(request: HttpRequest) -> HttpResponse:
             "new_url": new_url,
             "now": timezone.now(),
             "regime_names": dict(regimes),
+            "undo_offers": undo_offers(request),
         },
         status=submitted.status,
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a share link: a GET asks to confirm, a POST revokes it (it stops opening at
+    once) and offers an undo for ``CMEPATH_UNDO_SECONDS``."""
     link = policies.share_links.get(request.user, "delete", pk=pk)
+    if request.method == "GET":
+        return render_page(
+            request,
+            "credits/share_link_revoke.html",
+            {"link": link, "undo_seconds": undo_seconds()},
+        )
+    entry = undo_capture(
+        actor=request.user,
+        objects=[link],
+        kind="sharelink.revoke",
+        label=f"Link for “{link.label}” revoked; it no longer opens.",
+        cascade=False,
+    )
     services.share_link_revoke(actor=request.user, link=link)
-    messages.success(request, f"Link for “{link.label}” revoked; it no longer opens.")
+    undo_offer(request, entry, url=reverse("credits:share_link_undo", args=[entry.token]))
+    return redirect("credits:share_links")
+
+
+@login_required
+@require_POST
+def share_link_undo(request: HttpRequest, token: str) -> HttpResponse:
+    """Make a revoked link open again while the undo time lasts."""
+    try:
+        restored = undo_restore(
+            actor=request.user, token=token, kind="sharelink.revoke", request=request
+        )
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The link opens again." if restored else "Nothing to restore.")
     return redirect("credits:share_links")
 
 

@@ -34,6 +34,7 @@ from cmepath.credits.services.completions import (
     completion_delete,
     completion_import_csv,
     completion_record,
+    completion_restored,
     completion_update,
     credit_summary,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "certificate_delete",
     "certificate_upload",
     "completion_delete",
+    "completion_restored",
     "completion_import_csv",
     "completion_record",
     "completion_update",

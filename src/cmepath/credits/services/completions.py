@@ -338,6 +338,11 @@ def completion_delete(*, actor: Any, completion: Completion) -> None:
     _enqueue_refresh(user_id)
 
 
+def completion_restored(*, actor: Any) -> None:
+    """After an undo put a deleted completion back: re-evaluate the owner's record."""
+    _enqueue_refresh(actor.pk)
+
+
 CSV_COLUMNS = (
     "title",
     "completed_on",

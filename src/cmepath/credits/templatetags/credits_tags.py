@@ -143,3 +143,11 @@ def regime_name(regime_id: str) -> str:
         if regime.id == regime_id:
             return regime.name
     return regime_id
+
+
+@register.filter
+def topic_labels(codes: list[str] | None) -> str:
+    """Topic codes as their vocabulary labels ("Pain management, Ethics"), joined."""
+    from cmepath.core.vocabulary import TOPICS
+
+    return ", ".join(TOPICS[c].label if c in TOPICS else c.replace("_", " ") for c in codes or ())
