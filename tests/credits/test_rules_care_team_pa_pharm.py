@@ -5,6 +5,7 @@ Each test quotes the rule it checks; the rule files' ``notes:`` cite the sources
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from cmepath.credits.rules import BoardCert, Evaluation, evaluate
@@ -131,10 +132,11 @@ def test_florida_pharmacist_30_hours_topics_and_first_renewal() -> None:
     """FAC 64B16-26.103(1): "no less than 30 hours ... within the 24 month period prior to the
     expiration date"; (1)(a) 1 h HIV/AIDS at the first renewal; (1)(b) 15 h at an initial renewal
     12 months or more after licensure; 64B16-27.831: 2 h validation of controlled substance
-    prescriptions every biennium; F.S. 465.009(6)(a): certified immunizers 3 h (AMA PRA Cat. 1)."""
+    prescriptions every biennium; F.S. 465.009(6)(a): certified immunizers 3 h (AMA PRA Cat. 1);
+    at least 10 of the 30 hours live."""
     est = licence("FL", "PharmD", issue_date=date(2012, 6, 1))  # biennium to 2027-09-30
     records = [
-        done("gen", date(2025, 11, 1), 26, credit="acpe"),
+        done("gen", date(2025, 11, 1), 26, credit="acpe", kinds=["live"]),
         done("me", date(2026, 1, 15), 2, "medical_errors", credit="acpe"),
         done("cs", date(2026, 3, 1), 2, "controlled_substances", credit="acpe"),
         done("ht", date(2020, 9, 1), 1, "human_trafficking", credit="acpe"),
@@ -145,6 +147,9 @@ def test_florida_pharmacist_30_hours_topics_and_first_renewal() -> None:
     assert total.deadline == date(2027, 9, 30)
     for rid in ("total", "medication_errors", "controlled_substances", "human_trafficking"):
         assert req(evaluation, "fl-pharmd", rid).status == "met"
+    home_study = [replace(records[0], kinds=frozenset()), *records[1:]]
+    no_live = evaluate(profile(est, profession="PharmD"), home_study, AS_OF)
+    assert req(no_live, "fl-pharmd", "total").status == "unmet"  # 30 h but none live
     for rid in ("first_renewal", "hiv_aids", "immunization", "consultant"):
         assert req(evaluation, "fl-pharmd", rid).status == "not_applicable"
     new = licence("FL", "PharmD", issue_date=date(2025, 11, 1))
@@ -342,13 +347,18 @@ def test_illinois_pharmacist_30_acpe_hours_not_at_first_renewal() -> None:
 def test_ohio_pa_100_hours_and_12_pharmacology_hours_for_prescribers() -> None:
     """R.C. 4730.14(B)(2): "not less than one hundred hours of continuing medical education";
     R.C. 4730.49(A) (2006): "every two years at least twelve hours of continuing education in
-    pharmacology" to renew prescribing authority."""
+    pharmacology" to renew prescribing authority, "in addition to the continuing education
+    required under section 4730.14": the 12 h do not count toward the 100."""
     oh = licence("OH", "PA", expiry_date=date(2027, 1, 31), dea_registered=True)
     records = [
         done("gen", date(2025, 3, 1), 88, credit=CAT1),
         done("ph", date(2025, 9, 1), 12, "pharmacology", credit=CAT1),
     ]
     evaluation = evaluate(profile(oh, profession="PA"), records, AS_OF)
+    assert req(evaluation, "oh-pa", "total").hours_counted == 88  # 100 less the 12 set aside
+    assert _statuses(evaluation, "oh-pa") == {"total": "at_risk", "pharmacology": "met"}
+    enough = [*records, done("more", date(2025, 10, 1), 12, credit=CAT1)]
+    evaluation = evaluate(profile(oh, profession="PA"), enough, AS_OF)
     assert req(evaluation, "oh-pa", "total").hours_counted == 100
     assert _statuses(evaluation, "oh-pa") == {"total": "met", "pharmacology": "met"}
     short = evaluate(profile(oh, profession="PA"), records[:1], AS_OF)
@@ -453,17 +463,24 @@ def test_north_carolina_pa_50_category_1_hours_and_controlled_substance_hours() 
 
 def test_north_carolina_pharmacist_15_hours_each_calendar_year() -> None:
     """NCBOP: "To renew every year, all Pharmacists are required to have, at minimum, a total of
-    fifteen (15) hours"; G.S. 90-85.17: licences "expire on December 31"."""
+    fifteen (15) hours and five (5) of those hours are required LIVE"; G.S. 90-85.17: licences
+    "expire on December 31"."""
     nc = licence("NC", "PharmD")
     records = [
         done("a", date(2026, 1, 20), 10, credit="acpe"),
-        done("b", date(2026, 11, 1), 5, credit="acpe"),
+        done("b", date(2026, 11, 1), 5, credit="acpe", kinds=["live"]),
         done("last", date(2025, 12, 31), 15, credit="acpe"),  # last calendar year
     ]
     total = req(evaluate(profile(nc, profession="PharmD"), records, AS_OF), "nc-pharmd", "total")
     assert total.hours_counted == 15
     assert total.deadline == date(2026, 12, 31)
     assert total.status == "met"
+    home_study = [replace(r, kinds=frozenset()) for r in records]
+    no_live = req(
+        evaluate(profile(nc, profession="PharmD"), home_study, AS_OF), "nc-pharmd", "total"
+    )
+    assert no_live.status == "at_risk"  # 15 h but none live; due 2026-12-31
+    assert "5 live h still needed" in no_live.explanation
 
 
 # -- Michigan -----------------------------------------------------------------------------------

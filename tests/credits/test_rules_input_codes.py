@@ -93,7 +93,7 @@ def test_unknown_completion_kind_is_refused() -> None:
         completions_from_json(records)
     assert str(excinfo.value) == (
         "completions[0].kinds: unknown completion kind 'PI': did you mean 'pi_cme'? "
-        "Accepted: pi_cme, sa_cme."
+        "Accepted: live, pi_cme, sa_cme."
     )
 
 

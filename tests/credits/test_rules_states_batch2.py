@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from cmepath.credits.rules import BoardCert, Evaluation, evaluate
@@ -367,6 +368,12 @@ def test_california_pa_50_category_i_hours_and_geriatrics_share() -> None:
         req(evaluate(surgeon, records, AS_OF), "ca-pa", "geriatrics_share").status
         == "not_applicable"
     )
-    short = evaluate(primary, [done("gen", date(2026, 1, 1), 49, credit="aapa_1")], AS_OF)
-    assert req(short, "ca-pa", "total").status == "unmet"
-    assert req(short, "ca-pa", "geriatrics_share").hours_counted == 0
+    short_records = [done("gen", date(2026, 1, 1), 49, credit="aapa_1")]
+    # 16 CCR 1399.615: PAs "certified by the NCCPA ... at the time of renewal are compliant"
+    short = evaluate(primary, short_records, AS_OF)
+    assert req(short, "ca-pa", "total").status == "met"
+    assert req(short, "ca-pa", "total").explanation.startswith("met by current NCCPA")
+    assert req(short, "ca-pa", "geriatrics_share").status == "unmet"  # the statute stays due
+    uncertified = evaluate(replace(primary, board_certifications=()), short_records, AS_OF)
+    assert req(uncertified, "ca-pa", "total").status == "unmet"
+    assert req(uncertified, "ca-pa", "geriatrics_share").hours_counted == 0

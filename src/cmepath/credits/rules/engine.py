@@ -9,7 +9,6 @@ regime's count and no other.
 
 from __future__ import annotations
 
-import calendar
 import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -34,7 +33,7 @@ from cmepath.credits.rules.model import (
     RequirementResult,
     Status,
 )
-from cmepath.credits.rules.spec import Conditions, Regime, Requirement
+from cmepath.credits.rules.spec import NO_CONDITIONS, Conditions, Regime, Requirement
 
 DEFAULT_AT_RISK_DAYS = 90
 _COMPLETION_ORDER = attrgetter("completed_on", "id", "title")
@@ -46,13 +45,23 @@ _K = TypeVar("_K")
 # -- dates ------------------------------------------------------------------------------------
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_days(year: int, month: int) -> int:
+    """Days in the month (a table; ``calendar.monthrange`` also works out the weekday)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def add_months(d: date, months: int) -> date:
     """Shift by whole months; a month-end date stays a month-end date (cached: hot path)."""
-    is_month_end = d.day == calendar.monthrange(d.year, d.month)[1]
+    is_month_end = d.day == _month_days(d.year, d.month)
     years, month0 = divmod(d.month - 1 + months, 12)
     year, month = d.year + years, month0 + 1
-    last = calendar.monthrange(year, month)[1]
+    last = _month_days(year, month)
     return date(year, month, last if is_month_end else min(d.day, last))
 
 
@@ -169,13 +178,15 @@ class _Pool:
     regimes ask for the same few sets again and again.
     """
 
-    __slots__ = ("_by_topic", "_by_type", "_hours", "_topics", "comps", "dates")
+    __slots__ = ("_by_topic", "_hours", "_split", "_topics", "comps", "dates")
 
     def __init__(self, comps: list[Completion]) -> None:
         self.comps = comps
         self.dates = [c.completed_on for c in comps]
         self._hours: dict[frozenset[str] | None, list[float]] = {}
-        self._by_type: dict[str, list[tuple[int, float]]] | None = None
+        self._split: (
+            tuple[list[tuple[str, float]], list[tuple[int, list[tuple[str, float]]]]] | None
+        ) = None
         self._by_topic: dict[str, list[int]] | None = None
         self._topics: dict[frozenset[str], list[int]] = {}
 
@@ -183,33 +194,49 @@ class _Pool:
         found = self._hours.get(types)
         if found is not None:
             return found
+        split = self._split
+        if split is None:
+            split = self._split = self._split_credits()
+        singles, multi = split
+        # Most completions carry one credit type: one comprehension for them all, then the
+        # few with several types take the largest accepted value.
         if types is None:  # every credit type counts: the largest positive credit
-            found = []
-            for c in self.comps:
-                best = 0.0
-                for value in c.credits.values():
-                    if value > best:
-                        best = value
-                found.append(best)
+            found = [value for _, value in singles]
+            for i, items in multi:
+                found[i] = max(value for _, value in items)
         else:
-            # Credits grouped by type once per evaluation, positive values only (a value
-            # <= 0 never beats the 0.0 start). Visiting only the accepted types gives each
-            # completion the same largest value as scanning all its credits would.
-            by_type = self._by_type
-            if by_type is None:
-                by_type = {}
-                for i, c in enumerate(self.comps):
-                    for credit_type, value in c.credits.items():
-                        if value > 0:
-                            by_type.setdefault(credit_type, []).append((i, value))
-                self._by_type = by_type
-            found = [0.0] * len(self.comps)
-            for credit_type in types:
-                for i, value in by_type.get(credit_type, ()):
-                    if value > found[i]:
-                        found[i] = value
+            found = [value if credit_type in types else 0.0 for credit_type, value in singles]
+            for i, items in multi:
+                best = 0.0
+                for credit_type, value in items:
+                    if value > best and credit_type in types:
+                        best = value
+                found[i] = best
         self._hours[types] = found
         return found
+
+    def _split_credits(
+        self,
+    ) -> tuple[list[tuple[str, float]], list[tuple[int, list[tuple[str, float]]]]]:
+        """Each completion's single positive credit (or ("", 0.0)), and the completions with
+        several positive credits. A value <= 0 never beats the 0.0 start, so it is dropped."""
+        singles: list[tuple[str, float]] = []
+        multi: list[tuple[int, list[tuple[str, float]]]] = []
+        none = ("", 0.0)
+        for i, c in enumerate(self.comps):
+            credits = c.credits
+            if len(credits) == 1:
+                item = next(iter(credits.items()))
+                singles.append(item if item[1] > 0 else none)
+                continue
+            positive = [(t, v) for t, v in credits.items() if v > 0]
+            if len(positive) == 1:
+                singles.append(positive[0])
+            else:
+                singles.append(none)
+                if positive:
+                    multi.append((i, positive))
+        return singles, multi
 
     def with_topics(self, topics: frozenset[str]) -> list[int]:
         by_topic = self._by_topic
@@ -241,6 +268,7 @@ class _Ctx:
     renewal_number: int | None
     issue_date: date | None
     pool: _Pool
+    picked: dict[str, tuple[list[int], list[float]]] | None = None  # for in_addition_to
 
 
 def _next_end_on_or_after(known_end: date, length: int, as_of: date) -> date:
@@ -274,9 +302,9 @@ def _cycle(
     elif cycle.anchor == "birth_month" and profile.birth_date is not None:
         month = profile.birth_date.month
         year = as_of.year
-        end = date(year, month, calendar.monthrange(year, month)[1])
+        end = date(year, month, _month_days(year, month))
         if end < as_of:
-            end = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+            end = date(year + 1, month, _month_days(year + 1, month))
     if end is not None and start is None:
         start = add_months(end, -length) + _ONE_DAY
     return start, end
@@ -304,8 +332,9 @@ def _renewal_number(regime: Regime, end: date | None, issue: date | None) -> int
 
 def _count(
     ctx: _Ctx, req: Requirement, start: date | None, end: date | None
-) -> tuple[float, list[str], list[str]]:
-    """Hours toward ``req`` from completions dated in [start, end]; also ids and notes.
+) -> tuple[float, list[int], list[float], list[str]]:
+    """Hours toward ``req`` from completions dated in [start, end]; also the indices of the
+    completions counted, each completion's hours toward ``req``, and notes.
 
     A completion's hours toward a requirement are its largest credit among the accepted
     types (one activity designated for AMA PRA 1 and ANCC is one hour, not two).
@@ -343,7 +372,7 @@ def _count(
             bonus = weighted_base * (w.factor - 1.0)
             total += bonus
             notes.append(f"{w.label or 'weighting'}: +{round(bonus, 4):g} h")
-    return total, [comps[i].id for i in picked], notes
+    return total, picked, hours, notes
 
 
 # -- conditions -------------------------------------------------------------------------------
@@ -375,18 +404,22 @@ def _not_applicable_reason(ctx: _Ctx, cond: Conditions) -> str:
             return f"applies only when more than {threshold:.0%} of patients are aged 65+ (yours: {known})"
     if cond.specialties_any and cond.specialties_any.isdisjoint(profile.specialties):
         return "applies only to specialties: " + ", ".join(sorted(cond.specialties_any))
-    exempt = cond.specialties_none & profile.specialties
-    if exempt:
-        return "specialty exempt: " + ", ".join(sorted(exempt))
+    if cond.specialties_none:
+        exempt = cond.specialties_none & profile.specialties
+        if exempt:
+            return "specialty exempt: " + ", ".join(sorted(exempt))
     if cond.endorsements_any:
         held = licence.endorsements if licence is not None else frozenset()
         if cond.endorsements_any.isdisjoint(held):
             return "applies only to licences endorsed as: " + ", ".join(
                 sorted(cond.endorsements_any)
             )
-    board_exempt = cond.board_specialties_none & {c.specialty for c in profile.board_certifications}
-    if board_exempt:
-        return "exempt by board certification in " + ", ".join(sorted(board_exempt))
+    if cond.board_specialties_none:
+        board_exempt = cond.board_specialties_none & {
+            c.specialty for c in profile.board_certifications
+        }
+        if board_exempt:
+            return "exempt by board certification in " + ", ".join(sorted(board_exempt))
     n = ctx.renewal_number
     if cond.renewal_number_max is not None and (n is None or n > cond.renewal_number_max):
         which = "licence issue date unknown" if n is None else f"this is renewal {n}"
@@ -399,17 +432,22 @@ def _not_applicable_reason(ctx: _Ctx, cond: Conditions) -> str:
         return (
             f"applies only to licences issued on or after {cond.licensed_on_or_after.isoformat()}"
         )
+    if (
+        cond.licensed_before is not None
+        and ctx.issue_date is not None
+        and ctx.issue_date >= cond.licensed_before
+    ):
+        return f"applies only to licences issued before {cond.licensed_before.isoformat()}"
     return ""
 
 
 # -- one requirement --------------------------------------------------------------------------
 
 
-def _status(
-    counted: float, needed: float, deadline: date | None, ctx: _Ctx
-) -> tuple[Status, str, date | None]:
-    """Status, a sentence about timing, and the end of any cure period."""
-    if counted + _EPS >= needed:
+def _status(short: float, deadline: date | None, ctx: _Ctx) -> tuple[Status, str, date | None]:
+    """Status from the hours still ``short``, a sentence about timing, and the end of any
+    cure period."""
+    if short <= _EPS:
         return "met", "", None
     if deadline is None:
         return "unmet", "", None
@@ -452,6 +490,13 @@ def _one_time_deadline(ctx: _Ctx, req: Requirement) -> date | None:
             k += 1
             due = add_months(registered, k * spec.dea_renewal_months)
         parts.append(due)
+    if spec.by_date is not None:
+        parts.append(spec.by_date)
+    if spec.renewal_on_or_after is not None and ctx.cycle_end is not None and length:
+        due = _next_end_on_or_after(ctx.cycle_end, length, spec.renewal_on_or_after)
+        while ctx.issue_date is not None and due <= ctx.issue_date:
+            due = add_months(due, length)
+        parts.append(due)
     return min(parts) if parts else None
 
 
@@ -468,7 +513,9 @@ def _missing_deadline_inputs(ctx: _Ctx, req: Requirement) -> str:
     )
     if needs_issue and ctx.issue_date is None:
         missing.append("the licence's issue date (or the date of first licensure)")
-    if spec.by_renewal is not None and ctx.cycle_end is None:
+    if (spec.by_renewal is not None or spec.renewal_on_or_after is not None) and (
+        ctx.cycle_end is None
+    ):
         missing.append("the licence's expiry date")
     if spec.dea_renewal_on_or_after is not None and ctx.profile.dea_registration_date is None:
         missing.append("the DEA registration date")
@@ -489,75 +536,126 @@ def _na(req: Requirement, reason: str, deadline: date | None = None) -> Requirem
     )
 
 
-def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
-    if ctx.regime.exempt_first_renewal and ctx.renewal_number == 1:
-        return _na(req, "no continuing education is required at the first renewal")
-    reason = _not_applicable_reason(ctx, req.conditions)
-    if reason:
-        return _na(req, reason)
-
-    length = ctx.regime.cycle.length_months
+def _window(ctx: _Ctx, req: Requirement) -> tuple[date | None, date | None, date | None, str]:
+    """The counting window [start, end] of a per-cycle or rolling requirement, its
+    deadline and a sentence about it."""
     end = ctx.cycle_end
-    start: date | None
-    deadline: date | None = end
-    window_note = ""
-    if req.frequency == "one_time":
-        start, end = None, ctx.as_of
-        deadline = _one_time_deadline(ctx, req)
-        window_note = "one-time requirement: any completion to date counts"
-        missing = _missing_deadline_inputs(ctx, req)
-        if missing:
-            when = "deadline unknown" if deadline is None else "the deadline may be earlier"
-            window_note += f"; {when}: add {missing}"
-    elif req.frequency == "rolling_years":
+    if req.frequency == "rolling_years" or req.frequency == "rolling_months":
         anchor = end or ctx.as_of
-        start = add_years(anchor, -req.rolling_years) + _ONE_DAY
-        end = anchor
-        window_note = f"counted in the {req.rolling_years} years to {anchor.isoformat()}"
-    elif req.frequency == "every_n_cycles":
-        n, every, first = ctx.renewal_number, req.every_n_cycles, req.first_due_renewal
-        if n is not None and (n < first or (n - first) % every):
-            next_due = first if n < first else n + every - (n - first) % every
-            next_end = add_months(end, (next_due - n) * length) if end else None
-            when = f", cycle ending {next_end.isoformat()}" if next_end else ""
-            return _na(
-                req, f"due every {every} renewals; next due at renewal {next_due}{when}", next_end
-            )
-        anchor = end or ctx.as_of
-        start = add_months(anchor, -every * length) + _ONE_DAY
-        end = anchor
-        window_note = (
-            f"counted over the last {every} cycles ({start.isoformat()} to {anchor.isoformat()})"
-        )
-    else:
-        start = ctx.cycle_start
-        if end is None:
-            end = ctx.as_of
-            start = add_months(end, -length) + _ONE_DAY if length else None
-            window_note = "cycle end unknown (add the licence expiry date): counted the last cycle length to today"
+        if req.frequency == "rolling_years":
+            start = add_years(anchor, -req.rolling_years) + _ONE_DAY
+            span = f"{req.rolling_years} years"
         else:
-            window_note = f"cycle {start.isoformat() if start else '?'} to {end.isoformat()}"
+            start = add_months(anchor, -req.rolling_months) + _ONE_DAY
+            span = f"{req.rolling_months} months"
+        return start, anchor, end, f"counted in the {span} to {anchor.isoformat()}"
+    if end is None:
+        length = ctx.regime.cycle.length_months
+        today = ctx.as_of
+        return (
+            add_months(today, -length) + _ONE_DAY if length else None,
+            today,
+            None,
+            "cycle end unknown (add the licence expiry date): counted the last cycle length to today",
+        )
+    first = ctx.cycle_start
+    return first, end, end, f"cycle {first.isoformat() if first else '?'} to {end.isoformat()}"
 
-    counted, ids, notes = _count(ctx, req, start, end)
-    if req.carry_forward_max > 0 and req.frequency == "per_cycle" and start is not None:
-        prev_end = start - _ONE_DAY
-        prev_start = add_months(start, -length)
-        prev, prev_ids, _ = _count(ctx, req, prev_start, prev_end)
-        carried = min(req.carry_forward_max, max(0.0, prev - req.hours))
-        if carried > 0:
-            counted += carried
-            ids = prev_ids + ids
-            notes.append(
-                f"carried forward {_fmt_h(round(carried, 4))} h of excess from the previous cycle "
-                f"(max {_fmt_h(req.carry_forward_max)})"
-            )
 
+def _months_licensed(issue: date, end: date) -> int:
+    """Whole months from ``issue`` to the end of day ``end``."""
+    stop = end + _ONE_DAY
+    months = (stop.year - issue.year) * 12 + stop.month - issue.month
+    while months > 0 and add_months(issue, months) > stop:
+        months -= 1
+    return months
+
+
+def _first_renewal_hours(ctx: _Ctx, req: Requirement) -> tuple[float, str] | None:
+    """Reduced hours (and why) when the licence was issued inside the current cycle."""
+    spec = req.first_renewal
+    issue, start, end = ctx.issue_date, ctx.cycle_start, ctx.cycle_end
+    if spec is None or issue is None or start is None or end is None:
+        return None
+    if not start <= issue <= end:
+        return None
+    months = _months_licensed(issue, end)
+    length = ctx.regime.cycle.length_months
+    why = f"first renewal: licence issued {issue.isoformat()}, {months} months before the cycle end"
+    if spec.no_hours_within_months is not None and months < spec.no_hours_within_months:
+        return 0.0, f"{why} (under {spec.no_hours_within_months}), so no hours are required"
+    for at_least, hours in spec.steps:
+        if months >= at_least:
+            return hours, f"{why}: {_fmt_h(hours)} h"
+    if spec.prorate and length:
+        exact = req.hours * months / length
+        if spec.rounding == "down":
+            hours = float(int(exact + _EPS))
+        elif spec.rounding == "up":
+            hours = float(-int(-(exact - _EPS) // 1))
+        elif spec.rounding == "nearest":
+            hours = float(int(exact + 0.5 + _EPS))
+        else:
+            hours = round(exact, 2)
+        hours = min(hours, req.hours)
+        return hours, (
+            f"{why}: prorated to {_fmt_h(hours)} h ({_fmt_h(req.hours)} h x {months}/{length} months)"
+        )
+    return None
+
+
+def _current_cert(ctx: _Ctx, boards: frozenset[str]) -> tuple[BoardCert | None, str]:
+    """A current certification from one of ``boards``, or a hint when one lacks its dates."""
+    hint = ""
+    for cert in ctx.profile.board_certifications:
+        if cert.board in boards:
+            if cert.cycle_end is None:
+                hint = (
+                    f"a {cert.board} certification is on file without its cycle end: add it "
+                    "to count the certification"
+                )
+            elif cert.cycle_end >= ctx.as_of:
+                return cert, ""
+    return None, hint
+
+
+def _ids(comps: list[Completion], picked: Iterable[int]) -> tuple[str, ...]:
+    return tuple(sorted({comps[i].id for i in picked}))
+
+
+def _finish(
+    ctx: _Ctx,
+    req: Requirement,
+    counted: float,
+    needed: float,
+    deadline: date | None,
+    ids: tuple[str, ...],
+    window_note: str,
+    notes: list[str],
+    *,
+    live: float | None = None,
+    met_by: str = "",
+) -> RequirementResult:
+    """The result sentence and status, shared by every kind of requirement."""
     counted = round(counted, 4)
-    status, timing, _cure = _status(counted, req.hours, deadline, ctx)
-    parts = [f"{_fmt_h(counted)} of {_fmt_h(req.hours)} h counted ({window_note})"]
+    short = needed - counted
+    live_short = 0.0
+    if live is not None:
+        live_short = req.live_hours_min - live
+        short = max(short, live_short)
+    if met_by:
+        short = 0.0
+    status, timing, _cure = _status(short, deadline, ctx)
+    parts = [met_by] if met_by else []
+    parts.append(f"{_fmt_h(counted)} of {_fmt_h(needed)} h counted ({window_note})")
     parts.extend(notes)
+    if live is not None:
+        parts.append(f"{_fmt_h(round(live, 4))} of at least {_fmt_h(req.live_hours_min)} h live")
     if status != "met":
-        parts.append(f"{_fmt_h(round(req.hours - counted, 4))} h still needed")
+        if needed - counted > _EPS:
+            parts.append(f"{_fmt_h(round(needed - counted, 4))} h still needed")
+        if live_short > _EPS:
+            parts.append(f"{_fmt_h(round(live_short, 4))} live h still needed")
     if timing:
         parts.append(timing)
     if req.note:
@@ -567,11 +665,233 @@ def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
         label=req.label,
         status=status,
         hours_counted=counted,
-        hours_needed=req.hours,
+        hours_needed=needed,
         deadline=deadline,
-        counted_completion_ids=tuple(sorted(set(ids))),
+        counted_completion_ids=ids,
         explanation="; ".join(parts) + ".",
     )
+
+
+def _live_hours(ctx: _Ctx, picked: list[int], hours: list[float]) -> float:
+    comps = ctx.pool.comps
+    return fsum(hours[i] for i in picked if "live" in comps[i].kinds)
+
+
+def _evaluate_any_of(ctx: _Ctx, req: Requirement) -> RequirementResult:
+    """Met when any one alternative is met; else reports the one closest to being met."""
+    comps = ctx.pool.comps
+    tried: list[
+        tuple[bool, float, Requirement, float, list[int], str, list[str], float | None]
+    ] = []
+    for alt in req.any_of:
+        start, end, _deadline, note = _window(ctx, alt)
+        counted, picked, hours, notes = _count(ctx, alt, start, end)
+        counted = round(counted, 4)
+        live = _live_hours(ctx, picked, hours) if alt.live_hours_min else None
+        met = counted + _EPS >= alt.hours and (live is None or live + _EPS >= alt.live_hours_min)
+        share = counted / alt.hours if alt.hours else 1.0
+        tried.append((met, share, alt, counted, picked, note, notes, live))
+    chosen = next((t for t in tried if t[0]), None)
+    if chosen is None:
+        chosen = max(tried, key=lambda t: t[1])  # first of equals: the order of the file
+    _met, _share, alt, counted, picked, note, notes, live = chosen
+    options = "; ".join(
+        f"option {n}: {_fmt_h(t[3])} of {_fmt_h(t[2].hours)} h ({t[2].label})"
+        for n, t in enumerate(tried, start=1)
+    )
+    lead = f"any one of {len(tried)} options; " + (
+        f"met by {alt.label}" if chosen[0] else f"closest: {alt.label}"
+    )
+    met_by = ""
+    if req.satisfied_by_certification:
+        cert, _hint = _current_cert(ctx, req.satisfied_by_certification)
+        if cert is not None and cert.cycle_end is not None:
+            met_by = (
+                f"met by current {cert.board} certification (cycle ends "
+                f"{cert.cycle_end.isoformat()})"
+            )
+    result = _finish(
+        ctx,
+        alt,
+        counted,
+        alt.hours,
+        ctx.cycle_end,
+        _ids(comps, picked),
+        note,
+        [*notes, options],
+        live=live,
+        met_by=met_by,
+    )
+    return RequirementResult(
+        id=req.id,
+        label=req.label,
+        status=result.status,
+        hours_counted=result.hours_counted,
+        hours_needed=result.hours_needed,
+        deadline=result.deadline,
+        counted_completion_ids=result.counted_completion_ids,
+        explanation=f"{lead}: {result.explanation}" + (f" {req.note}." if req.note else ""),
+    )
+
+
+def _evaluate_requirement(ctx: _Ctx, req: Requirement) -> RequirementResult:
+    if ctx.regime.exempt_first_renewal and ctx.renewal_number == 1:
+        return _na(req, "no continuing education is required at the first renewal")
+    if req.conditions is not NO_CONDITIONS:
+        reason = _not_applicable_reason(ctx, req.conditions)
+        if reason:
+            return _na(req, reason)
+    if req.any_of:
+        return _evaluate_any_of(ctx, req)
+
+    length = ctx.regime.cycle.length_months
+    needed = req.hours
+    notes: list[str] = []
+    if req.first_renewal is not None:
+        reduced = _first_renewal_hours(ctx, req)
+        if reduced is not None:
+            needed, why = reduced
+            if needed <= 0:
+                return _na(req, why, ctx.cycle_end)
+            notes.append(why)
+
+    start: date | None
+    end: date | None
+    deadline: date | None
+    if req.frequency == "one_time":
+        start, end = req.completed_on_or_after, ctx.as_of
+        deadline = _one_time_deadline(ctx, req)
+        window_note = (
+            "one-time requirement: any completion to date counts"
+            if start is None
+            else f"one-time requirement: completions on or after {start.isoformat()} count"
+        )
+        missing = _missing_deadline_inputs(ctx, req)
+        if missing:
+            when = "deadline unknown" if deadline is None else "the deadline may be earlier"
+            window_note += f"; {when}: add {missing}"
+    elif req.frequency == "every_n_cycles":
+        end = ctx.cycle_end
+        n, every, first = ctx.renewal_number, req.every_n_cycles, req.first_due_renewal
+        if n is not None and (n < first or (n - first) % every):
+            next_due = first if n < first else n + every - (n - first) % every
+            next_end = add_months(end, (next_due - n) * length) if end else None
+            when = f", cycle ending {next_end.isoformat()}" if next_end else ""
+            return _na(
+                req, f"due every {every} renewals; next due at renewal {next_due}{when}", next_end
+            )
+        deadline = end
+        anchor = end or ctx.as_of
+        start = add_months(anchor, -every * length) + _ONE_DAY
+        end = anchor
+        window_note = (
+            f"counted over the last {every} cycles ({start.isoformat()} to {anchor.isoformat()})"
+        )
+    else:
+        end = ctx.cycle_end
+        if req.frequency == "per_cycle" and end is not None:  # the usual case, inline
+            start = ctx.cycle_start
+            deadline = end
+            window_note = f"cycle {start.isoformat() if start else '?'} to {end.isoformat()}"
+        else:
+            start, end, deadline, window_note = _window(ctx, req)
+
+    counted, picked, hours, count_notes = _count(ctx, req, start, end)
+    notes.extend(count_notes)
+    comps = ctx.pool.comps
+    ids_from: list[int] = picked
+    if req.carry_forward_max > 0 and req.frequency == "per_cycle" and start is not None:
+        prev_end = start - _ONE_DAY
+        prev_start = add_months(start, -length)
+        prev, prev_picked, _, _ = _count(ctx, req, prev_start, prev_end)
+        carried = min(req.carry_forward_max, max(0.0, prev - needed))
+        if carried > 0:
+            counted += carried
+            ids_from = prev_picked + picked
+            notes.append(
+                f"carried forward {_fmt_h(round(carried, 4))} h of excess from the previous cycle "
+                f"(max {_fmt_h(req.carry_forward_max)})"
+            )
+    if ctx.picked is not None:
+        ctx.picked[req.id] = (picked, hours)
+    live = _live_hours(ctx, picked, hours) if req.live_hours_min else None
+    met_by = ""
+    if req.satisfied_by_certification:
+        cert, hint = _current_cert(ctx, req.satisfied_by_certification)
+        if cert is not None and cert.cycle_end is not None:
+            met_by = (
+                f"met by current {cert.board} certification (cycle ends "
+                f"{cert.cycle_end.isoformat()})"
+            )
+        else:
+            notes.append(
+                hint
+                or "current "
+                + " or ".join(sorted(req.satisfied_by_certification))
+                + " certification would also satisfy it"
+            )
+    return _finish(
+        ctx,
+        req,
+        counted,
+        needed,
+        deadline,
+        _ids(comps, ids_from),
+        window_note,
+        notes,
+        live=live,
+        met_by=met_by,
+    )
+
+
+def _set_aside(
+    ctx: _Ctx, regime: Regime, results: tuple[RequirementResult, ...]
+) -> tuple[RequirementResult, ...]:
+    """``in_addition_to``: hours an add-on requirement uses do not also count toward the
+    requirements it is in addition to.
+
+    The add-on takes its hours first from completions that count toward it only, then from
+    completions that count toward both; what it takes of the shared ones is removed from the
+    other requirement's count. A requirement met by certification is left as it is.
+    """
+    picked = ctx.picked
+    assert picked is not None
+    by_id = {r.id: n for n, r in enumerate(results)}
+    out = list(results)
+    for req in regime.requirements:
+        addon = out[by_id[req.id]]
+        if not req.in_addition_to or addon.status == "not_applicable" or req.id not in picked:
+            continue
+        a_picked, a_hours = picked[req.id]
+        for other_id in req.in_addition_to:
+            target = out[by_id[other_id]]
+            if other_id not in picked or target.status == "not_applicable":
+                continue
+            if target.explanation.startswith("met by current"):
+                continue
+            t_picked, t_hours = picked[other_id]
+            in_target = set(t_picked)
+            own = fsum(a_hours[i] for i in a_picked if i not in in_target)
+            shared = fsum(min(a_hours[i], t_hours[i]) for i in a_picked if i in in_target)
+            taken = min(max(0.0, addon.hours_needed - own), shared)
+            if taken <= _EPS:
+                continue
+            other = next(r for r in regime.requirements if r.id == other_id)
+            window = (
+                f"{_fmt_h(round(taken, 4))} h set aside for '{addon.label}', which is in "
+                f"addition to these hours; {_fmt_h(target.hours_counted)} h before that"
+            )
+            out[by_id[other_id]] = _finish(
+                ctx,
+                other,
+                max(0.0, target.hours_counted - taken),
+                target.hours_needed,
+                target.deadline,
+                target.counted_completion_ids,
+                window,
+                [],
+            )
+    return tuple(out)
 
 
 # -- regimes ----------------------------------------------------------------------------------
@@ -624,6 +944,21 @@ def _targets(
     return [chosen[key] for key in sorted(chosen)], licences, certs
 
 
+_IN_ADDITION: dict[int, tuple[Regime, bool]] = {}
+
+
+def _has_in_addition_to(regime: Regime) -> bool:
+    """Whether a requirement of ``regime`` is ``in_addition_to`` another (cached per regime
+    object; the entry holds the regime, so its id cannot be reused while cached)."""
+    found = _IN_ADDITION.get(id(regime))
+    if found is None or found[0] is not regime:
+        found = (regime, regime.has_in_addition_to)
+        if len(_IN_ADDITION) > 4096:  # rules built on the fly (tests): keep the cache small
+            _IN_ADDITION.clear()
+        _IN_ADDITION[id(regime)] = found
+    return found[1]
+
+
 def _evaluate_regime(
     regime: Regime,
     licence: Licence | None,
@@ -635,20 +970,23 @@ def _evaluate_regime(
 ) -> RegimeResult:
     start, end = _cycle(regime, profile, licence, cert, as_of)
     issue = (licence.issue_date if licence is not None else None) or profile.date_of_first_licensure
-    ctx = _Ctx(
-        profile=profile,
-        regime=regime,
-        as_of=as_of,
-        at_risk_days=at_risk_days,
-        licence=licence,
-        cert=cert,
-        cycle_start=start,
-        cycle_end=end,
-        renewal_number=_renewal_number(regime, end, issue),
-        issue_date=issue,
-        pool=pool,
+    ctx = _Ctx(  # positional: the fields in order
+        profile,
+        regime,
+        as_of,
+        at_risk_days,
+        licence,
+        cert,
+        start,
+        end,
+        _renewal_number(regime, end, issue),
+        issue,
+        pool,
+        {} if _has_in_addition_to(regime) else None,
     )
     results = tuple(_evaluate_requirement(ctx, req) for req in regime.requirements)
+    if ctx.picked is not None:
+        results = _set_aside(ctx, regime, results)
     deadline = end
     if deadline is None:
         pending = [
@@ -687,6 +1025,18 @@ def _worst(statuses: Iterable[Status]) -> Status:
     return "not_applicable"
 
 
+_CREDENTIALS: dict[tuple[object, ...], CredentialResult] = {}
+
+
+def _remember(key: tuple[object, ...], entry: CredentialResult) -> CredentialResult:
+    """Credential entries are frozen and depend only on their key (a handful of distinct
+    licence / status combinations across a population): each is built once."""
+    if len(_CREDENTIALS) > 65536:
+        _CREDENTIALS.clear()
+    _CREDENTIALS[key] = entry
+    return entry
+
+
 def _not_covered(
     kind: CredentialKind,
     code: str,
@@ -723,18 +1073,38 @@ def _covered(
         status = results[regime_ids[0]].status
     else:
         status = _worst(results[i].status for i in regime_ids)
-    return CredentialResult(
-        kind=kind,
-        code=code,
-        profession=profession,
-        label=label,
-        status=status,
-        regime_ids=regime_ids,
-        explanation="covered by " + ", ".join(regime_ids),
+    key = (kind, code, profession, label, regime_ids, status)
+    found = _CREDENTIALS.get(key)
+    if found is not None:
+        return found
+    return _remember(
+        key,
+        CredentialResult(
+            kind=kind,
+            code=code,
+            profession=profession,
+            label=label,
+            status=status,
+            regime_ids=regime_ids,
+            explanation="covered by " + ", ".join(regime_ids),
+        ),
     )
 
 
 _LICENCE_LABELS: dict[tuple[str, str], tuple[str, str]] = {}
+_CERT_LABELS: dict[tuple[str, str], str] = {}
+
+
+def _cert_label(board: str, specialty: str) -> str:
+    key = (board, specialty)
+    found = _CERT_LABELS.get(key)
+    if found is None:
+        if len(_CERT_LABELS) > 4096:
+            _CERT_LABELS.clear()
+        found = _CERT_LABELS[key] = (
+            f"{board} certification ({specialty})" if specialty else f"{board} certification"
+        )
+    return found
 
 
 def _licence_label(state: str, profession: str) -> tuple[str, str]:
@@ -752,6 +1122,25 @@ def _licence_label(state: str, profession: str) -> tuple[str, str]:
     return found
 
 
+def _licence_not_covered(state: str, profession: str) -> CredentialResult:
+    key = ("not_covered", "licence", state, profession)
+    found = _CREDENTIALS.get(key)
+    if found is None:
+        label, where = _licence_label(state, profession)
+        found = _remember(
+            key,
+            _not_covered(
+                "licence",
+                state,
+                profession,
+                label,
+                board_directory().licensing_body(state, profession),
+                f"licensing board in {where}",
+            ),
+        )
+    return found
+
+
 def _credentials(
     index: RuleIndex,
     profile: ClinicianProfile,
@@ -763,26 +1152,13 @@ def _credentials(
     by_id = {r.regime_id: r for r in results}
     out: list[CredentialResult] = []
     for lic, ids in licences:
-        label, where = _licence_label(lic.state, lic.profession)
         if ids:
+            label = _licence_label(lic.state, lic.profession)[0]
             out.append(_covered("licence", lic.state, lic.profession, label, ids, by_id))
         else:
-            out.append(
-                _not_covered(
-                    "licence",
-                    lic.state,
-                    lic.profession,
-                    label,
-                    board_directory().licensing_body(lic.state, lic.profession),
-                    f"licensing board in {where}",
-                )
-            )
+            out.append(_licence_not_covered(lic.state, lic.profession))
     for c, cert_ids in certs:
-        label = (
-            f"{c.board} certification ({c.specialty})"
-            if c.specialty
-            else f"{c.board} certification"
-        )
+        label = _cert_label(c.board, c.specialty)
         if cert_ids:
             out.append(
                 _covered("board_certification", c.board, profile.profession, label, cert_ids, by_id)

@@ -94,7 +94,7 @@ def _str(value: Any, where: str) -> str:
 # -- accepted codes ---------------------------------------------------------------------------
 
 #: Completion flags (NCCPA performance-improvement and self-assessment CME).
-COMPLETION_KINDS = ("pi_cme", "sa_cme")
+COMPLETION_KINDS = ("live", "pi_cme", "sa_cme")
 OTHER_BOARD = "other"
 
 

@@ -19,16 +19,20 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cmepath.core.vocabulary import CREDIT_TYPES, PROFESSIONS, TOPICS
+from cmepath.credits.rules.boards import board_directory
 from cmepath.credits.rules.spec import (
+    NO_CONDITIONS,
     Anchor,
     AppliesTo,
     Conditions,
     Cycle,
     Deadline,
+    FirstRenewal,
     Frequency,
     Kind,
     Regime,
     Requirement,
+    Rounding,
     SourceQuality,
     Weighting,
 )
@@ -58,7 +62,10 @@ class _Ctx:
         return RuleFileError(self.path, node.start_mark.line + 1, message)
 
     def value(self, node: Node) -> Any:
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. 2025-13-01: read as a date by YAML, then refused
+            raise self.fail(node, f"invalid value '{getattr(node, 'value', '')}': {exc}") from None
 
 
 class _Map:
@@ -221,6 +228,7 @@ def _conditions(ctx: _Ctx, node: Node) -> Conditions:
             "renewal_number_min",
             "renewal_number_max",
             "licensed_on_or_after",
+            "licensed_before",
             "board_specialties_none",
         ),
     )
@@ -234,6 +242,7 @@ def _conditions(ctx: _Ctx, node: Node) -> Conditions:
         renewal_number_min=m.get("renewal_number_min", _int, None),
         renewal_number_max=m.get("renewal_number_max", _int, None),
         licensed_on_or_after=m.get("licensed_on_or_after", _date, None),
+        licensed_before=m.get("licensed_before", _date, None),
         board_specialties_none=m.get("board_specialties_none", _free_set, frozenset()),
     )
 
@@ -249,6 +258,8 @@ def _deadline(ctx: _Ctx, node: Node) -> Deadline:
             "at_licensure",
             "dea_renewal_on_or_after",
             "dea_renewal_months",
+            "by_date",
+            "renewal_on_or_after",
         ),
     )
     if not m.items:
@@ -259,7 +270,89 @@ def _deadline(ctx: _Ctx, node: Node) -> Deadline:
         at_licensure=m.get("at_licensure", _bool, False),
         dea_renewal_on_or_after=m.get("dea_renewal_on_or_after", _date, None),
         dea_renewal_months=m.get("dea_renewal_months", _int, 36),
+        by_date=m.get("by_date", _date, None),
+        renewal_on_or_after=m.get("renewal_on_or_after", _date, None),
     )
+
+
+def _boards(ctx: _Ctx, node: Node) -> frozenset[str]:
+    """Certifying-board codes on file in boards.yaml (satisfied_by_certification)."""
+    if not isinstance(node, SequenceNode) or not node.value:
+        raise ctx.fail(node, "satisfied_by_certification must be a non-empty list of boards")
+    known = board_directory().boards
+    out = []
+    for item in node.value:
+        code = _str(ctx, item)
+        if code not in known:
+            raise ctx.fail(
+                item,
+                f"satisfied_by_certification: unknown board '{code}' "
+                f"(accepted: {', '.join(sorted(known))}; see credits/data/boards.yaml)",
+            )
+        out.append(code)
+    return frozenset(out)
+
+
+_FIRST_RENEWAL_FIELDS = (
+    "no_hours_if_licensed_within_months",
+    "hours_by_months_licensed",
+    "prorate",
+    "rounding",
+    "requirements",
+)
+
+
+def _first_renewal(ctx: _Ctx, node: Node) -> tuple[FirstRenewal, list[str] | None, Node]:
+    m = _Map(ctx, node, "first_renewal", _FIRST_RENEWAL_FIELDS)
+    if not (
+        m.has("no_hours_if_licensed_within_months")
+        or m.has("hours_by_months_licensed")
+        or m.has("prorate")
+    ):
+        raise ctx.fail(
+            node,
+            "first_renewal needs no_hours_if_licensed_within_months, hours_by_months_licensed "
+            "or prorate",
+        )
+    steps: list[tuple[int, float]] = []
+    if m.has("hours_by_months_licensed"):
+        steps_node = m.items["hours_by_months_licensed"]
+        if not isinstance(steps_node, SequenceNode) or not steps_node.value:
+            raise ctx.fail(
+                steps_node, "first_renewal.hours_by_months_licensed must be a non-empty list"
+            )
+        for item in steps_node.value:
+            step = _Map(
+                ctx, item, "first_renewal.hours_by_months_licensed", ("months_at_least", "hours")
+            )
+            months = step.req("months_at_least", _whole)
+            if steps and months >= steps[-1][0]:
+                raise ctx.fail(
+                    item,
+                    "first_renewal.hours_by_months_licensed: months_at_least must decrease "
+                    "from one step to the next",
+                )
+            steps.append((months, step.req("hours", _num)))
+    prorate = False
+    if m.has("prorate"):
+        prorate = m.req("prorate", _choice(("monthly",))) == "monthly"
+    if m.has("rounding") and not prorate:
+        raise ctx.fail(m.items["rounding"], "first_renewal.rounding is only for prorate: monthly")
+    spec = FirstRenewal(
+        no_hours_within_months=m.get("no_hours_if_licensed_within_months", _int, None),
+        steps=tuple(steps),
+        prorate=prorate,
+        rounding=cast(Rounding, m.get("rounding", _choice(get_args(Rounding)), "none")),
+    )
+    targets = m.get("requirements", _str_list, None)
+    return spec, targets, node
+
+
+def _whole(ctx: _Ctx, node: Node) -> int:
+    value = ctx.value(node)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ctx.fail(node, "expected a whole number (0 or more)")
+    return value
 
 
 def _weighting(ctx: _Ctx, node: Node) -> tuple[Weighting, ...]:
@@ -299,45 +392,145 @@ _REQUIREMENT_FIELDS = (
     "weighted",
     "proportion",
     "note",
+    "rolling_months",
+    "satisfied_by_certification",
+    "live_hours_min",
+    "in_addition_to",
+    "any_of",
+    "completed_on_or_after",
 )
+#: An any_of alternative: hours and a window of its own (no topics' deadlines, no nesting).
+_ALTERNATIVE_FIELDS = (
+    "id",
+    "label",
+    "hours",
+    "frequency",
+    "credit_types",
+    "topics",
+    "exclude_topics",
+    "rolling_years",
+    "rolling_months",
+    "live_hours_min",
+    "note",
+)
+_ALTERNATIVE_FREQUENCIES = ("per_cycle", "rolling_years", "rolling_months")
+
+
+def _alternatives(ctx: _Ctx, node: Node, parent: str) -> tuple[Requirement, ...]:
+    if not isinstance(node, SequenceNode) or len(node.value) < 2:
+        raise ctx.fail(node, "any_of must be a list of at least two alternatives")
+    out: list[Requirement] = []
+    for i, item in enumerate(node.value, start=1):
+        m = _Map(ctx, item, "any_of alternative", _ALTERNATIVE_FIELDS)
+        frequency = cast(
+            Frequency, m.get("frequency", _choice(_ALTERNATIVE_FREQUENCIES), "per_cycle")
+        )
+        alt = Requirement(
+            id=m.get("id", _str, f"{parent}.{i}"),
+            label=m.req("label", _str),
+            hours=m.req("hours", _num),
+            frequency=frequency,
+            credit_types=m.get("credit_types", _credit_types, None),
+            topics=m.get("topics", _topics, frozenset()),
+            exclude_topics=m.get("exclude_topics", _topics, frozenset()),
+            rolling_years=m.get("rolling_years", _int, 0),
+            rolling_months=m.get("rolling_months", _int, 0),
+            live_hours_min=m.get("live_hours_min", _num, 0.0),
+            note=m.get("note", _str, ""),
+        )
+        _check_window(ctx, item, m, alt)
+        out.append(alt)
+    return tuple(out)
+
+
+def _check_window(ctx: _Ctx, node: Node, m: _Map, req: Requirement) -> None:
+    if req.frequency == "rolling_years" and not m.has("rolling_years"):
+        raise ctx.fail(node, "frequency rolling_years needs rolling_years: N")
+    if req.frequency == "rolling_months" and not m.has("rolling_months"):
+        raise ctx.fail(node, "frequency rolling_months needs rolling_months: N")
+    if req.live_hours_min > req.hours + 1e-9:
+        raise ctx.fail(
+            m.items["live_hours_min"], "live_hours_min cannot exceed the requirement's hours"
+        )
 
 
 def _requirement(ctx: _Ctx, node: Node) -> tuple[Requirement, Node]:
     m = _Map(ctx, node, "requirement", _REQUIREMENT_FIELDS)
     frequency = cast(Frequency, m.get("frequency", _choice(get_args(Frequency)), "per_cycle"))
+    req_id = m.req("id", _str)
+    any_of: tuple[Requirement, ...] = ()
+    if m.has("any_of"):
+        any_of = _alternatives(ctx, m.items["any_of"], req_id)
+        for key in (
+            "hours",
+            "proportion",
+            "credit_types",
+            "topics",
+            "exclude_topics",
+            "live_hours_min",
+        ):
+            if m.has(key):
+                raise ctx.fail(
+                    m.items[key],
+                    f"a requirement with any_of takes its {key} from each alternative, not '{key}'",
+                )
+        if frequency != "per_cycle":
+            raise ctx.fail(
+                node, "a requirement with any_of has per-alternative windows: drop frequency"
+            )
     proportion_of, share = None, 0.0
     if m.has("proportion"):
         p = _Map(ctx, m.items["proportion"], "proportion", ("of", "share"))
         proportion_of, share = p.req("of", _str), p.req("share", _num)
         if m.has("hours"):
             raise ctx.fail(node, "a requirement has either hours or proportion, not both")
-    hours = m.req("hours", _num) if proportion_of is None else 0.0
+    union_types: frozenset[str] | None = None
+    union_topics: frozenset[str] = frozenset()
+    if any_of:  # the parent reads as its alternatives' union (catalog, planner, labels)
+        hours = min(alt.hours for alt in any_of)
+        if all(alt.credit_types is not None for alt in any_of):
+            union_types = frozenset(t for alt in any_of for t in alt.credit_types or ())
+        if all(alt.topics for alt in any_of):
+            union_topics = frozenset(t for alt in any_of for t in alt.topics)
+    else:
+        hours = m.req("hours", _num) if proportion_of is None else 0.0
     req = Requirement(
-        id=m.req("id", _str),
+        id=req_id,
         label=m.req("label", _str),
         hours=hours,
         frequency=frequency,
-        credit_types=m.get("credit_types", _credit_types, None),
-        topics=m.get("topics", _topics, frozenset()),
+        credit_types=union_types if any_of else m.get("credit_types", _credit_types, None),
+        topics=union_topics if any_of else m.get("topics", _topics, frozenset()),
         exclude_topics=m.get("exclude_topics", _topics, frozenset()),
         every_n_cycles=m.get("every_n_cycles", _int, 1),
         first_due_renewal=m.get("first_due_renewal", _int, 1),
         rolling_years=m.get("rolling_years", _int, 0),
         deadline=m.get("deadline", _deadline, None),
-        conditions=m.get("conditions", _conditions, Conditions()),
+        conditions=m.get("conditions", _conditions, NO_CONDITIONS),
         carry_forward_max=m.get("carry_forward_max", _num, 0.0),
         weighted=m.get("weighted", _bool, True),
         proportion_of=proportion_of,
         proportion_share=share,
         note=m.get("note", _str, ""),
+        rolling_months=m.get("rolling_months", _int, 0),
+        satisfied_by_certification=m.get("satisfied_by_certification", _boards, frozenset()),
+        live_hours_min=m.get("live_hours_min", _num, 0.0),
+        in_addition_to=tuple(m.get("in_addition_to", _str_list, [])),
+        any_of=any_of,
+        completed_on_or_after=m.get("completed_on_or_after", _date, None),
     )
     if frequency == "every_n_cycles" and not m.has("every_n_cycles"):
         raise ctx.fail(node, "frequency every_n_cycles needs every_n_cycles: N")
-    if frequency == "rolling_years" and not m.has("rolling_years"):
-        raise ctx.fail(node, "frequency rolling_years needs rolling_years: N")
+    if not any_of:
+        _check_window(ctx, node, m, req)
     if frequency != "one_time" and req.deadline is not None:
         raise ctx.fail(
             node, "deadline is only for frequency one_time (cycles end at the cycle end)"
+        )
+    if frequency != "one_time" and req.completed_on_or_after is not None:
+        raise ctx.fail(
+            m.items["completed_on_or_after"],
+            "completed_on_or_after is only for frequency one_time",
         )
     return req, node
 
@@ -358,6 +551,8 @@ _REGIME_FIELDS = (
     "cure_period_days",
     "exempt_first_renewal",
     "source_quality",
+    "satisfied_by_certification",
+    "first_renewal",
 )
 
 
@@ -406,7 +601,49 @@ def parse_rule_text(text: str, path: str) -> Regime:
                     node, f"proportion.of '{req.proportion_of}' must name an hours requirement"
                 )
             req = replace(req, hours=round(base.hours * req.proportion_share, 4))
+        for other in req.in_addition_to:
+            target = by_id.get(other)
+            if other == req.id or target is None or target.any_of:
+                raise ctx.fail(
+                    node,
+                    f"in_addition_to '{other}' must name another hours requirement of this "
+                    "rule file (not an any_of)",
+                )
         requirements.append(req)
+
+    # Regime-wide features, resolved onto the requirements they change.
+    no_boards: frozenset[str] = frozenset()
+    regime_certs = m.get("satisfied_by_certification", _boards, no_boards)
+    if regime_certs:  # every requirement without topics (mandated topics stay due)
+        requirements = [
+            replace(r, satisfied_by_certification=regime_certs)
+            if not r.topics and not r.satisfied_by_certification
+            else r
+            for r in requirements
+        ]
+    first_renewal: FirstRenewal | None = None
+    if m.has("first_renewal"):
+        first_renewal, targets, fr_node = _first_renewal(ctx, m.items["first_renewal"])
+        if targets is None:
+            targets = [r.id for r in requirements if not r.topics and not r.any_of]
+        for wanted in targets:
+            named = by_id.get(wanted)
+            if named is None or named.any_of:
+                raise ctx.fail(
+                    fr_node,
+                    f"first_renewal.requirements: '{wanted}' is not an hours requirement "
+                    "of this rule file",
+                )
+        if first_renewal.steps and len(targets) != 1:
+            raise ctx.fail(
+                fr_node,
+                "first_renewal.hours_by_months_licensed gives hours for one requirement: "
+                f"name it in first_renewal.requirements (now: {', '.join(targets) or 'none'})",
+            )
+        chosen = set(targets)
+        requirements = [
+            replace(r, first_renewal=first_renewal) if r.id in chosen else r for r in requirements
+        ]
 
     return Regime(
         id=m.req("id", _str),
@@ -427,6 +664,8 @@ def parse_rule_text(text: str, path: str) -> Regime:
             SourceQuality,
             m.get("source_quality", _choice(get_args(SourceQuality)), "primary"),
         ),
+        satisfied_by_certification=regime_certs,
+        first_renewal=first_renewal,
     )
 
 

@@ -13,7 +13,9 @@ from typing import Literal
 
 Anchor = Literal["expiry", "birth_month", "fixed", "certification", "none"]
 Kind = Literal["licence", "board", "certification", "federal"]
-Frequency = Literal["per_cycle", "every_n_cycles", "one_time", "rolling_years"]
+Frequency = Literal["per_cycle", "every_n_cycles", "one_time", "rolling_years", "rolling_months"]
+#: How a prorated first-renewal figure is rounded ("none": kept to two decimals).
+Rounding = Literal["none", "down", "up", "nearest"]
 #: ``secondary``: no primary text (board page, statute, code) was found for the main figures;
 #: they rest on secondary summaries (CE vendors, societies), as the file's notes say.
 SourceQuality = Literal["primary", "secondary"]
@@ -46,7 +48,13 @@ class Conditions:
     renewal_number_min: int | None = None
     renewal_number_max: int | None = None
     licensed_on_or_after: date | None = None
+    licensed_before: date | None = None  # issue date unknown: assumed established (applies)
     board_specialties_none: frozenset[str] = frozenset()  # exemption by board certification
+
+
+#: The conditions of a requirement that has none (shared, so the engine can skip them by
+#: identity: ``req.conditions is NO_CONDITIONS``).
+NO_CONDITIONS = Conditions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,26 @@ class Deadline:
     at_licensure: bool = False
     dea_renewal_on_or_after: date | None = None
     dea_renewal_months: int = 36
+    #: A fixed date; binds licences issued before it (and those whose issue date is unknown).
+    by_date: date | None = None
+    #: The licence's first renewal (cycle end) on or after this date.
+    renewal_on_or_after: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstRenewal:
+    """Reduced hours at the first renewal of a licence issued inside the current cycle.
+
+    ``months`` licensed is the whole months from the licence's issue date to the cycle end.
+    ``no_hours_within_months``: fewer months than that, no hours. ``steps``: (months at least,
+    hours), largest first; the first step reached gives the hours. ``prorate``: hours x months
+    / cycle months, rounded as ``rounding`` says. The checks apply in that order.
+    """
+
+    no_hours_within_months: int | None = None
+    steps: tuple[tuple[int, float], ...] = ()
+    prorate: bool = False
+    rounding: Rounding = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +112,26 @@ class Requirement:
     first_due_renewal: int = 1
     rolling_years: int = 0
     deadline: Deadline | None = None
-    conditions: Conditions = Conditions()
+    conditions: Conditions = NO_CONDITIONS
     carry_forward_max: float = 0.0
     weighted: bool = True
     proportion_of: str | None = None
     proportion_share: float = 0.0
     note: str = ""
+    rolling_months: int = 0
+    #: Met by a current certification from one of these boards (a BoardCert whose cycle end
+    #: is on or after the evaluation date).
+    satisfied_by_certification: frozenset[str] = frozenset()
+    #: At least this many of the counted hours from completions of kind ``live``.
+    live_hours_min: float = 0.0
+    #: Hours counted here do not also count toward these requirements (same regime).
+    in_addition_to: tuple[str, ...] = ()
+    #: Alternatives: met when any one is met (hours and windows of their own).
+    any_of: tuple[Requirement, ...] = ()
+    #: One-time requirements: only completions on or after this date count.
+    completed_on_or_after: date | None = None
+    #: Resolved from the regime's ``first_renewal`` (requirements it reduces).
+    first_renewal: FirstRenewal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +148,15 @@ class Regime:
     weighting: tuple[Weighting, ...] = ()
     cure_period_days: int = 0
     exempt_first_renewal: bool = False
+    satisfied_by_certification: frozenset[str] = frozenset()  # as declared (resolved per req)
+    first_renewal: FirstRenewal | None = None  # as declared (resolved per requirement)
     notes: str = ""
     path: str = ""
     source_quality: SourceQuality = "primary"
+
+    @property
+    def has_in_addition_to(self) -> bool:
+        return any(r.in_addition_to for r in self.requirements)
 
     @property
     def source_url(self) -> str:
