@@ -26,6 +26,7 @@ quick_args() {
     jobs_search) echo "--size 100000 --rounds 3" ;;
     jobs_match) echo "--size 100000 --rounds 2" ;;
     hub_search) echo "--size 100000 --rounds 3" ;;
+    planner) echo "--size 50000 --profiles 20 --full-sample 2 --full-time-limit 30" ;;
     *) echo "" ;;
   esac
 }

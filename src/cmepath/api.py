@@ -16,6 +16,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Swagger
@@ -23,7 +24,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from cmepath.core.errors import DomainError
+from cmepath.core.errors import DomainError, constraint_error
 from cmepath.core.filecheck import human_size
 
 
@@ -119,6 +120,13 @@ api = CmepathAPI(
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(IntegrityError)
+def _integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # A row the database refused: the constraint's own message next to its field (409 for a
+    # duplicate, 422 for a check), never the constraint's name.
+    return _domain_error(request, constraint_error(exc))
 
 
 @api.exception_handler(NinjaValidationError)
@@ -222,3 +230,7 @@ api.add_router("/", jobs_router)
 from cmepath.hub.api import router as hub_router  # noqa: E402
 
 api.add_router("/", hub_router)
+
+from cmepath.planner.api import router as planner_router  # noqa: E402
+
+api.add_router("/", planner_router)

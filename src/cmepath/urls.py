@@ -45,6 +45,7 @@ urlpatterns = [
     path("me/", include("cmepath.accounts.urls")),
     path("catalog/", include("cmepath.catalog.urls")),
     path("credits/", include("cmepath.credits.urls")),
+    path("planner/", include("cmepath.planner.urls")),
     path("outcomes/", include("cmepath.outcomes.urls")),
     path("jobs/", include("cmepath.jobs.urls")),
     path("hub/", include("cmepath.hub.urls")),

@@ -476,3 +476,77 @@ def hub_candidate(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     )
     profile.save()
     return profile, {}
+
+
+def licence_undo(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """clinician_a removed a licence and may undo it for a short time (the token is hers)."""
+    from cmepath.accounts.services import licence_delete
+    from cmepath.core.undo import undo_capture
+
+    lic = LicenceFactory(user=users["clinician_a"])
+    entry = undo_capture(
+        actor=users["clinician_a"], objects=[lic], kind="licence.delete", label="Removed."
+    )
+    licence_delete(actor=users["clinician_a"], licence=lic)
+    return entry, {"token": entry.token}
+
+
+def _plan(users: dict[str, Any]) -> Any:
+    """A plan clinician_a made (one activity in the catalog, one licence requirement)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from cmepath.credits.selectors import today
+    from cmepath.planner.services import goal_sync_from_data, plan_create
+    from tests.catalog.factories import make_activity
+
+    goal_sync_from_data()
+    start = today() + timedelta(days=20)
+    make_activity(title="Matrix planning course", start_date=start, end_date=start)
+    return plan_create(
+        actor=users["clinician_a"],
+        goal_key="stay_current",
+        horizon_months=12,
+        budget=Decimal("500"),
+        days=Decimal("1"),
+    )
+
+
+def plan(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _plan(users)
+    return obj, {"pk": obj.pk}
+
+
+def plan_api(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    obj = _plan(users)
+    return obj, {"plan_id": obj.pk}
+
+
+def completion_undo(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """clinician_a deleted a completion and may undo it for a short time (the token is hers)."""
+    from cmepath.core.undo import undo_capture
+    from cmepath.credits.services import completion_delete
+
+    obj, _ = completion(users)
+    entry = undo_capture(
+        actor=users["clinician_a"], objects=[obj], kind="completion.delete", label="Removed."
+    )
+    completion_delete(actor=users["clinician_a"], completion=obj)
+    return entry, {"token": entry.token}
+
+
+def share_link_undo(users: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """clinician_a revoked a share link and may undo it for a short time."""
+    from cmepath.core.undo import undo_capture
+    from cmepath.credits.services import share_link_revoke
+
+    link, _ = share_link(users)
+    entry = undo_capture(
+        actor=users["clinician_a"],
+        objects=[link],
+        kind="sharelink.revoke",
+        label="Revoked.",
+        cascade=False,
+    )
+    share_link_revoke(actor=users["clinician_a"], link=link)
+    return entry, {"token": entry.token}

@@ -72,7 +72,8 @@ ENTRIES: list[Entry] = [
     E("accounts:licences", "self", "GET", "POST"),
     E("accounts:board_cert_create", "self", "POST"),
     E("accounts:tokens", "self", "GET", "POST"),
-    E("accounts:licence_delete", "object", "POST", builder="licence"),
+    E("accounts:licence_delete", "object", "GET", "POST", builder="licence"),
+    E("accounts:licence_undo", "object", "POST", builder="licence_undo"),
     E("accounts:proof_upload", "object", "POST", builder="licence"),
     E("accounts:board_cert_delete", "object", "POST", builder="board_cert"),
     E("accounts:proof_download", "object", "GET", builder="proof", allowed=("admin",)),
@@ -202,6 +203,7 @@ ENTRIES: list[Entry] = [
     E("api:wishlist_delete", "self", "DELETE", builder="activity_api"),
     # outcomes (QI projects): members only; non-members, employers and others get 404
     E("outcomes:project_list", "self", "GET", "POST"),
+    E("outcomes:activity_search", "self"),
     E("outcomes:project_detail", "object", "GET", builder="qi_project"),
     E(
         "outcomes:member_add",
@@ -259,12 +261,14 @@ ENTRIES: list[Entry] = [
     E("credits:transcript_csv", "self"),
     E("credits:transcript_pdf", "self"),
     E("credits:share_links", "self", "GET", "POST"),
-    E("credits:completion_delete", "object", "POST", builder="completion"),
+    E("credits:completion_delete", "object", "GET", "POST", builder="completion"),
+    E("credits:completion_undo", "object", "POST", builder="completion_undo"),
     E("credits:completion_badge", "object", "GET", builder="completion"),
     E("credits:badge", "object", "GET", builder="completion"),
     E("credits:notifications", "self", "GET", "POST"),
     E("credits:certificate_download", "object", "GET", builder="certificate"),
-    E("credits:share_link_revoke", "object", "POST", builder="share_link"),
+    E("credits:share_link_revoke", "object", "GET", "POST", builder="share_link"),
+    E("credits:share_link_undo", "object", "POST", builder="share_link_undo"),
     # reporting a learner's completion is the provider members' alone (admins too are refused)
     E(
         "credits:provider_completions",
@@ -699,6 +703,23 @@ ENTRIES: list[Entry] = [
         allowed=("admin",),
         body={"email": "<clinician_b>", "specialties": ["207Q00000X"]},
     ),
+    # career planner
+    E("planner:planner", "self", "GET", "POST"),
+    E("planner:plan", "object", "GET", builder="plan"),
+    E("planner:plan_replan", "object", "POST", builder="plan"),
+    E("planner:plan_delete", "object", "POST", builder="plan"),
+    E("planner:plan_ical", "object", "GET", builder="plan"),
+    E("api:career_goal_list", "self"),
+    E(
+        "api:plan_create",
+        "self",
+        "POST",
+        body={"goal": "stay_current", "horizon_months": 12, "budget": "500", "days": "1"},
+    ),
+    E("api:plan_list", "self"),
+    E("api:plan_get", "object", "GET", builder="plan_api"),
+    E("api:plan_delete", "object", "DELETE", builder="plan_api"),
+    E("api:plan_calendar", "object", "GET", builder="plan_api"),
 ]
 
 # Third-party route families, tested as groups (see test_matrix.py).

@@ -56,6 +56,8 @@ NOT_PAGES: dict[str, str] = {
     "outcomes:report_pdf": "PDF download",
     "hub:feed": "Atom feed",
     "hub:feed_all": "Atom feed",
+    "planner:plan_ical": "iCalendar download",
+    "outcomes:activity_search": "htmx fragment (search results for the linked-CME picker)",
 }
 # "self" pages meant for another role than a clinician.
 SELF_ROLE = {"catalog:provider_home": "provider"}

@@ -13,6 +13,7 @@ from enum import StrEnum
 from django.db import models
 
 from cmepath.catalog.rubric import CHANGE_TARGETS
+from cmepath.core.career_goals import load_career_goals
 from cmepath.core.vocabulary import COMPETENCIES
 
 
@@ -175,58 +176,14 @@ class CareerGoal:
     aliases: tuple[str, ...] = ()
 
 
-#: Goal templates of reference/planner.md section 4 (CMO, nurse leader, informaticist,
-#: quality lead, NP/PA scope), plus department chief and educator, each reduced to the
-#: shared vocabulary's competencies. Until the planner owns goal templates, these are what
-#: the catalog reads a profile's career goal (free text, or one of these keys) as. Order
+#: The career-goal templates of ``core/data/career_goals.yaml`` (the one definition, with
+#: sources; the planner reads the same file for its targets), reduced to what the catalog's
+#: value score needs: label, core competencies (shared vocabulary codes) and aliases. Order
 #: matters: the first template whose alias appears in the text wins, so specific titles
-#: ("chief nursing officer") come before general ones ("chief").
+#: ("chief nursing officer") come before general ones ("chief"); the file keeps that order.
 CAREER_GOALS: dict[str, CareerGoal] = {
-    g.key: g
-    for g in (
-        CareerGoal(
-            "nurse_leader",
-            "Nurse manager or chief nursing officer",
-            ("leadership", "finance", "communication", "interprofessional_collaboration"),
-            ("chief nursing officer", "cno", "nurse manager", "nurse leader", "nurse executive"),
-        ),
-        CareerGoal(
-            "informaticist",
-            "Clinical informaticist",
-            ("informatics", "leadership", "quality_patient_safety"),
-            ("informatics", "informaticist", "chief medical information officer", "cmio", "cnio"),
-        ),
-        CareerGoal(
-            "cmo",
-            "Chief medical officer or physician executive",
-            ("leadership", "strategy", "finance", "quality_patient_safety", "communication"),
-            ("chief medical officer", "cmo", "physician executive", "cpe", "medical director"),
-        ),
-        CareerGoal(
-            "department_chief",
-            "Department chief",
-            ("leadership", "finance", "communication", "quality_patient_safety"),
-            ("department chief", "division chief", "department chair", "chief", "chair"),
-        ),
-        CareerGoal(
-            "quality_lead",
-            "Quality and patient-safety lead",
-            ("quality_patient_safety", "leadership", "interprofessional_collaboration"),
-            ("quality", "patient safety", "qi", "improvement"),
-        ),
-        CareerGoal(
-            "educator",
-            "Clinical educator",
-            ("teaching", "communication", "clinical"),
-            ("educator", "teaching", "preceptor", "precepting", "faculty", "program director"),
-        ),
-        CareerGoal(
-            "advancing_scope",
-            "Advancing clinical scope (NP or PA)",
-            ("clinical", "interprofessional_collaboration", "communication"),
-            ("scope", "advanced practice", "clinical practice"),
-        ),
-    )
+    key: CareerGoal(key, t.label, t.competencies, t.aliases)
+    for key, t in load_career_goals().items()
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -185,8 +186,10 @@ def demo_load() -> dict[str, object]:
     project = outcomes_demo_load()
     jobs = jobs_demo_load()
     hub = hub_demo_load()
+    plans = planner_demo_load()
     return {
         "hub": hub,
+        "plans": plans,
         "created": created,
         "catalog": catalog,
         "credits": credits,
@@ -401,6 +404,29 @@ def hub_demo_load() -> dict[str, int]:
             hub.article_publish(actor=editor, article=article, on=item.last_reviewed_on)
         hub.article_index_rebuild()
     return {"articles": Article.objects.filter(synthetic=True).count()}
+
+
+def planner_demo_load() -> int:
+    """One saved career plan for the first demo clinician (made by the real solver from her
+    profile's goal, allowance and paid days against the demo catalog); kept on a second run."""
+    from cmepath.planner import selectors as planner_selectors
+    from cmepath.planner import services as planner
+
+    planner.goal_sync_from_data()
+    clinician = User.objects.get(email=CLINICIANS[0].email)
+    if planner_selectors.plans_for(actor=clinician).exists():
+        return 0
+    goals = planner_selectors.goals_for(actor=clinician)
+    defaults = planner_selectors.plan_defaults(actor=clinician, goals=goals)
+    planner.plan_create(
+        actor=clinician,
+        goal_key=defaults.goal,
+        horizon_months=defaults.horizon_months,
+        budget=defaults.budget if defaults.budget is not None else Decimal("2500"),
+        days=defaults.days if defaults.days is not None else Decimal("3"),
+        review_date=defaults.review_date,
+    )
+    return 1
 
 
 def demo_logins() -> list[tuple[str, str]]:

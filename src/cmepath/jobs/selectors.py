@@ -422,6 +422,8 @@ GOAL_TRACKS: dict[str, frozenset[str]] = {
     "nurse_leader": frozenset({CareerTrack.LEADERSHIP}),
     "quality_lead": frozenset({CareerTrack.QUALITY}),
     "informaticist": frozenset({CareerTrack.INFORMATICS}),
+    "medical_director": frozenset({CareerTrack.LEADERSHIP, CareerTrack.QUALITY}),
+    "pharmacist_specialist": frozenset({CareerTrack.CLINICAL}),
     "educator": frozenset({CareerTrack.EDUCATION}),
     "advancing_scope": frozenset({CareerTrack.CLINICAL}),
     "stay_current": frozenset({CareerTrack.CLINICAL}),

@@ -83,6 +83,8 @@ class Goal:
     label: str
     competency_targets: Mapping[str, float]  # competency code -> target hours
     pi_per_12_months: int = 1  # practice-improvement activities per 12 months (0: none)
+    # competency code -> plain label for explanations ("leadership"); the code when missing
+    competency_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
