@@ -32,7 +32,7 @@ from .models import Certificate, Completion, ShareLink
 router = Router(tags=["credits"])
 
 
-class CreditOut(Schema):
+class CompletionCreditOut(Schema):
     credit_type: str
     amount: Decimal
 
@@ -44,10 +44,11 @@ class CompletionOut(Schema):
     provider: str
     accreditor: str
     completed_on: date
-    credits: list[CreditOut]
+    credits: list[CompletionCreditOut]
     topics: list[str]
     sa_cme: bool
     pi_cme: bool
+    live: bool
     provenance: str
     certificate_ids: list[int]
     created_at: datetime
@@ -68,6 +69,11 @@ class CompletionIn(Strict):
     topics: list[str] = Field(default_factory=list, max_length=30)
     sa_cme: bool = False
     pi_cme: bool = False
+    live: bool = Field(
+        False,
+        description="Live activity (in person or real-time online); some boards require a "
+        "minimum of live hours.",
+    )
     certificate_id: int | None = None
 
 
@@ -80,6 +86,7 @@ class CompletionPatch(Strict):
     topics: list[str] | None = Field(None, max_length=30)
     sa_cme: bool | None = None
     pi_cme: bool | None = None
+    live: bool | None = None
 
 
 class ImportOut(Schema):
@@ -195,6 +202,7 @@ def _completion_out(c: Completion) -> dict[str, Any]:
         "topics": list(c.topics or []),
         "sa_cme": c.sa_cme,
         "pi_cme": c.pi_cme,
+        "live": c.live,
         "provenance": c.provenance,
         "certificate_ids": [cert.pk for cert in c.certificates.all()],
         "created_at": c.created_at,

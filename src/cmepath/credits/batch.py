@@ -39,7 +39,7 @@ from cmepath.credits.rules import (
 )
 from cmepath.credits.rules import Completion as EngineCompletion
 
-from .inputs import profile_input, slug
+from .inputs import KINDS, profile_input, slug
 
 CHUNK = 1000
 PARALLEL_MIN = 4000
@@ -66,7 +66,7 @@ _SQL_CERTS = (
 # population, each parsed once). Booleans are CAST too (no per-value driver converter).
 _SQL_COMPLETIONS = (
     "SELECT user_id, id, CAST(completed_on AS TEXT), topics, CAST(sa_cme AS INTEGER), CAST(pi_cme AS INTEGER),"
-    " credit_summary FROM credits_completion WHERE user_id BETWEEN %s AND %s"
+    " CAST(live AS INTEGER), credit_summary FROM credits_completion WHERE user_id BETWEEN %s AND %s"
 )
 _UPSERT_SQLITE = (
     "INSERT INTO credits_evaluationsnapshot (user_id, as_of, computed_at, status, next_deadline, regimes, unmet, result)"
@@ -152,19 +152,15 @@ def load_range(lo: int, hi: int) -> list[tuple[ClinicianProfile, list[EngineComp
             )
         )
     completions: dict[int, list[EngineCompletion]] = {}
-    no_kinds: frozenset[str] = frozenset()
-    kinds_of = {
-        (0, 0): no_kinds,
-        (1, 0): frozenset({"sa_cme"}),
-        (0, 1): frozenset({"pi_cme"}),
-        (1, 1): frozenset({"sa_cme", "pi_cme"}),
-    }
+    # (sa_cme, pi_cme, live) as the 0/1 integers the CASTs give -> kinds (8 combinations;
+    # True == 1 and hashes alike, so the shared table serves both).
+    kinds_of = KINDS
     day_cache = as_date.cache
     make = EngineCompletion  # positional arguments: id, title, completed_on, credits, topics, kinds
     current_uid = None
     found: list[EngineCompletion] = []
     # The hot loop (once per completion): locals and cache lookups only.
-    for uid, cid, done, topics, sa, pi, folded in completion_rows:
+    for uid, cid, done, topics, sa, pi, live, folded in completion_rows:
         topic_set = topic_cache.get(topics)
         if topic_set is None:
             topic_set = topic_cache[topics] = frozenset(_json_list(topics))
@@ -180,7 +176,7 @@ def load_range(lo: int, hi: int) -> list[tuple[ClinicianProfile, list[EngineComp
         if uid != current_uid:
             current_uid = uid
             found = completions.setdefault(uid, [])
-        found.append(make(str(cid), "", day, credits, topic_set, kinds_of[sa, pi]))  # type: ignore[arg-type]
+        found.append(make(str(cid), "", day, credits, topic_set, kinds_of[sa, pi, live]))  # type: ignore[arg-type]
     out = []
     for uid, profession, birth_month, first_lic, share, primary, others in users:
         profile = profile_input(

@@ -1,7 +1,9 @@
 """Synthetic completions for the demo clinicians (dev only; deterministic, idempotent).
 
 Each clinician gets a record that meets some requirements and misses others, so the
-compliance dashboard shows met, at-risk and unmet rows. Titles say "(synthetic)".
+compliance dashboard shows met, at-risk and unmet rows. Titles say "(synthetic)". The
+activities held live (grand rounds, a real-time webinar) are marked live, as the
+pharmacist live-hour minimums (FL, NY, NC) count them.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ _COMMON: list[tuple[str, str, date, dict[str, float], list[str], dict[str, bool]
         date(2025, 12, 15),
         {"ama_pra_1": 12},
         ["internal_medicine"],
-        {},
+        {"live": True},
     ),
     (
         "Leading quality improvement teams (synthetic)",
@@ -105,7 +107,7 @@ _BY_PROFESSION: dict[
             date(2026, 7, 1),
             {"acpe": 2},
             ["law_and_ethics"],
-            {},
+            {"live": True},
         )
     ],
 }

@@ -46,6 +46,11 @@ class CompletionForm(forms.Form):
     )
     sa_cme = forms.BooleanField(required=False, label="Self-assessment CME (SA-CME)")
     pi_cme = forms.BooleanField(required=False, label="Performance-improvement CME (PI-CME)")
+    live = forms.BooleanField(
+        required=False,
+        label="Live activity (in person or real-time webinar)",
+        help_text="Some boards require a minimum of live hours.",
+    )
     activity_id = forms.IntegerField(required=False, widget=forms.HiddenInput())
     certificate = forms.IntegerField(required=False, widget=forms.HiddenInput())
 
@@ -70,6 +75,7 @@ class CompletionForm(forms.Form):
                 "topics",
                 "sa_cme",
                 "pi_cme",
+                "live",
             )
         }
         if d.get("activity_id"):

@@ -22,6 +22,15 @@ from typing import Any
 from cmepath.credits.rules import BoardCert, ClinicianProfile, Licence
 from cmepath.credits.rules import Completion as EngineCompletion
 
+# Engine ``kinds`` by (sa_cme, pi_cme, live): shared frozensets, one lookup per completion
+# (check-all indexes the same table with the 0/1 integers its raw rows carry).
+KINDS: dict[tuple[bool, bool, bool], frozenset[str]] = {
+    (sa, pi, live): frozenset(k for k, on in (("sa_cme", sa), ("pi_cme", pi), ("live", live)) if on)
+    for sa in (False, True)
+    for pi in (False, True)
+    for live in (False, True)
+}
+
 
 @functools.cache
 def slug(text: str) -> str:
@@ -77,8 +86,9 @@ def completion_input(
     topics: Iterable[str],
     sa_cme: bool,
     pi_cme: bool,
+    live: bool,
 ) -> EngineCompletion:
-    kinds = frozenset(k for k, on in (("sa_cme", sa_cme), ("pi_cme", pi_cme)) if on)
+    kinds = KINDS[bool(sa_cme), bool(pi_cme), bool(live)]
     return EngineCompletion(
         id=str(pk),
         title=title,
@@ -109,9 +119,11 @@ def brief_inputs_for_user(
     completions: list[EngineCompletion] = []
     briefs: dict[str, CompletionBrief] = {}
     parsed: dict[str, dict[str, float]] = {}
-    for pk, title, completed_on, topics, sa, pi, summary in Completion.objects.filter(
+    for pk, title, completed_on, topics, sa, pi, live, summary in Completion.objects.filter(
         user=user
-    ).values_list("pk", "title", "completed_on", "topics", "sa_cme", "pi_cme", "credit_summary"):
+    ).values_list(
+        "pk", "title", "completed_on", "topics", "sa_cme", "pi_cme", "live", "credit_summary"
+    ):
         credits = parsed.get(summary)
         if credits is None:
             credits = parsed[summary] = {
@@ -127,6 +139,7 @@ def brief_inputs_for_user(
                 topics=topics or [],
                 sa_cme=sa,
                 pi_cme=pi,
+                live=live,
             )
         )
         briefs[str(pk)] = CompletionBrief(pk, title, completed_on)
@@ -221,6 +234,7 @@ def inputs_for_user(user: Any) -> tuple[ClinicianProfile, list[EngineCompletion]
             topics=c.topics or [],
             sa_cme=c.sa_cme,
             pi_cme=c.pi_cme,
+            live=c.live,
         )
         for c in rows
     ]

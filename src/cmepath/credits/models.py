@@ -35,6 +35,7 @@ class Completion(models.Model):
     topics = models.JSONField(default=list, blank=True, help_text="Vocabulary topic codes.")
     sa_cme = models.BooleanField("self-assessment CME (SA-CME)", default=False)
     pi_cme = models.BooleanField("performance-improvement CME (PI-CME)", default=False)
+    live = models.BooleanField("live activity (in person or real-time online)", default=False)
     provenance = models.CharField(
         max_length=20, choices=Provenance.choices, default=Provenance.SELF_REPORTED
     )
@@ -68,7 +69,8 @@ class Completion(models.Model):
 
     @property
     def kinds(self) -> frozenset[str]:
-        return frozenset(k for k, on in (("sa_cme", self.sa_cme), ("pi_cme", self.pi_cme)) if on)
+        flags = (("sa_cme", self.sa_cme), ("pi_cme", self.pi_cme), ("live", self.live))
+        return frozenset(k for k, on in flags if on)
 
 
 class CompletionCredit(models.Model):

@@ -156,10 +156,16 @@ def certificate_prefill(*, certificate: Certificate) -> dict[str, Any]:
     return initial
 
 
+# Catalog deliveries that make a completion of the activity live (the FL, NY and NC
+# pharmacist live-hour minimums count live and real-time online hours; hybrid includes both).
+LIVE_DELIVERIES = frozenset({"live", "hybrid"})
+
+
 def activity_prefill(*, actor: Any, activity_id: int) -> dict[str, Any]:
     """Initial values for the completion form from a catalog activity the actor may see
     (the wishlist's and the plan's "record as completed"): title, provider, accreditor, the
-    two largest credit designations, topics, PI-CME and the link to the activity. The date
+    two largest credit designations, topics, PI-CME, live (from the delivery) and the link to
+    the activity. The date
     is the activity's end when it has passed."""
     from cmepath.catalog.selectors import activity_detail
 
@@ -171,6 +177,7 @@ def activity_prefill(*, actor: Any, activity_id: int) -> dict[str, Any]:
         "accreditor": (activity.provider.accreditor or "")[:40],
         "topics": [t for t in activity.topics or () if t in TOPICS],
         "pi_cme": bool(activity.pi_component),
+        "live": activity.delivery in LIVE_DELIVERIES,
     }
     if activity.end_date <= today():
         initial["completed_on"] = activity.end_date
@@ -763,6 +770,7 @@ def transcript_data(
                 provenance=c.get_provenance_display(),
                 counted_toward=counted.get(cid, []),
                 certificate_ids=certificates.get(cid, []),
+                live=c.live,
             )
         )
     scope = regimes[0]["name"] if regime_id else "All regimes"

@@ -40,6 +40,7 @@ CSV_HEADER = (
     "Provider",
     "Accreditor",
     "Credits",
+    "Live",
     "Source",
     "Verified",
     "Certificate on file",
@@ -68,6 +69,7 @@ class TranscriptLine:
     counted_toward: list[str] = field(default_factory=list)  # "<regime id>: <requirement>"
     certificate_ids: list[int] = field(default_factory=list)
     provenance_code: str = ""  # empty: derived from the label
+    live: bool = False  # in person or real-time online (live-hour minimums)
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,16 @@ class LineView:
     verified: bool
     counted_toward: list[str]  # "<regime name>: <requirement>"
     certificate_ids: list[int]
+    live: bool = False
 
     @property
     def credits_text(self) -> str:
         return "; ".join(c.text for c in self.credits)
+
+    @property
+    def credits_live_text(self) -> str:
+        """The credits, with "(live)" after them for a live activity (the PDF's cell)."""
+        return self.credits_text + (" (live)" if self.live else "")
 
 
 @dataclass(frozen=True)
@@ -339,6 +347,7 @@ def view(data: TranscriptData) -> TranscriptView:
                 verified=code == PROVIDER_REPORTED,
                 counted_toward=counted,
                 certificate_ids=list(line.certificate_ids),
+                live=line.live,
             )
         )
     return TranscriptView(
@@ -403,6 +412,7 @@ def to_csv(data: TranscriptData) -> str:
                     line.provider,
                     line.accreditor,
                     line.credits_text,
+                    "Yes" if line.live else "No",
                     line.source_label,
                     "Yes" if line.verified else "No",
                     "Yes" if line.certificate_ids else "No",
@@ -513,7 +523,7 @@ def to_pdf(data: TranscriptData) -> bytes:
             [
                 line.completed_on.isoformat(),
                 Paragraph(esc(activity), small),
-                Paragraph(esc(line.credits_text), small),
+                Paragraph(esc(line.credits_live_text), small),
                 Paragraph(esc(line.source_label), small),
             ]
         )

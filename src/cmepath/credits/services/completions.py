@@ -30,12 +30,24 @@ from cmepath.credits.choices import (
     Provenance,
 )
 from cmepath.credits.models import Certificate, Completion, CompletionCredit
-from cmepath.credits.selectors import today
+from cmepath.credits.selectors import LIVE_DELIVERIES, today
 from cmepath.credits.services.badging import badge_revoke_for_deletion, badge_revoke_stale
 
 COMPLETION_FIELDS = frozenset(
-    {"activity_id", "title", "provider", "accreditor", "completed_on", "topics", "sa_cme", "pi_cme"}
+    {
+        "activity_id",
+        "title",
+        "provider",
+        "accreditor",
+        "completed_on",
+        "topics",
+        "sa_cme",
+        "pi_cme",
+        "live",
+    }
 )
+# The CSV ``kinds`` column: engine kinds a completion row may carry.
+CSV_KINDS = ("live", "pi_cme", "sa_cme")
 # A provider-reported completion is the provider's statement: every field of it (and its
 # credits) is read-only to the learner, who may delete it or ask the provider to correct it.
 # (A certificate attached by the learner is evidence, not a verification: the learner typed
@@ -247,6 +259,8 @@ def completion_record(
         completion.accreditor = completion.accreditor or (activity.provider.accreditor or "")
         if not data.get("topics"):
             completion.topics = list(activity.topics or [])
+        if "live" not in data:  # a provider's report says no more than the catalog does
+            completion.live = activity.delivery in LIVE_DELIVERIES
     _validate_completion(completion, clean_credits, activity)
     completion.save()
     _save_credits(completion, clean_credits)
@@ -421,11 +435,13 @@ def completion_import_csv(*, actor: Any, data: bytes | str) -> ImportReport:
                 if row.get("topics"):
                     payload["topics"] = [t.strip() for t in row["topics"].split(";") if t.strip()]
                 kinds = {k.strip() for k in row.get("kinds", "").split(";") if k.strip()}
-                if kinds - {"sa_cme", "pi_cme"}:
+                if unknown_kinds := kinds - set(CSV_KINDS):
                     raise ValueError(
-                        f"unknown kind(s) {', '.join(sorted(kinds - {'sa_cme', 'pi_cme'}))}"
+                        f"unknown kind(s) {', '.join(sorted(unknown_kinds))} in the kinds "
+                        f"column; accepted: {', '.join(CSV_KINDS)} (separated by ';')"
                     )
-                payload["sa_cme"], payload["pi_cme"] = "sa_cme" in kinds, "pi_cme" in kinds
+                for kind in CSV_KINDS:
+                    payload[kind] = kind in kinds
                 if row.get("activity_id"):
                     payload["activity_id"] = int(row["activity_id"])
                 completion = completion_record(
