@@ -21,7 +21,8 @@ AS_OF = date(2027, 1, 1)
 END = date(2027, 12, 31)
 MID = date(2027, 6, 30)
 COMPS = ("lead", "qi")
-SEGMENTS = ((0.5, 1.0), (0.5, 0.6), (1.0, 0.1))
+SEGMENTS = ((0.5, 1.0), (0.5, 0.6))  # nothing beyond the target
+EFFORT_PER_ITEM = 0.25
 
 PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -96,7 +97,7 @@ def objective(problem: Problem, chosen: list[Candidate]) -> float:
             take = min(max(gain, 0.0), width * target)
             total += weight * take
             gain -= take
-    return total - 1e-6 * sum(c.cost for c in chosen)
+    return total - 1e-6 * sum(c.cost for c in chosen) - EFFORT_PER_ITEM * len(chosen)
 
 
 def in_horizon(problem: Problem, c: Candidate) -> bool:

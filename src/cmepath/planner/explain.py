@@ -234,7 +234,7 @@ def _summary(
 
 
 def _limits(arr: Arrays, x: BoolArray) -> list[str]:
-    """Which budget or days limit stops the plan from taking more.
+    """Which budget, days or study-hours limit stops the plan from taking more.
 
     A limit binds in a period when some activity left out of the plan would still add goal
     value but does not fit the money (or days) left there.
@@ -264,4 +264,11 @@ def _limits(arr: Arrays, x: BoolArray) -> list[str]:
                 f"Paid CME days are the binding limit in {label}: {hours(used_days)} of "
                 f"{hours(period.days)} used."
             )
+        if period.hours is not None:
+            used_hours = float(arr.credits[x & members].sum())
+            if (rest & (arr.credits > period.hours - used_hours + TOL)).any():
+                out.append(
+                    f"Study time is the binding limit in {label}: {hours(used_hours)} of "
+                    f"{hours(period.hours)} h used."
+                )
     return out

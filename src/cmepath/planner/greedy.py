@@ -9,7 +9,10 @@ already taken:
 3. if a review date is set and no career item ends before it yet, the best career item
    per dollar that does;
 4. free activities with goal value, most valuable first, then the rest by standalone goal
-   value per dollar, each only if it still adds value (diminishing returns are applied).
+   value per dollar, each only if it still adds more value than its effort penalty
+   (diminishing returns are applied).
+
+Each pass also respects the study-hours limit of the periods (``BudgetPeriod.hours``).
 
 It meets every hard constraint when it can but does not search: :func:`greedy_select`
 reports the constraints it missed.
@@ -24,10 +27,13 @@ from numpy.typing import NDArray
 
 from cmepath.planner.solver_model import (
     COST_TIE_BREAK,
+    EFFORT_PER_ITEM,
     TOL,
+    VALUE_CAP,
     Arrays,
     BoolArray,
     limits_of,
+    period_hours,
     polish,
     segmented_value,
 )
@@ -51,6 +57,8 @@ class _State:
         self.x = np.zeros(arr.n, dtype=np.bool_)
         self.money = [max(p.money, 0.0) for p in arr.periods]
         self.days = [max(p.days, 0.0) for p in arr.periods]
+        self.hours: list[float] = period_hours(arr.periods).tolist()
+        self.study: list[float] = arr.credits.tolist()
         self._periods: dict[int, list[int]] = {}
         self.cost: list[float] = arr.cost.tolist()
         self.day_use: list[float] = arr.days.tolist()
@@ -68,9 +76,11 @@ class _State:
     def fits(self, a: int) -> bool:
         if self.x[a]:
             return False
-        cost, days = self.cost[a], self.day_use[a]
+        cost, days, study = self.cost[a], self.day_use[a], self.study[a]
         for p in self.periods(a):
             if cost > self.money[p] + TOL or days > self.days[p] + TOL:
+                return False
+            if study > self.hours[p] + TOL:
                 return False
         if self.live[a]:
             s, e = self.start[a], self.end[a]
@@ -83,6 +93,7 @@ class _State:
         for p in self.periods(a):
             self.money[p] -= self.cost[a]
             self.days[p] -= self.day_use[a]
+            self.hours[p] -= self.study[a]
         if self.live[a]:
             self.live_taken.append((self.start[a], self.end[a]))
         for j, g in enumerate(self.arr.gain[a].tolist()):
@@ -144,17 +155,18 @@ def _fill(arr: Arrays, st: _State, order: NDArray[np.int64]) -> None:
     if not m:
         return
     targets: list[float] = arr.targets.tolist()
-    full = [2 * t for t in targets]
+    full = [VALUE_CAP * t for t in targets]
     for lo in range(0, len(order), _CHUNK):
         if all(st.gains[j] >= full[j] for j in range(m)):
-            return  # every competency is at twice its target: nothing adds value
+            return  # every competency is at its target: nothing adds value
         chunk = order[lo : lo + _CHUNK]
         ok = _still_possible(arr, st, chunk)
         gains = np.asarray(st.gains)
         current = float(segmented_value(gains, arr.targets))
         for a in chunk[ok].tolist():
             new = float(segmented_value(gains + arr.gain[a], arr.targets))
-            if new - current > COST_TIE_BREAK * st.cost[a] + 1e-12 and st.fits(a):
+            penalty = COST_TIE_BREAK * st.cost[a] + EFFORT_PER_ITEM
+            if new - current > penalty + 1e-12 and st.fits(a):
                 st.take(a)
                 gains = np.asarray(st.gains)
                 current = new
@@ -168,11 +180,13 @@ def _still_possible(arr: Arrays, st: _State, chunk: NDArray[np.int64]) -> BoolAr
     gains = np.asarray(st.gains)
     current = float(segmented_value(gains, arr.targets))
     adds = segmented_value(gains[None, :] + arr.gain[chunk], arr.targets) - current
-    ok: BoolArray = adds > COST_TIE_BREAK * arr.cost[chunk] + 1e-12
+    ok: BoolArray = adds > COST_TIE_BREAK * arr.cost[chunk] + EFFORT_PER_ITEM + 1e-12
     if arr.periods:
         inside = arr.in_period[chunk]
         money = np.asarray(st.money)[None, :]
         days = np.asarray(st.days)[None, :]
         ok &= (~inside | (arr.cost[chunk, None] <= money + TOL)).all(axis=1)
         ok &= (~inside | (arr.days[chunk, None] <= days + TOL)).all(axis=1)
+        study = np.asarray(st.hours)[None, :]
+        ok &= (~inside | (arr.credits[chunk, None] <= study + TOL)).all(axis=1)
     return ok

@@ -67,12 +67,15 @@ class Need:
 
 @dataclass(frozen=True, slots=True)
 class BudgetPeriod:
-    """Money and paid days available for activities starting in [start, end] (a policy year)."""
+    """Money, paid days and study hours available for activities starting in [start, end]
+    (a policy year). ``hours`` limits the credit hours of the activities starting in the
+    period (the time a clinician can give to CME); None: no limit."""
 
     start: date
     end: date
     money: float  # employer allowance + own money for the period
     days: float  # paid CME days for the period
+    hours: float | None = None  # study hours for the period (None: no limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,7 @@ class Coverage:
 class Binding:
     """A hard constraint that makes the problem infeasible, and how far to relax it."""
 
-    constraint: str  # "budget:2027", "days:2027", "need:<key>", "pi", "review"
+    constraint: str  # "budget:2027", "days:2027", "hours:2027", "need:<key>", "pi", "review"
     message: str  # plain words
     relax_by: float  # dollars, days, hours or count needed to make it feasible
 

@@ -7,15 +7,18 @@ period unless free, useful for the goal, a need, the review or practice improvem
 Objective (maximised; the ``objective``/``bound`` of a :class:`PlanResult` are in these
 units): for each goal competency c with target ``T_c`` the weighted gain
 ``G_c = sum_a x_a * value_score_a/100 * competency_hours_a[c]`` is valued piecewise
-linearly and concavely: weight 1.0 up to ``T_c/2``, 0.6 from ``T_c/2`` to ``T_c``, 0.1 from
-``T_c`` to ``2 T_c``, nothing beyond. The sum over competencies, minus a tie-breaker of
-``1e-6`` per dollar spent (equal-value plans prefer the cheaper), is the objective.
+linearly and concavely: weight 1.0 up to ``T_c/2``, 0.6 from ``T_c/2`` to ``T_c``, nothing
+beyond the target (learning past it is not what the goal asks for). The sum over competencies, minus a tie-breaker of
+``1e-6`` per dollar spent (equal-value plans prefer the cheaper) and minus an effort
+penalty of :data:`~cmepath.planner.solver_model.EFFORT_PER_ITEM` (0.25) per activity (of
+two equal-value plans the one with fewer activities wins; a tiny module whose value is
+below the penalty is left out), is the objective.
 
 Hard constraints:
 
 - budget: for each :class:`BudgetPeriod`, the cost of the items starting in it is at most
-  its money, their days at most its paid days (a priced item starting in no period is
-  never taken);
+  its money, their days at most its paid days, their credit hours at most its study
+  ``hours`` when set (a priced item starting in no period is never taken);
 - no two live activities overlap: for every distinct start day t of a live activity, at
   most one live activity runs on day t;
 - every :class:`Need` is covered: the hours of chosen items that end by its deadline and
@@ -39,9 +42,10 @@ exists), ``infeasible`` when no plan meets every hard constraint.
 
 Infeasible problems: requirements no catalog activity can meet at all are named first
 (nothing else can fix them); then an elastic model puts a non-negative slack on every
-budget, days, need, practice-improvement and review row and minimises 1 per dollar + 200
-per day + 1e5 per requirement hour + 1e6 per missing item, so the advice is "add $X" or
-"add N days" whenever money or days can fix the plan (requirements are mandated; money and
+budget, days, study-hours, need, practice-improvement and review row and minimises 1 per
+dollar + 200 per day + 40 per study hour + 1e5 per requirement hour + 1e6 per missing item,
+so the advice is "add $X", "add N days" or "allow N more hours" whenever money, days or
+time can fix the plan (requirements are mandated; money and
 leave are what a clinician can change). Each slack becomes a :class:`Binding` with the
 amount to relax. The result then carries the *nearest feasible plan*: the best plan under
 the relaxed limits, with status ``infeasible`` and an explanation that says it needs the
@@ -380,6 +384,7 @@ def _infeasible(
     tail: list[str] = []
     money_more = np.zeros(len(arr.periods))
     days_more = np.zeros(len(arr.periods))
+    hours_more = np.zeros(len(arr.periods))
     need_slack = np.zeros(len(arr.needs))
     pi_less = 0
     review_slack = False
@@ -391,18 +396,23 @@ def _infeasible(
                 money_more[i] = _ceil2(value)
             elif kind == "days":
                 days_more[i] = _ceil2(value)
+            elif kind == "hours":
+                hours_more[i] = _ceil2(value)
             elif kind == "need":
                 need_slack[i] = _ceil2(value)
             elif kind == "pi":
                 pi_less = math.ceil(value - TOL)
             elif kind == "review":
                 review_slack = True
-        binding += _elastic_bindings(arr, money_more, days_more, need_slack, pi_less, review_slack)
+        binding += _elastic_bindings(
+            arr, money_more, days_more, hours_more, need_slack, pi_less, review_slack
+        )
         if money_more.any():
             tail += _need_costs(arr, reduced, slice_s)
     relaxed = Limits(
         money=base.money + money_more,
         days=base.days + days_more,
+        hours=base.hours + hours_more,
         need_req=np.maximum(need_req - need_slack, 0.0),
         pi_req=max(base.pi_req - pi_less, 0),
         review_req=review_req and not review_slack,
@@ -434,6 +444,7 @@ def _elastic_bindings(
     arr: Arrays,
     money_more: FloatArray,
     days_more: FloatArray,
+    hours_more: FloatArray,
     need_short: FloatArray,
     pi_less: int,
     review_short: bool,
@@ -460,6 +471,16 @@ def _elastic_bindings(
                     f"{explain.plural(float(days_more[p]), 'day')} short of what the "
                     "requirements need.",
                     float(days_more[p]),
+                )
+            )
+        if hours_more[p] > 0 and period.hours is not None:
+            out.append(
+                Binding(
+                    f"hours:{key}",
+                    f"The {key} hours limit of {hours(period.hours)} h is "
+                    f"{hours(hours_more[p])} h short of the study time the requirements "
+                    f"need ({label}).",
+                    float(hours_more[p]),
                 )
             )
     for k, need in enumerate(arr.needs):
@@ -501,6 +522,8 @@ def _relax_phrase(arr: Arrays, b: Binding) -> str:
         return f"{money(b.relax_by)} more in the {key} budget"
     if kind == "days":
         return f"{hours(b.relax_by)} more paid {explain.plural(b.relax_by, 'day')} in {key}"
+    if kind == "hours":
+        return f"{hours(b.relax_by)} more study hours in {key}"
     if kind == "need":
         label = next((n.label for n in arr.needs if n.key == key), key)
         return f"{hours(b.relax_by)} h less of {label} (earn them elsewhere)"

@@ -25,16 +25,27 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 #: Diminishing returns per competency with target T: (segment width as a fraction of T,
-#: weight). Gain up to T/2 counts fully, from T/2 to T at 0.6, from T to 2T at 0.1, beyond
-#: 2T nothing.
-SEGMENTS: tuple[tuple[float, float], ...] = ((0.5, 1.0), (0.5, 0.6), (1.0, 0.1))
+#: weight). Gain up to T/2 counts fully, from T/2 to T at 0.6, beyond T nothing (learning
+#: past the target is not what the goal asks for; a plan that overshoots only grows longer).
+SEGMENTS: tuple[tuple[float, float], ...] = ((0.5, 1.0), (0.5, 0.6))
+#: Total segment width as a fraction of the target: gain beyond it adds no value.
+VALUE_CAP = sum(width for width, _ in SEGMENTS)
 #: Objective tie-breaker per dollar, so that of two plans of equal value the cheaper wins.
 COST_TIE_BREAK = 1e-6
+#: Effort penalty per planned activity, in objective units (one unit = one hour of learning
+#: toward a competency below half its target, at value score 100). 0.25 is a quarter of such
+#: an hour: among plans of equal value the one with fewer activities wins, and a module
+#: adding less than this (a 0.5-credit module spread over two competencies, for instance)
+#: is not worth a line in the plan. Requirement cover is hard, so the penalty never drops
+#: a mandated hour.
+EFFORT_PER_ITEM = 0.25
 #: Elastic model weights (see :func:`run_model`): a missing requirement hour or a missing
-#: practice-improvement/review item costs far more than a dollar or a day, so the advice is
-#: about money and days whenever more money or days would make the plan feasible.
+#: practice-improvement/review item costs far more than a dollar, a day or a study hour, so
+#: the advice is about money, days and hours whenever more of them would make the plan
+#: feasible.
 ELASTIC_MONEY = 1.0  # per dollar
 ELASTIC_DAY = 200.0  # per paid day (a day of leave weighs like $200)
+ELASTIC_STUDY = 40.0  # per hour of study time a year (an hour weighs like $40)
 ELASTIC_HOUR = 1e5  # per requirement hour
 ELASTIC_ITEM = 1e6  # per missing practice-improvement or review item
 TOL = 1e-6
@@ -51,6 +62,7 @@ class Arrays:
     end: IntArray
     cost: FloatArray
     days: FloatArray
+    credits: FloatArray  # study hours each activity takes (its largest credit amount)
     live: BoolArray
     pi: BoolArray
     comps: tuple[str, ...]  # goal competencies with a positive target
@@ -80,6 +92,7 @@ class Arrays:
             end=self.end[idx],
             cost=self.cost[idx],
             days=self.days[idx],
+            credits=self.credits[idx],
             live=self.live[idx],
             pi=pi,
             comps=self.comps,
@@ -113,15 +126,16 @@ def segmented_value(gains: FloatArray, targets: FloatArray) -> FloatArray:
 
 
 def plan_objective(arr: Arrays, x: BoolArray) -> float:
-    """The solver's objective of a selection: goal value minus the cost tie-breaker."""
+    """The solver's objective of a selection: goal value minus the cost tie-breaker and
+    the effort penalty per activity."""
     gains = arr.gain[x].sum(axis=0) if arr.n else np.zeros(len(arr.comps))
     value = float(segmented_value(gains, arr.targets)) if arr.comps else 0.0
-    return value - COST_TIE_BREAK * float(arr.cost[x].sum())
+    return value - COST_TIE_BREAK * float(arr.cost[x].sum()) - EFFORT_PER_ITEM * int(x.sum())
 
 
 def max_objective(arr: Arrays) -> float:
-    """A trivial upper bound: every competency at twice its target, for free."""
-    return float(segmented_value(2.0 * arr.targets, arr.targets)) if arr.comps else 0.0
+    """A trivial upper bound: every competency at its target, for free, in no activity."""
+    return float(segmented_value(VALUE_CAP * arr.targets, arr.targets)) if arr.comps else 0.0
 
 
 def _floats(values: list[float] | tuple[float, ...]) -> FloatArray:
@@ -134,6 +148,7 @@ _SCALARS = np.dtype(
         ("end", np.int64),
         ("cost", np.float64),
         ("days", np.float64),
+        ("credits", np.float64),
         ("value", np.float64),
         ("live", np.bool_),
         ("pi", np.bool_),
@@ -162,6 +177,7 @@ def prepare(problem: Problem) -> Arrays:
                 c.end.toordinal(),
                 c.cost,
                 c.days,
+                c.credits,
                 c.value_score,
                 c.live,
                 c.practice_improvement,
@@ -248,6 +264,7 @@ def prepare(problem: Problem) -> Arrays:
         end=end,
         cost=cost,
         days=days,
+        credits=np.maximum(np.nan_to_num(scalars["credits"]), 0.0),
         live=live,
         pi=pi,
         comps=comps,
@@ -441,16 +458,23 @@ class Limits:
 
     money: FloatArray  # per period
     days: FloatArray  # per period
+    hours: FloatArray  # per period, study hours (inf: no limit)
     need_req: FloatArray  # hours required per need (0: not required)
     pi_req: int
     review_req: bool
     budgets: bool = True  # False: no money/days rows (cheapest-cost models)
 
 
+def period_hours(periods: tuple[BudgetPeriod, ...]) -> FloatArray:
+    """Each period's study-hours limit (``inf`` when it has none)."""
+    return _floats([np.inf if p.hours is None else max(p.hours, 0.0) for p in periods])
+
+
 def limits_of(arr: Arrays) -> Limits:
     return Limits(
         money=_floats([max(p.money, 0.0) for p in arr.periods]),
         days=_floats([max(p.days, 0.0) for p in arr.periods]),
+        hours=period_hours(arr.periods),
         need_req=_floats([nd.hours for nd in arr.needs]),
         pi_req=arr.pi_required,
         review_req=arr.review_active,
@@ -526,8 +550,9 @@ def run_model(
 ) -> Outcome:
     """Build and solve one model.
 
-    ``value``: maximise goal value (segments) minus the cost tie-breaker, every limit hard.
-    ``elastic``: the same rows with a non-negative slack on every budget, days, need,
+    ``value``: maximise goal value (segments) minus the cost tie-breaker and the effort
+    penalty, every limit hard.
+    ``elastic``: the same rows with a non-negative slack on every budget, days, hours, need,
     practice-improvement and review row, minimising weighted slack (never infeasible).
     ``cost``: minimise cost subject to the need/practice-improvement/review rows (budgets
     only if ``limits.budgets``). ``relax``: the LP relaxation only; its optimum is returned
@@ -536,7 +561,7 @@ def run_model(
     t0 = time.perf_counter()
     n, m = arr.n, len(arr.comps)
     b = _Builder()
-    x_cost = -COST_TIE_BREAK * arr.cost if mode == "value" else np.zeros(n)
+    x_cost = -COST_TIE_BREAK * arr.cost - EFFORT_PER_ITEM if mode == "value" else np.zeros(n)
     if mode == "cost":
         x_cost = arr.cost.copy()
     b.cols(x_cost, np.zeros(n), np.ones(n))
@@ -570,9 +595,10 @@ def run_model(
             for kind, coef, rhs, weight in (
                 ("money", arr.cost, limits.money[p], ELASTIC_MONEY),
                 ("days", arr.days, limits.days[p], ELASTIC_DAY),
+                ("hours", arr.credits, limits.hours[p], ELASTIC_STUDY),
             ):
                 rows = members[coef[members] > 0]
-                if not len(rows):
+                if not len(rows) or not math.isfinite(rhs):
                     continue
                 idx, val = rows, coef[rows]
                 if elastic:
@@ -674,7 +700,8 @@ def run_model(
 
 
 def polish(arr: Arrays, x: BoolArray, limits: Limits) -> BoolArray:
-    """Drop chosen items that add no goal value and no hard-constraint cover, dearest first.
+    """Drop chosen items that add less goal value than their effort penalty and no
+    hard-constraint cover, dearest first.
 
     HiGHS can return a useless item (from a start solution, after presolve) whose only
     effect is its cost; dropping it keeps every hard constraint and can only raise the
@@ -684,8 +711,6 @@ def polish(arr: Arrays, x: BoolArray, limits: Limits) -> BoolArray:
     gains = arr.gain[x].sum(axis=0)
     value = float(segmented_value(gains, arr.targets)) if arr.comps else 0.0
     for a in sorted(np.flatnonzero(x).tolist(), key=lambda a: -float(arr.cost[a])):
-        if arr.cost[a] <= 0:
-            continue
         x[a] = False
         ok = all(
             float(np.minimum(arr.need_hours[x, k], limits.need_req[k]).sum())
@@ -696,7 +721,7 @@ def polish(arr: Arrays, x: BoolArray, limits: Limits) -> BoolArray:
         ok = ok and (not limits.review_req or bool(arr.review[x].any()))
         rest = gains - arr.gain[a]
         new = float(segmented_value(rest, arr.targets)) if arr.comps else 0.0
-        if ok and new >= value - 1e-12:
+        if ok and new - value > -EFFORT_PER_ITEM - COST_TIE_BREAK * float(arr.cost[a]) + 1e-12:
             gains, value = rest, new
         else:
             x[a] = True
