@@ -90,6 +90,7 @@ def test_anonymous_list_with_facets(client, catalog):
         ({"mandated_topic": "implicit_bias"}, ["bias"]),
         ({"accreditor": "JA"}, ["opioid"]),
         ({"starts_after": "2027-04-01"}, ["sepsis"]),
+        ({"ends_by": "2027-03-01"}, ["opioid", "bias"]),
     ],
 )
 def test_filters(client, catalog, params, expected):

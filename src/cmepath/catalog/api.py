@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from cmepath.core.api import actor
-from cmepath.core.schemas import IsoDate
+from cmepath.core.schemas import FacetCountOut, IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
 from cmepath.search.base import SearchQuery
 from cmepath.search.selectors import ranges_of
@@ -53,16 +53,16 @@ class ActivityListQuery(Schema):
     cost_max: float | None = Field(None, ge=0, allow_inf_nan=False)
     credits_min: float | None = Field(None, ge=0, allow_inf_nan=False)
     starts_after: IsoDate | None = None
+    ends_by: IsoDate | None = Field(
+        None,
+        description="Only activities that end on or before this date (a requirement's "
+        "deadline: the dashboard's Find CME links pass it).",
+    )
 
 
 # The list's output models are plain pydantic models: the view hands them dicts, and ninja's
 # Schema (built to read ORM objects) ran its getter for each of several hundred facet
 # counts, a third of the search API's time.
-class FacetCountOut(BaseModel):
-    value: str
-    count: int
-
-
 class ActivitySummaryOut(BaseModel):
     id: int
     title: str

@@ -1,4 +1,4 @@
-"""Input types shared by API schemas."""
+"""Types shared by API schemas: input types and the search facet count."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -23,6 +23,15 @@ def _iso_date_only(value: Any) -> Any:
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         return value.strip()
     raise ValueError("use a date written as YYYY-MM-DD")
+
+
+class FacetCountOut(BaseModel):
+    """One value of a search facet and how many results carry it (catalog, jobs, hub).
+    A plain pydantic model: the views hand dicts, and ninja's Schema (built to read ORM
+    objects) ran its getter for each of several hundred facet counts."""
+
+    value: str
+    count: int
 
 
 #: A calendar date that must be written ``YYYY-MM-DD`` in JSON bodies and query strings.

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from cmepath.core.api import actor
 from cmepath.core.errors import PermissionDeniedError, ValidationError
-from cmepath.core.schemas import IsoDate
+from cmepath.core.schemas import FacetCountOut, IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
 
 from . import disclosures, selectors, services
@@ -68,11 +68,6 @@ class ArticleListQuery(Schema):
     specialty: list[str] = Field(default_factory=list, description="NUCC taxonomy codes.")
     topics: list[str] = Field(default_factory=list, description="Shared vocabulary topic codes.")
     profession: list[str] = Field(default_factory=list)
-
-
-class FacetCountOut(BaseModel):
-    value: str
-    count: int
 
 
 class ArticleSummaryOut(BaseModel):

@@ -21,7 +21,7 @@ from cmepath.core.api import actor
 from cmepath.core.errors import PermissionDeniedError
 from cmepath.core.policy import role_of
 from cmepath.core.roles import Role
-from cmepath.core.schemas import IsoDate
+from cmepath.core.schemas import FacetCountOut, IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
 
 from . import matching, selectors, services
@@ -66,11 +66,6 @@ class VacancyListQuery(Schema):
     cme_days_min: float | None = Field(None, ge=0, allow_inf_nan=False)
     zip: str = Field("", max_length=10, description="Search around this US ZIP code.")
     miles: float | None = Field(None, gt=0, le=500, allow_inf_nan=False)
-
-
-class FacetCountOut(BaseModel):
-    value: str
-    count: int
 
 
 class ReasonOut(BaseModel):

@@ -46,16 +46,16 @@ class PlanIn(Strict):
     preferences: list[PreferenceName] = Field(default_factory=list)
 
 
-class CredentialRequirementOut(BaseModel):
+class GoalCredentialRequirementOut(BaseModel):
     text: str
     verify: bool
 
 
-class CredentialOut(BaseModel):
+class GoalCredentialOut(BaseModel):
     name: str
     source: str
     verify: bool
-    requirements: list[CredentialRequirementOut]
+    requirements: list[GoalCredentialRequirementOut]
 
 
 class CareerGoalOut(BaseModel):
@@ -66,7 +66,7 @@ class CareerGoalOut(BaseModel):
     competency_targets: dict[str, float]
     pi_per_12_months: int
     formats: list[str]
-    credential: CredentialOut | None
+    credential: GoalCredentialOut | None
     sources: list[str]
     as_of: date
 
