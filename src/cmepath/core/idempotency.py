@@ -219,8 +219,12 @@ class IdempotencyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        # Method and path first: ``request.headers`` builds a dict of every header on first
+        # use, work a page (a GET, or a POST outside the API) has no need of.
+        if request.method != "POST" or not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
         key = request.headers.get(HEADER)
-        if key is None or request.method != "POST" or not request.path_info.startswith(API_PREFIX):
+        if key is None:
             return self.get_response(request)
         user = _api_user(request)
         if user is None:
