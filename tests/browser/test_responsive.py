@@ -18,6 +18,7 @@ Runs with CI=true (or BROWSER_TESTS=1).
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -397,6 +398,8 @@ class Site:
             page.evaluate(_OPEN_DETAILS)
             page.wait_for_timeout(50)  # site.js's toggle handler; no page timers without JS
             problems.append(self._measure(page, case, url, PHONE, javascript, True))
+            if javascript and case.id not in SHOWS_CODES:
+                problems.append(_raw_codes(case, url, page.evaluate(_VISIBLE_PROSE)))
         finally:
             page.close()
         csp = [e for e in errors if "Content Security Policy" in e]
@@ -434,6 +437,36 @@ class Site:
             f" {viewport['width']} px is {m['scrollWidth']} px wide;"
             f" sticking out: {culprits or 'nothing found'}"
         )
+
+
+# Pages whose subject is the codes themselves (the API reference documents field values).
+SHOWS_CODES = {"api:openapi-view"}
+# The page's text (screen-reader-only text and select options included) without <code>,
+# <pre> and <kbd>: a file format's column codes are shown as code on purpose.
+_VISIBLE_PROSE = """() => {
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll("code, pre, kbd, script, style, template").forEach((e) => e.remove());
+  return copy.textContent;
+}"""
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _label_codes() -> frozenset[str]:
+    """Codes that have a label: credit types, topics, competencies and the status and
+    provenance words the pages translate. One of them in a page's visible text is a raw
+    code where a label exists."""
+    from cmepath.core.vocabulary import COMPETENCIES, CREDIT_TYPES, TOPICS
+
+    words = {"not_covered", "at_risk", "not_applicable", "self_reported", "provider_reported"}
+    codes = {*CREDIT_TYPES, *TOPICS, *COMPETENCIES, *words}
+    return frozenset(c for c in codes if "_" in c)
+
+
+def _raw_codes(case: Case, url: str, text: str) -> str:
+    found = sorted(set(_SNAKE.findall(text)) & _label_codes())
+    if not found:
+        return ""
+    return f"{case.id} ({url}) shows raw codes where a label exists: {', '.join(found)}"
 
 
 def _url(case: Case, users: dict[str, Any]) -> str:

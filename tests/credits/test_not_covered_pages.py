@@ -45,19 +45,43 @@ def test_dashboard_lists_every_credential_with_not_covered_ones_in_plain_sight(
     assert "No requirement applies yet" not in body
     assert body.count('<tr class="credential-') == 3
     assert "Texas licence (other type)" in body and "Ohio MD licence" in body
-    assert "other certification (wound_care)" in body
+    assert "other certification (wound care)" in body
     assert body.count('data-status="not_covered">Not covered yet</span>') == 2
     assert "check with the licensing board in Texas" in body
     assert "2 not covered yet" in body
-    assert '<a href="#regime-oh-md">oh-md</a>' in body and 'id="regime-oh-md"' in body
+    assert '<a href="#regime-oh-md">Ohio' in body and 'id="regime-oh-md"' in body
+    assert '">oh-md</a>' not in body  # the rule set's name, not its id
     assert reverse("credits:coverage") in body
+
+
+def test_a_credential_reads_like_its_rule_card(mixed_clinician, client_for):
+    """The credentials table, the summary and the rule cards use the same words: a licence
+    shows the status of its most pressing rule set (issue 13 item 4), never the engine's
+    "Not met" next to an "On track" card."""
+    import re
+
+    body = client_for(mixed_clinician).get(reverse("credits:dashboard")).content.decode()
+    row = re.search(
+        r'<tr class="credential-[a-z_]+"><th scope="row">Ohio MD licence</th>\s*'
+        r'<td><span class="badge ([a-z]*)" data-status="([a-z_]+)">([^<]+)</span>',
+        body,
+    )
+    card = re.search(
+        r'<h2 id="regime-oh-md">[^<]+</h2>\s*<span class="badge ([a-z]*)" '
+        r'data-status="[a-z_]+">([^<]+)</span>',
+        body,
+    )
+    assert row and card
+    assert (row.group(1), row.group(3)) == card.groups()  # colour and words
+    assert row.group(2) in ("overdue", "due_soon", "on_track", "met")
+    assert "Not met" not in body and "At risk" not in body
 
 
 def test_api_evaluation_lists_every_credential(mixed_clinician, client_for):
     data = client_for(mixed_clinician).get("/api/v1/me/evaluation").json()
     statuses = {c["label"]: c["status"] for c in data["credentials"]}
     assert statuses["Texas licence (other type)"] == "not_covered"
-    assert statuses["other certification (wound_care)"] == "not_covered"
+    assert statuses["other certification (wound care)"] == "not_covered"
     assert statuses["Ohio MD licence"] in ("met", "at_risk", "unmet")
     texas = next(c for c in data["credentials"] if c["code"] == "TX")
     assert texas["explanation"] == "not covered yet: check with the licensing board in Texas"

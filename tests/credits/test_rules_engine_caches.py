@@ -93,7 +93,7 @@ def test_certification_labels_are_cached_per_board_and_specialty() -> None:
     )
     evaluation = evaluate(profile(board_certifications=certs), [], AS_OF)
     labels = [c.label for c in evaluation.credentials]
-    assert labels == ["ABIM certification (internal_medicine)", "ABIM certification"]
+    assert labels == ["ABIM certification (internal medicine)", "ABIM certification"]
 
 
 _RULE = """\

@@ -283,18 +283,32 @@ class CredentialView:
     explanation: str
     authority_url: str
     check_with: str
+    regime_links: tuple[tuple[str, str], ...] = ()  # (regime id, its name) for the anchors
 
 
-def _credential_view(cred: CredentialResult) -> CredentialView:
+def _credential_view(cred: CredentialResult, regimes: Mapping[str, RegimeView]) -> CredentialView:
+    """The credential's status in the dashboard's words: that of its most pressing rule set
+    (overdue, then due within 90 days, on track, met), so the table, the summary and the
+    rule cards agree; "not covered yet" when no rule set covers it."""
+    mine = [regimes[rid] for rid in cred.regime_ids if rid in regimes]
+    if mine:
+        worst = min(mine, key=lambda r: _SHOWN_ORDER.get(r.shown, 9))
+        shown, label, css = worst.shown, worst.status_label, worst.status_class
+    else:
+        shown = timed_status(cred.status, None, date.min)
+        label, css = TIMED_STATUS.get(shown, (STATUS_LABELS.get(cred.status, cred.status), ""))
     return CredentialView(
         label=cred.label,
-        status=cred.status,
-        status_label=STATUS_LABELS.get(cred.status, cred.status),
-        status_class=STATUS_CLASSES.get(cred.status, ""),
+        status=shown,
+        status_label=label,
+        status_class=css,
         regime_ids=cred.regime_ids,
         explanation=cred.explanation,
         authority_url=cred.authority_url,
         check_with=cred.check_with,
+        regime_links=tuple(
+            (rid, regimes[rid].name if rid in regimes else rid) for rid in cred.regime_ids
+        ),
     )
 
 
@@ -377,7 +391,8 @@ def dashboard(*, actor: Any, as_of: date) -> dict[str, Any]:
     ]
     regimes.sort(key=lambda r: (_SHOWN_ORDER.get(r.shown, 9), r.deadline or date.max, r.regime_id))
     recent = sorted(rows.values(), key=lambda c: (c.completed_on, c.pk), reverse=True)[:5]
-    credentials = [_credential_view(c) for c in evaluation.credentials]
+    by_id = {r.regime_id: r for r in regimes}
+    credentials = [_credential_view(c, by_id) for c in evaluation.credentials]
     summary = {s: sum(1 for r in regimes if r.shown == s) for s in TIMED_STATUS}
     summary["not_covered"] = sum(1 for c in credentials if c.status == "not_covered")
     return {

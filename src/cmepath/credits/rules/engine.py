@@ -1101,8 +1101,10 @@ def _cert_label(board: str, specialty: str) -> str:
     if found is None:
         if len(_CERT_LABELS) > 4096:
             _CERT_LABELS.clear()
+        # the specialty arrives as a matching slug ("internal_medicine"): shown in words
+        words = specialty.replace("_", " ")
         found = _CERT_LABELS[key] = (
-            f"{board} certification ({specialty})" if specialty else f"{board} certification"
+            f"{board} certification ({words})" if specialty else f"{board} certification"
         )
     return found
 

@@ -124,7 +124,7 @@ class CredentialResult:
     kind: CredentialKind
     code: str  # licence: state code; board certification: board code; DEA: "DEA"
     profession: str  # licence type; for the others the profile's profession
-    label: str  # "Texas RN licence", "ABIM certification (internal_medicine)"
+    label: str  # "Texas RN licence", "ABIM certification (internal medicine)"
     status: CredentialStatus
     regime_ids: tuple[str, ...]
     explanation: str
