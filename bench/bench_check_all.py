@@ -118,6 +118,7 @@ def _load(population: list, as_of_text: str) -> None:
                     json.dumps(sorted(c.topics)),
                     "sa_cme" in c.kinds,
                     "pi_cme" in c.kinds,
+                    "live" in c.kinds,
                     "self_reported",
                     now.isoformat(),
                     now.isoformat(),
@@ -133,8 +134,8 @@ def _load(population: list, as_of_text: str) -> None:
         with connection.cursor() as cur:
             cur.executemany(
                 "INSERT INTO credits_completion (id, user_id, title, provider, accreditor, completed_on, topics, sa_cme,"
-                " pi_cme, provenance, import_batch, created_at, updated_at, credit_summary) VALUES (%s, %s, %s, '', '',"
-                " %s, %s, %s, %s, %s, '', %s, %s, %s)",
+                " pi_cme, live, provenance, import_batch, created_at, updated_at, credit_summary) VALUES (%s, %s, %s, '', '',"
+                " %s, %s, %s, %s, %s, %s, '', %s, %s, %s)",
                 completion_rows,
             )
             cur.executemany(
