@@ -79,6 +79,17 @@ def test_public_search_with_facets_and_sorts(published, author, editor):
     assert c.get("/api/v1/articles?page=0").status_code == 422
 
 
+def test_articles_of_the_same_day_keep_one_order(author, editor):
+    """Browsing (no words) and "Newest" list articles published on the same day newest
+    first by their number, the same on every run (the index had no tie-break)."""
+    made = [publish(draft(author, title=f"Guide number {n}"), author, editor) for n in range(4)]
+    assert len({a.first_published_on for a in made}) == 1
+    expected = [a.title for a in sorted(made, key=lambda a: -a.pk)]
+    c = _client()
+    for url in ("/api/v1/articles", "/api/v1/articles?sort=date"):
+        assert [r["title"] for r in c.get(url).json()["results"]] == expected
+
+
 def test_public_detail_has_sanitized_html_references_authors_and_dates(published):
     r = _client().get(f"/api/v1/articles/{published.slug}")
     assert r.status_code == 200

@@ -29,11 +29,13 @@ ARTICLE = DocType(
     name="article",
     text_fields=("title", "summary", "body", "topic_names", "authors"),
     facet_fields=("article_type", "specialty", "topics", "profession"),
-    numeric_fields={"published": "int", "reviewed": "int"},  # yyyymmdd
+    # published, reviewed: yyyymmdd; newest: published then the article's number, so that
+    # articles published on the same day keep one order from run to run (newest first)
+    numeric_fields={"published": "int", "reviewed": "int", "newest": "int"},
     stored_fields=("id", "title", "published"),
     single_valued=frozenset({"article_type"}),
     boosts={"title": 3.0, "topic_names": 2.0, "summary": 1.5, "body": 1.0, "authors": 1.0},
-    sorts={"date": SortSpec("published", descending=True)},
+    sorts={"date": SortSpec("newest", descending=True)},
     browse_sort="date",
     facet_labels={
         "article_type": "Type",
@@ -70,7 +72,18 @@ def article_document(article: Article, authors: Sequence[str] = ()) -> dict[str,
         "profession": list(article.professions),
         "published": _ymd(article.first_published_on),
         "reviewed": _ymd(article.last_reviewed_on),
+        "newest": _newest(article),
     }
+
+
+#: Article numbers below this keep their order within a day (ten million articles).
+_PER_DAY = 10_000_000
+
+
+def _newest(article: Article) -> int | None:
+    """The "newest first" key: the publication day, then the article's number."""
+    day = _ymd(article.first_published_on)
+    return None if day is None else day * _PER_DAY + article.pk % _PER_DAY
 
 
 def _searchable() -> Any:
