@@ -33,6 +33,19 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def _storable(value: Any) -> Any:
+    """``value`` with every NUL character replaced by U+FFFD in its strings and keys:
+    PostgreSQL's jsonb and text cannot hold ``\\u0000``, and a refused upload's column names
+    (quoted in the detail) may carry any byte the user's file had."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, Mapping):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -56,7 +69,7 @@ def audit_record(
         target_type=type(target).__name__ if target is not None else "",
         target_id=str(getattr(target, "pk", "") or "") if target is not None else "",
         subject_user_id=subject_user_id,
-        detail=detail or {},
+        detail=_storable(detail or {}),
         prev_hash=prev_hash,
     )
     event.hash = _digest(prev_hash, _payload(event))
