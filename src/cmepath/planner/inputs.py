@@ -23,6 +23,10 @@ clinician's profile and requirement evaluation, the rules, catalog rows and a go
   10)`` paid days, at least 1, plus a travel day when it takes place in another state than
   ``home_state`` (in person only); only those spanning at most :data:`LIVE_SPAN_DAYS` days
   are "live" for the no-overlap rule (a year-long series does not block the calendar).
+
+The candidates are computed on whole columns of the :class:`PreparedCatalog` and returned
+as a :class:`~cmepath.planner.problem.CandidateTable`, which the solver reads as columns and
+which makes a ``Candidate`` only for a row that is indexed (see :class:`_RowSource`).
 """
 
 from __future__ import annotations
@@ -44,7 +48,14 @@ from cmepath.credits.rules.engine import add_months
 from cmepath.credits.rules.model import ClinicianProfile, Evaluation
 from cmepath.credits.rules.spec import Regime, Requirement
 from cmepath.planner.goals import PlannerGoal
-from cmepath.planner.problem import BudgetPeriod, Candidate, Need, Problem
+from cmepath.planner.problem import (
+    BudgetPeriod,
+    Candidate,
+    CandidateColumns,
+    CandidateTable,
+    Need,
+    Problem,
+)
 
 #: Days an overdue requirement gets when its regime has no cure period.
 OVERDUE_DAYS = 90
@@ -130,6 +141,14 @@ class PreparedCatalog:
     credit: FloatArray  # rows x credit types
     topic: BoolArray  # rows x topics
     comps: tuple[tuple[str, ...], ...]  # each row's competencies, sorted
+    value_score: FloatArray  # goal-neutral
+    n_comps: IntArray  # competencies per row
+    comp_set: IntArray  # index into comp_sets: the row's competencies
+    comp_sets: tuple[frozenset[str], ...]
+    in_person: BoolArray  # delivery IN_PERSON
+    hybrid: BoolArray  # delivery HYBRID
+    state: IntArray  # index into states
+    states: tuple[str, ...]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -156,6 +175,8 @@ def prepare_catalog(rows: Iterable[CatalogRow]) -> PreparedCatalog:
                 topic[i, _TOPIC_INDEX[code]] = True
     start = np.fromiter((r.start.toordinal() for r in ordered), np.int64, n)
     end = np.fromiter((r.end.toordinal() for r in ordered), np.int64, n)
+    sets: dict[frozenset[str], int] = {}
+    states: dict[str, int] = {}
     return PreparedCatalog(
         rows=ordered,
         start=start,
@@ -173,6 +194,16 @@ def prepare_catalog(rows: Iterable[CatalogRow]) -> PreparedCatalog:
         credit=credit,
         topic=topic,
         comps=tuple(tuple(sorted(r.competencies)) for r in ordered),
+        value_score=np.fromiter((r.value_score for r in ordered), np.float64, n),
+        n_comps=np.fromiter((len(r.competencies) for r in ordered), np.int64, n),
+        comp_set=np.fromiter(
+            (sets.setdefault(r.competencies, len(sets)) for r in ordered), np.int64, n
+        ),
+        comp_sets=tuple(sets),
+        in_person=np.fromiter((r.delivery == IN_PERSON for r in ordered), np.bool_, n),
+        hybrid=np.fromiter((r.delivery == HYBRID for r in ordered), np.bool_, n),
+        state=np.fromiter((states.setdefault(r.state, len(states)) for r in ordered), np.int64, n),
+        states=tuple(states),
     )
 
 
@@ -385,55 +416,14 @@ def build_problem(
     rows, counted = rows[keep], counted[:, keep]
     total = len(rows)
     progress(PROGRESS_STEP, 0, total)
-    keys = [s.need.key for s in specs]
-    career: dict[frozenset[str], float] = {}
-    candidates: list[Candidate] = []
-    index = rows.tolist()
-    max_list = prepared.max_credits[rows].tolist()
-    span_list = prepared.span[rows].tolist()
-    counted_list = counted.T.tolist() if keys else [[]] * total
-    for j, i in enumerate(index):
-        if j % PROGRESS_EVERY == 0 and j:
-            progress(PROGRESS_STEP, j, total)
-        row = prepared.rows[i]
-        comps = prepared.comps[i]
-        max_credits = max_list[j]
-        share = max_credits / len(comps) if comps else 0.0
-        hours = {c: share for c in comps if c in targets} if share > 0 else {}
-        counts = {keys[k]: v for k, v in enumerate(counted_list[j]) if v > 0}
-        if comps and wanted:
-            value = career.get(row.competencies)
-            if value is None:
-                value = career[row.competencies] = _career_value(row.competencies, wanted)
-            score = row.value_score + 100.0 * CAREER_SHARE * (value - NEUTRAL_CAREER)
-            score = round(min(100.0, max(0.0, score)), 1)
-        else:
-            score = row.value_score
-        used, live, travel = _days(row, span_list[j], max_credits, home_state)
-        candidates.append(
-            Candidate(
-                id=row.id,
-                title=row.title,
-                start=row.start,
-                end=row.end,
-                cost=row.cost,
-                days=used,
-                live=live,
-                value_score=score,
-                credits=max_credits,
-                counts_toward=counts,
-                competency_hours=hours,
-                practice_improvement=row.practice_improvement,
-                travel=travel,
-                state=row.state,
-                delivery=row.delivery,
-            )
-        )
+    table = _candidate_table(
+        prepared, rows, counted, [s.need.key for s in specs], targets, wanted, home_state
+    )
     progress(PROGRESS_STEP, total, total)
     return Problem(
         as_of=as_of,
         horizon_end=end,
-        candidates=tuple(candidates),
+        candidates=table,
         needs=tuple(s.need for s in specs),
         budgets=budget_periods(as_of, end, money=money, days=days),
         goal=goal.problem_goal(),
@@ -441,3 +431,151 @@ def build_problem(
         time_limit_s=time_limit_s,
         mip_gap=mip_gap,
     )
+
+
+# ------------------------------------------------------------------------ candidates
+
+
+def _python_round(values: FloatArray, ndigits: int) -> FloatArray:
+    """``round(v, ndigits)`` (Python's correctly rounded one, not numpy's) of every value."""
+    if not len(values):
+        return values.copy()
+    distinct, inverse = np.unique(values, return_inverse=True)
+    rounded = np.fromiter((round(v, ndigits) for v in distinct.tolist()), np.float64)
+    out: FloatArray = rounded[inverse.reshape(-1)]
+    return out
+
+
+def _goal_scores(prepared: PreparedCatalog, rows: IntArray, wanted: frozenset[str]) -> FloatArray:
+    """:func:`goal_value_score` of many rows at once (the same arithmetic, element-wise)."""
+    score = prepared.value_score[rows]
+    with_comps = prepared.n_comps[rows] > 0
+    if not wanted or not with_comps.any():
+        return score
+    sets = prepared.comp_set[rows[with_comps]]
+    used = np.unique(sets)
+    career = np.zeros(len(prepared.comp_sets), dtype=np.float64)
+    for k in used.tolist():
+        career[k] = _career_value(prepared.comp_sets[k], wanted)
+    raw = score[with_comps] + 100.0 * CAREER_SHARE * (career[sets] - NEUTRAL_CAREER)
+    raw = np.where(raw > 0.0, raw, 0.0)  # max(0.0, raw)
+    raw = np.where(raw < 100.0, raw, 100.0)  # min(100.0, raw)
+    score = score.copy()
+    score[with_comps] = _python_round(raw, 1)
+    return score
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _RowSource:
+    """Materializes candidate j of a :class:`CandidateTable` from its catalog row (the
+    ``Candidate`` the per-row builder made before the columns existed)."""
+
+    prepared: PreparedCatalog
+    rows: IntArray  # candidate j -> catalog row
+    counted: FloatArray  # (needs, candidates), what each row counts toward each need
+    keys: tuple[str, ...]  # need keys, as counted's rows
+    targets: Mapping[str, float]
+    wanted: frozenset[str]
+    columns: CandidateColumns
+
+    def candidate(self, j: int) -> Candidate:
+        i = int(self.rows[j])
+        row = self.prepared.rows[i]
+        comps = self.prepared.comps[i]
+        cols = self.columns
+        max_credits = float(cols.credits[j])
+        share = max_credits / len(comps) if comps else 0.0
+        hours = {c: share for c in comps if c in self.targets} if share > 0 else {}
+        counts = {
+            k: v for k, v in zip(self.keys, self.counted[:, j].tolist(), strict=True) if v > 0
+        }
+        return Candidate(
+            id=row.id,
+            title=row.title,
+            start=row.start,
+            end=row.end,
+            cost=row.cost,
+            days=float(cols.days[j]),
+            live=bool(cols.live[j]),
+            value_score=float(cols.value_score[j]) if comps and self.wanted else row.value_score,
+            credits=max_credits,
+            counts_toward=counts,
+            competency_hours=hours,
+            practice_improvement=row.practice_improvement,
+            travel=bool(cols.travel[j]),
+            state=row.state,
+            delivery=row.delivery,
+        )
+
+
+def _candidate_table(
+    prepared: PreparedCatalog,
+    rows: IntArray,
+    counted: FloatArray,
+    keys: list[str],
+    targets: Mapping[str, float],
+    wanted: frozenset[str],
+    home_state: str,
+) -> CandidateTable:
+    """The candidates of catalog rows ``rows`` as columns (see :class:`CandidateTable`):
+    the per-row rules of the module docstring, applied to whole columns."""
+    n = len(rows)
+    max_credits = prepared.max_credits[rows]
+    # paid days, live, travel (paid_days)
+    in_person = prepared.in_person[rows]
+    attended = in_person | prepared.hybrid[rows]
+    span = prepared.span[rows]
+    need_days = np.ceil(max_credits / HOURS_PER_DAY)
+    used = np.maximum(1.0, np.minimum(np.minimum(span, need_days), float(MAX_DAYS)))
+    travel = np.zeros(n, dtype=np.bool_)
+    if home_state:
+        state = prepared.state[rows]
+        travel = in_person & (state != _state_id(prepared, ""))
+        travel &= state != _state_id(prepared, home_state)
+    days = np.where(attended, used + travel, 0.0)
+    live = attended & (span <= LIVE_SPAN_DAYS)
+    # competency hours: the credits spread evenly over the row's competencies
+    n_comps = prepared.n_comps[rows]
+    share = np.where(n_comps > 0, max_credits / np.maximum(n_comps, 1), 0.0)
+    has_share = share > 0
+    codes = tuple(targets)
+    hours = np.zeros((n, len(codes)), dtype=np.float64)
+    row_bits = prepared.competencies[rows]
+    for j, code in enumerate(codes):
+        bit = _COMPETENCY_BIT.get(code)
+        if bit is not None:
+            member = (row_bits & bit) != 0
+        else:  # a code outside the vocabulary: no bit, look it up
+            member = np.fromiter((code in prepared.comps[i] for i in rows.tolist()), np.bool_, n)
+        hours[:, j] = np.where(member & has_share, share, 0.0)
+    # what each row counts toward each need (a key named twice: the later positive value)
+    need_keys = tuple(dict.fromkeys(keys))
+    need_cols = np.zeros((n, len(need_keys)), dtype=np.float64)
+    where = {key: k for k, key in enumerate(need_keys)}
+    for k, key in enumerate(keys):
+        col = need_cols[:, where[key]]
+        need_cols[:, where[key]] = np.where(counted[k] > 0, counted[k], col)
+    columns = CandidateColumns(
+        start=prepared.start[rows],
+        end=prepared.end[rows],
+        cost=prepared.cost[rows],
+        days=days,
+        credits=max_credits,
+        value_score=_goal_scores(prepared, rows, wanted),
+        live=live,
+        pi=prepared.pi[rows],
+        travel=travel,
+        comps=codes,
+        hours=hours,
+        need_keys=need_keys,
+        need_hours=need_cols,
+    )
+    source = _RowSource(prepared, rows, counted, tuple(keys), targets, wanted, columns)
+    return CandidateTable(columns, source)
+
+
+def _state_id(prepared: PreparedCatalog, state: str) -> int:
+    try:
+        return prepared.states.index(state)
+    except ValueError:
+        return -1

@@ -8,10 +8,13 @@ Money is in US dollars, time in days, credits in hours (1 credit = 1 hour).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol, overload
+
+import numpy as np
+import numpy.typing as npt
 
 #: ``optimal``: proven optimal; ``within_gap``: proven within ``mip_gap`` of optimal;
 #: ``time_limit``: the best plan found before the time limit, with its (larger) gap;
@@ -46,6 +49,122 @@ class Candidate:
     travel: bool = False  # live and outside the home state (one travel day included in days)
     state: str = ""
     delivery: str = ""  # catalog delivery code: live, online, hybrid, enduring
+
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class CandidateSource(Protocol):
+    """What a :class:`CandidateTable` materializes its rows from (``inputs`` builds one)."""
+
+    def candidate(self, j: int) -> Candidate: ...
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CandidateColumns:
+    """Candidates as numpy columns, row j describing the same activity as ``Candidate`` j.
+
+    ``hours`` (n x len(comps)) holds each row's ``competency_hours`` (0 where a code is
+    absent); ``need_hours`` (n x len(need_keys)) its ``counts_toward`` (0 where absent);
+    ``comps`` and ``need_keys`` are distinct."""
+
+    start: IntArray  # date ordinals
+    end: IntArray
+    cost: FloatArray
+    days: FloatArray
+    credits: FloatArray
+    value_score: FloatArray
+    live: BoolArray
+    pi: BoolArray
+    travel: BoolArray
+    comps: tuple[str, ...]
+    hours: FloatArray
+    need_keys: tuple[str, ...]
+    need_hours: FloatArray
+
+    def take(self, idx: IntArray) -> CandidateColumns:
+        return CandidateColumns(
+            start=self.start[idx],
+            end=self.end[idx],
+            cost=self.cost[idx],
+            days=self.days[idx],
+            credits=self.credits[idx],
+            value_score=self.value_score[idx],
+            live=self.live[idx],
+            pi=self.pi[idx],
+            travel=self.travel[idx],
+            comps=self.comps,
+            hours=self.hours[idx],
+            need_keys=self.need_keys,
+            need_hours=self.need_hours[idx],
+        )
+
+
+class CandidateTable(Sequence[Candidate]):
+    """A read-only sequence of :class:`Candidate` kept as columns.
+
+    :func:`cmepath.planner.inputs.build_problem` returns one: the solver reads ``columns``
+    directly and only the few rows that reach a plan are ever turned into ``Candidate``
+    objects (on indexing, once each). Equal to any sequence of equal candidates."""
+
+    __slots__ = ("_cache", "_index", "_source", "columns")
+
+    def __init__(
+        self, columns: CandidateColumns, source: CandidateSource, index: IntArray | None = None
+    ) -> None:
+        self.columns = columns
+        self._source = source
+        # position -> row of the source (None: the identity)
+        self._index = index
+        self._cache: dict[int, Candidate] = {}
+
+    def __len__(self) -> int:
+        return len(self.columns.start)
+
+    @overload
+    def __getitem__(self, i: int) -> Candidate: ...
+    @overload
+    def __getitem__(self, i: slice) -> CandidateTable: ...
+    def __getitem__(self, i: int | slice) -> Candidate | CandidateTable:
+        if isinstance(i, slice):
+            return self.take(np.arange(len(self), dtype=np.int64)[i])
+        n = len(self)
+        j = int(i)
+        if j < 0:
+            j += n
+        if not 0 <= j < n:
+            raise IndexError("candidate index out of range")
+        found = self._cache.get(j)
+        if found is None:
+            row = j if self._index is None else int(self._index[j])
+            found = self._cache[j] = self._source.candidate(row)
+        return found
+
+    def __iter__(self) -> Iterator[Candidate]:
+        for j in range(len(self)):
+            yield self[j]
+
+    def take(self, idx: IntArray) -> CandidateTable:
+        """The rows ``idx`` (positions), still as columns."""
+        idx = np.asarray(idx, dtype=np.int64)
+        index = idx if self._index is None else self._index[idx]
+        return CandidateTable(self.columns.take(idx), self._source, index)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[tuple[Candidate, ...]], tuple[tuple[Candidate, ...]]]:
+        # pickled (and deep-copied) as the plain tuple of its candidates, not the catalog
+        return (tuple, (tuple(self),))
+
+    def __repr__(self) -> str:
+        return f"CandidateTable({len(self)} candidates)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +213,8 @@ class Goal:
 class Problem:
     as_of: date
     horizon_end: date
-    candidates: tuple[Candidate, ...]
+    # a tuple, or a CandidateTable (columns) from build_problem
+    candidates: Sequence[Candidate]
     needs: tuple[Need, ...]
     budgets: tuple[BudgetPeriod, ...]
     goal: Goal

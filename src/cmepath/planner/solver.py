@@ -72,7 +72,7 @@ from numpy.typing import NDArray
 
 from cmepath.planner import explain
 from cmepath.planner.explain import day, hours, money
-from cmepath.planner.greedy import greedy_select
+from cmepath.planner.greedy import GreedyOutcome, greedy_select
 from cmepath.planner.problem import Binding, PlanResult, Problem, SolveStatus
 from cmepath.planner.solver_model import (
     TOL,
@@ -207,8 +207,10 @@ def _solve(
     structural = _structural(arr)
     if structural:
         return _infeasible(arr, t0, structural, nogoods)
+    greedy_plan: GreedyOutcome | None = None  # computed once: the same arrays, the same plan
     if not nogoods:
-        quick = _greedy_is_enough(arr, t0)
+        greedy_plan = greedy_select(arr)
+        quick = _greedy_is_enough(arr, t0, greedy_plan)
         if quick is not None:
             return quick
     # the time limit covers the whole solve; HiGHS always gets a tenth of it at least
@@ -231,7 +233,7 @@ def _solve(
         # No MIP start is passed to HiGHS: in highspy 1.16 a start solution that presolve
         # reduces can come back as the answer with the reduced model's objective. The
         # greedy plan is the fallback instead.
-        g = greedy_select(arr)
+        g = greedy_plan if greedy_plan is not None else greedy_select(arr)
         if not (g.feasible and not nogoods):
             return explain.build_result(
                 arr,
@@ -254,7 +256,7 @@ def _solve(
         x = polish(arr, out.x, limits_of(arr))
         if not nogoods:
             # a plan proven within the gap can still be (slightly) below the greedy one
-            g = greedy_select(arr)
+            g = greedy_plan if greedy_plan is not None else greedy_select(arr)
             if g.feasible and plan_objective(arr, g.x) > plan_objective(arr, x):
                 x = g.x
         objective = plan_objective(arr, x)
@@ -272,14 +274,13 @@ def _solve(
     )
 
 
-def _greedy_is_enough(arr: Arrays, t0: float) -> PlanResult | None:
-    """The greedy plan, when the LP relaxation already proves it within ``mip_gap``.
+def _greedy_is_enough(arr: Arrays, t0: float, g: GreedyOutcome) -> PlanResult | None:
+    """The greedy plan ``g``, when the LP relaxation already proves it within ``mip_gap``.
 
     On big catalogs the greedy plan is often within a fraction of a percent of the LP
     bound; HiGHS can then spend seconds closing the last gap for nothing.
     """
     problem = arr.problem
-    g = greedy_select(arr)
     if not g.feasible:
         return None
     lp = run_model(

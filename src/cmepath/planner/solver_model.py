@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,7 +19,14 @@ import numpy as np
 from highspy._core import _Highs
 from numpy.typing import NDArray
 
-from cmepath.planner.problem import BudgetPeriod, Candidate, Need, Problem
+from cmepath.planner.problem import (
+    BudgetPeriod,
+    Candidate,
+    CandidateColumns,
+    CandidateTable,
+    Need,
+    Problem,
+)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -57,7 +65,7 @@ class Arrays:
     """The eligible candidates of a problem as numpy columns (row i is ``cands[i]``)."""
 
     problem: Problem
-    cands: tuple[Candidate, ...]
+    cands: Sequence[Candidate]  # a CandidateTable when the problem's candidates are one
     start: IntArray  # date ordinals
     end: IntArray
     cost: FloatArray
@@ -87,7 +95,11 @@ class Arrays:
         pi = self.pi[idx]
         return Arrays(
             problem=self.problem,
-            cands=tuple(self.cands[int(i)] for i in idx),
+            cands=(
+                self.cands.take(idx)
+                if isinstance(self.cands, CandidateTable)
+                else tuple(self.cands[int(i)] for i in idx)
+            ),
             start=self.start[idx],
             end=self.end[idx],
             cost=self.cost[idx],
@@ -169,26 +181,34 @@ def prepare(problem: Problem) -> Arrays:
     n0 = len(cands)
     as_of = problem.as_of.toordinal()
     h_end = problem.horizon_end.toordinal()
-    # one pass over the catalog for the scalar fields (the slow part for 100,000 rows)
-    scalars = np.fromiter(
-        (
+    table = cands if isinstance(cands, CandidateTable) else None
+    if table is not None:
+        cols = table.columns
+        start, end, cost, days = cols.start, cols.end, cols.cost, cols.days
+        credits, value_score, live, pi = cols.credits, cols.value_score, cols.live, cols.pi
+    else:
+        # one pass over the candidates for the scalar fields
+        scalars = np.fromiter(
             (
-                c.start.toordinal(),
-                c.end.toordinal(),
-                c.cost,
-                c.days,
-                c.credits,
-                c.value_score,
-                c.live,
-                c.practice_improvement,
-            )
-            for c in cands
-        ),
-        dtype=_SCALARS,
-        count=n0,
-    )
-    start, end = scalars["start"], scalars["end"]
-    cost, days = scalars["cost"], scalars["days"]
+                (
+                    c.start.toordinal(),
+                    c.end.toordinal(),
+                    c.cost,
+                    c.days,
+                    c.credits,
+                    c.value_score,
+                    c.live,
+                    c.practice_improvement,
+                )
+                for c in cands
+            ),
+            dtype=_SCALARS,
+            count=n0,
+        )
+        start, end = scalars["start"], scalars["end"]
+        cost, days = scalars["cost"], scalars["days"]
+        credits, value_score = scalars["credits"], scalars["value"]
+        live, pi = scalars["live"], scalars["pi"]
     ok = (start >= as_of) & (end <= h_end) & (start <= end)
     ok &= np.isfinite(cost) & (cost >= 0) & np.isfinite(days) & (days >= 0)
     periods = problem.budgets
@@ -201,52 +221,29 @@ def prepare(problem: Problem) -> Arrays:
     else:
         in_p = np.zeros((n0, 0), dtype=np.bool_)
     idx = np.flatnonzero(ok)
-    sub = [cands[int(i)] for i in idx]
-    n = len(sub)
-    scalars = scalars[idx]
     start, end, cost, days, in_p = start[idx], end[idx], cost[idx], days[idx], in_p[idx]
+    credits, value_score, live, pi = credits[idx], value_score[idx], live[idx], pi[idx]
     goal = problem.goal
     comps = tuple(c for c, t in goal.competency_targets.items() if t > 0)
     targets = _floats([float(goal.competency_targets[c]) for c in comps])
     needs = tuple(nd for nd in problem.needs if nd.hours > 0)
-    comp_index = {c: j for j, c in enumerate(comps)}
-    need_index = {nd.key: k for k, nd in enumerate(needs)}
-    # sparse pass: only the (few) keys each candidate carries
-    h_rows: list[int] = []
-    h_cols: list[int] = []
-    h_vals: list[float] = []
-    n_rows: list[int] = []
-    n_cols: list[int] = []
-    n_vals: list[float] = []
-    for i, c in enumerate(sub):
-        for key, h in c.competency_hours.items():
-            j = comp_index.get(key)
-            if j is not None:
-                h_rows.append(i)
-                h_cols.append(j)
-                h_vals.append(h)
-        if need_index:
-            for key, h in c.counts_toward.items():
-                k = need_index.get(key)
-                if k is not None:
-                    n_rows.append(i)
-                    n_cols.append(k)
-                    n_vals.append(h)
-    hours = np.zeros((n, len(comps)))
-    hours[h_rows, h_cols] = h_vals
+    sub: Sequence[Candidate]
+    if table is not None:
+        sub = table.take(idx)
+        hours, need_hours = _table_hours(table.columns, idx, comps, needs)
+    else:
+        sub = tuple(cands[int(i)] for i in idx)
+        hours, need_hours = _sparse_hours(sub, comps, needs)
+    n = len(sub)
     hours = np.maximum(np.nan_to_num(hours), 0.0)
-    value = np.nan_to_num(np.clip(scalars["value"], 0.0, 100.0)) / 100
+    value = np.nan_to_num(np.clip(value_score, 0.0, 100.0)) / 100
     gain = hours * value[:, None]
-    need_hours = np.zeros((n, len(needs)))
-    need_hours[n_rows, n_cols] = n_vals
     need_hours = np.maximum(np.nan_to_num(need_hours), 0.0)
     for k, nd in enumerate(needs):
         qualifies = end <= nd.deadline.toordinal()
         if nd.window_start is not None:
             qualifies &= start >= nd.window_start.toordinal()
         need_hours[:, k] = np.where(qualifies, np.minimum(need_hours[:, k], nd.hours), 0.0)
-    live = scalars["live"].copy()
-    pi = scalars["pi"].copy()
     review_date = problem.review_date
     review_active = review_date is not None and as_of <= review_date.toordinal() <= h_end
     career = hours.sum(axis=1) > 0
@@ -259,12 +256,12 @@ def prepare(problem: Problem) -> Arrays:
     keep = np.flatnonzero(useful)
     arr = Arrays(
         problem=problem,
-        cands=tuple(sub),
+        cands=sub,
         start=start,
         end=end,
         cost=cost,
         days=days,
-        credits=np.maximum(np.nan_to_num(scalars["credits"]), 0.0),
+        credits=np.maximum(np.nan_to_num(credits), 0.0),
         live=live,
         pi=pi,
         comps=comps,
@@ -281,6 +278,60 @@ def prepare(problem: Problem) -> Arrays:
         pi_required=0,
     )
     return arr.take(keep.astype(np.int64))
+
+
+def _sparse_hours(
+    cands: Sequence[Candidate], comps: tuple[str, ...], needs: tuple[Need, ...]
+) -> tuple[FloatArray, FloatArray]:
+    """(competency hours (n, m), hours toward each need (n, k)) from the candidates' dicts."""
+    comp_index = {c: j for j, c in enumerate(comps)}
+    need_index = {nd.key: k for k, nd in enumerate(needs)}
+    # sparse pass: only the (few) keys each candidate carries
+    h_rows: list[int] = []
+    h_cols: list[int] = []
+    h_vals: list[float] = []
+    n_rows: list[int] = []
+    n_cols: list[int] = []
+    n_vals: list[float] = []
+    for i, c in enumerate(cands):
+        for key, h in c.competency_hours.items():
+            j = comp_index.get(key)
+            if j is not None:
+                h_rows.append(i)
+                h_cols.append(j)
+                h_vals.append(h)
+        if need_index:
+            for key, h in c.counts_toward.items():
+                k = need_index.get(key)
+                if k is not None:
+                    n_rows.append(i)
+                    n_cols.append(k)
+                    n_vals.append(h)
+    hours = np.zeros((len(cands), len(comps)))
+    hours[h_rows, h_cols] = h_vals
+    need_hours = np.zeros((len(cands), len(needs)))
+    need_hours[n_rows, n_cols] = n_vals
+    return hours, need_hours
+
+
+def _table_hours(
+    cols: CandidateColumns, idx: IntArray, comps: tuple[str, ...], needs: tuple[Need, ...]
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_sparse_hours` from a :class:`CandidateTable`'s columns (rows ``idx``)."""
+    hours = np.zeros((len(idx), len(comps)))
+    comp_col = {c: j for j, c in enumerate(cols.comps)}
+    for j, c in enumerate(comps):
+        col = comp_col.get(c)
+        if col is not None:
+            hours[:, j] = cols.hours[idx, col]
+    need_hours = np.zeros((len(idx), len(needs)))
+    need_col = {key: k for k, key in enumerate(cols.need_keys)}
+    # a key named by two needs counts toward the later one only (as a dict lookup does)
+    for key, k in {nd.key: k for k, nd in enumerate(needs)}.items():
+        col = need_col.get(key)
+        if col is not None:
+            need_hours[:, k] = cols.need_hours[idx, col]
+    return hours, need_hours
 
 
 # ---------------------------------------------------------------------------------------
@@ -432,12 +483,15 @@ def _undominated(arr: Arrays, rows: IntArray) -> BoolArray:
         for lo in range(0, len(members), 256):
             a = slice(lo, lo + 256)
             # better[i, j]: member j dominates member lo + i
-            better = (f[None, :, :] >= f[a, None, :] - 1e-12).all(axis=2)
-            better &= (c[None, :] <= c[a, None]) & (d[None, :] <= d[a, None])
+            # feature by feature (2-D comparisons, the same test as over a 3-D array)
+            better = (c[None, :] <= c[a, None]) & (d[None, :] <= d[a, None])
+            equal = (c[None, :] == c[a, None]) & (d[None, :] == d[a, None])
+            for q in range(f.shape[1]):
+                col, mine = f[:, q], f[a, q]
+                better &= col[None, :] >= mine[:, None] - 1e-12
+                equal &= col[None, :] == mine[:, None]
             if live[members[0]]:
                 better &= (s[None, :] >= s[a, None]) & (e[None, :] <= e[a, None])
-            equal = (f[None, :, :] == f[a, None, :]).all(axis=2)
-            equal &= (c[None, :] == c[a, None]) & (d[None, :] == d[a, None])
             equal &= (s[None, :] == s[a, None]) & (e[None, :] == e[a, None])
             better &= ~equal | (pos[None, :] < pos[a, None])
             better &= pos[None, :] != pos[a, None]
@@ -526,15 +580,15 @@ def _overlap_cliques(arr: Arrays) -> list[IntArray]:
         return []
     s, e = arr.start[live], arr.end[live]
     out: list[IntArray] = []
-    prev: IntArray | None = None
-    for t in np.unique(s):
-        members = live[(s <= t) & (e >= t)]
-        if len(members) < 2:
+    prev: BoolArray | None = None  # over live: the last clique kept
+    for t in np.unique(s).tolist():
+        running = (s <= t) & (e >= t)
+        if np.count_nonzero(running) < 2:
             continue
-        if prev is not None and np.isin(members, prev).all():
-            continue
-        out.append(members)
-        prev = members
+        if prev is not None and not (running & ~prev).any():
+            continue  # contained in the previous clique
+        out.append(live[running])
+        prev = running
     return out
 
 
@@ -710,19 +764,24 @@ def polish(arr: Arrays, x: BoolArray, limits: Limits) -> BoolArray:
     x = x.copy()
     gains = arr.gain[x].sum(axis=0)
     value = float(segmented_value(gains, arr.targets)) if arr.comps else 0.0
-    for a in sorted(np.flatnonzero(x).tolist(), key=lambda a: -float(arr.cost[a])):
-        x[a] = False
+    # the chosen rows only (in row order, as a mask over all rows would select them)
+    chosen = np.flatnonzero(x)
+    need_hours, pi, review = arr.need_hours[chosen], arr.pi[chosen], arr.review[chosen]
+    need_req = limits.need_req.tolist()
+    inside = np.ones(len(chosen), dtype=np.bool_)
+    for p in sorted(range(len(chosen)), key=lambda p: -float(arr.cost[chosen[p]])):
+        a = int(chosen[p])
+        x[a] = inside[p] = False
         ok = all(
-            float(np.minimum(arr.need_hours[x, k], limits.need_req[k]).sum())
-            >= limits.need_req[k] - TOL
-            for k in range(len(arr.needs))
+            float(np.minimum(need_hours[inside, k], req).sum()) >= req - TOL
+            for k, req in enumerate(need_req)
         )
-        ok = ok and int(arr.pi[x].sum()) >= limits.pi_req
-        ok = ok and (not limits.review_req or bool(arr.review[x].any()))
+        ok = ok and int(pi[inside].sum()) >= limits.pi_req
+        ok = ok and (not limits.review_req or bool(review[inside].any()))
         rest = gains - arr.gain[a]
         new = float(segmented_value(rest, arr.targets)) if arr.comps else 0.0
         if ok and new - value > -EFFORT_PER_ITEM - COST_TIE_BREAK * float(arr.cost[a]) + 1e-12:
             gains, value = rest, new
         else:
-            x[a] = True
+            x[a] = inside[p] = True
     return x
