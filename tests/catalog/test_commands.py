@@ -68,6 +68,7 @@ def test_reindex_rebuilds_from_the_database(tmp_path, capsys):
 
 def test_demo_catalog_is_labelled_deterministic_and_idempotent(db):
     from cmepath.catalog.demo import catalog_demo_load
+    from cmepath.core.vocabulary import MANDATED_TOPICS
 
     first = catalog_demo_load(n=40)
     titles = list(
@@ -76,7 +77,9 @@ def test_demo_catalog_is_labelled_deterministic_and_idempotent(db):
         )
     )
     second = catalog_demo_load(n=40)
-    assert first["activities_created"] == 45 and second["activities_created"] == 0
+    # 40 generated, 8 leadership programs, 7 sessions of a webinar per mandated topic
+    assert first["activities_created"] == 40 + 8 + 7 * len(MANDATED_TOPICS)
+    assert second["activities_created"] == 0
     assert (
         list(
             Activity.objects.order_by("provider_activity_id").values_list(

@@ -4,6 +4,12 @@
 the demo exercises the same path as a provider's upload; running it twice changes nothing
 (upsert on the provider activity ID). Every provider name ends in "(synthetic)" and every
 description says it is a synthetic demo activity. It then rebuilds the search index.
+
+Titles are made from the topics (every topic of a generated activity is named in its title,
+a second topic is one taught alongside any subject, such as patient safety), the competencies
+from the topics, and the angle from the format. Besides the ``n`` generated activities and
+the leadership programs, every mandated topic has a short live webinar every four months,
+most of them free, so every mandated gap has a low-cost way to close it before a deadline.
 """
 
 from __future__ import annotations
@@ -222,6 +228,47 @@ LEADERSHIP: list[dict[str, Any]] = [
         "designed_to_change": "performance",
     },
     {
+        "provider_activity_id": "LEAD-FIN",
+        "title": "Finance and Budgeting for Clinical Leaders",
+        "format": "course",
+        "delivery": "online",
+        "days": 42,
+        "cost": "695",
+        "credits": "ama_pra_1:12; ancc:12; aapa_1:12",
+        "professions": "MD;DO;PA;NP;RN",
+        "competencies": "finance;strategy",
+        "topics": "quality_improvement",
+        "designed_to_change": "competence",
+    },
+    {
+        "provider_activity_id": "LEAD-TEAMS",
+        "title": "Leading Clinical Teams: Feedback, Conflict and Difficult Conversations",
+        "format": "course",
+        "delivery": "live",
+        "days": 1,
+        "cost": "450",
+        "state": "MA",
+        "city": "Boston",
+        "credits": "ama_pra_1:8; ancc:8; aapa_1:8",
+        "professions": "MD;DO;PA;NP;RN",
+        "competencies": "leadership;communication;interpersonal_communication",
+        "topics": "communication_skills",
+        "designed_to_change": "performance",
+    },
+    {
+        "provider_activity_id": "LEAD-STRAT",
+        "title": "Strategic Planning and Operations for Department Leaders",
+        "format": "course",
+        "delivery": "online",
+        "days": 60,
+        "cost": "895",
+        "credits": "ama_pra_1:16",
+        "professions": "MD;DO",
+        "competencies": "strategy;leadership;systems_based_practice",
+        "topics": "quality_improvement;patient_safety",
+        "designed_to_change": "competence;performance",
+    },
+    {
         "provider_activity_id": "LEAD-NURSE",
         "title": "Nurse Manager Leadership Series",
         "format": "rss",
@@ -287,13 +334,86 @@ def _credits(rng: random.Random, fmt: str, professions: list[str], interprofessi
     return "; ".join(parts)
 
 
+#: What an activity is called by its format (a nine-month practice-improvement project is no
+#: "bootcamp"); formats not named here take one of ANGLES.
+FORMAT_ANGLES: dict[str, list[str]] = {
+    "performance_improvement": ["practice improvement project", "PI CME project"],
+    "rss": ["grand rounds series", "case conference series", "monthly case review"],
+    "journal_based": ["journal CME", "journal club"],
+    "internet_point_of_care": ["point-of-care learning"],
+    "learning_from_teaching": ["learning from teaching"],
+}
+
+
+def _lower_first(label: str) -> str:
+    """A topic label inside a title or sentence: its first letter lower-cased, unless the
+    first word is an acronym ("HIV/AIDS", "LGBTQ") or a name ("Alzheimer's")."""
+    first = label.split(" ", 1)[0]
+    if sum(ch.isupper() for ch in first) > 1 or first.startswith("Alzheimer"):
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def topic_phrase(topics: list[str]) -> str:
+    """The topics of an activity as its title names them: every topic, in order
+    ("Sepsis and infection control"; with a semicolon when a label has an "and" itself)."""
+    labels = [TOPICS[t].label for t in topics]
+    rest = [_lower_first(label) for label in labels[1:]]
+    joiner = "; " if any(" and " in label for label in labels) else " and "
+    return joiner.join([labels[0], *rest])
+
+
+#: Mandated topics taught alongside any clinical subject ("Cardiology and patient safety"),
+#: the only second topic a demo activity gets.
+CROSS_CUTTING = [
+    "patient_safety",
+    "medical_errors",
+    "implicit_bias",
+    "cultural_competency",
+    "ethics",
+    "risk_management",
+    "communication_skills",
+    "health_equity",
+    "pain_management",
+]
+#: The competencies a topic builds (shared vocabulary); a topic not named here is clinical.
+TOPIC_COMPETENCIES: dict[str, tuple[str, ...]] = {
+    "quality_improvement": ("quality_patient_safety", "leadership", "systems_based_practice"),
+    "patient_safety": ("quality_patient_safety", "systems_based_practice"),
+    "medical_errors": ("quality_patient_safety", "practice_based_learning"),
+    "risk_management": ("quality_patient_safety", "systems_based_practice"),
+    "communication_skills": ("communication", "interpersonal_communication"),
+    "ethics": ("professionalism",),
+    "professional_boundaries": ("professionalism",),
+    "board_regulations": ("professionalism",),
+    "duty_to_report": ("professionalism",),
+    "sexual_harassment_prevention": ("leadership", "professionalism"),
+    "workplace_impairment": ("leadership", "professionalism"),
+    "implicit_bias": ("interpersonal_communication", "professionalism"),
+    "cultural_competency": ("interpersonal_communication", "professionalism"),
+    "lgbtq_health": ("interpersonal_communication", "patient_care"),
+    "health_equity": ("systems_based_practice", "leadership"),
+    "electronic_health_records": ("informatics", "systems_based_practice"),
+    "telehealth": ("informatics", "systems_based_practice"),
+}
+CLINICAL_COMPETENCIES = ("clinical", "medical_knowledge", "patient_care")
+
+
+def _competencies(rng: random.Random, topics: list[str]) -> list[str]:
+    """What the activity builds, from its topics: clinical subjects build clinical
+    competencies; quality, safety, communication and the like build their own."""
+    found: list[str] = []
+    for code in topics:
+        found += TOPIC_COMPETENCIES.get(code) or rng.sample(CLINICAL_COMPETENCIES, 2)
+    return [c for c in dict.fromkeys(found) if c in COMPETENCIES]
+
+
 def _activity(
     rng: random.Random, i: int, professions_pool: list[str], accreditor: str
 ) -> dict[str, Any]:
     topic = rng.choice(list(TOPICS))
-    extra = rng.sample(list(TOPICS), rng.choice([0, 0, 1, 2]))
-    if rng.random() < 0.2:
-        extra.append(rng.choice(list(MANDATED_TOPICS)))
+    # at most one more topic, and the title names both (the title and the topics agree)
+    extra = [rng.choice(CROSS_CUTTING)] if rng.random() < 0.25 else []
     topics = list(dict.fromkeys([topic, *extra]))
     fmt = rng.choices([f for f, _ in FORMAT_WEIGHTS], weights=[w for _, w in FORMAT_WEIGHTS])[0]
     live = fmt in ("course", "rss") and rng.random() < 0.7
@@ -320,22 +440,30 @@ def _activity(
         )
     tracked = rng.random() < 0.33
     moore = rng.choice([3, 4, 4, 5, 5, 6]) if tracked else rng.choice(["", "", "1", "2", "3"])
-    label = TOPICS[topic].label
-    angle = rng.choice(ANGLES)
-    title = f"{label}: {angle}" if rng.random() < 0.7 else f"{angle.capitalize()}: {label.lower()}"
+    phrase = topic_phrase(topics)
+    angle = rng.choice(FORMAT_ANGLES.get(fmt, ANGLES))
+    title = (
+        f"{phrase}: {angle}"
+        if rng.random() < 0.7
+        else f"{angle[:1].upper()}{angle[1:]}: {_lower_first(phrase)}"
+    )
     state = (
         rng.choice(STATES)
         if delivery != "online"
         else (rng.choice(STATES) if rng.random() < 0.1 else "")
     )
-    competencies = rng.sample(list(COMPETENCIES), rng.choice([1, 1, 2]))
-    if "clinical" not in competencies and rng.random() < 0.6:
-        competencies.append("clinical")
+    competencies = _competencies(rng, topics)
+    credits = _credits(rng, fmt, professions, interprofessional)
+    abim = "MD" in professions and rng.random() < 0.25
+    if abim:
+        # an ABIM MOC-approved activity carries MOC points as well (one per credit)
+        amount = credits.split(":")[1].split(";")[0]
+        credits = f"{credits}; abim_moc:{amount}"
     row: dict[str, Any] = {
         "provider_activity_id": f"DEMO-{i:05d}",
         "title": title,
         "description": (
-            f"Synthetic demo activity: {label.lower()} {angle} for "
+            f"Synthetic demo activity: {_lower_first(phrase)} ({angle}) for "
             f"{', '.join(professions)} clinicians. Not a real course."
         ),
         "format": fmt,
@@ -346,7 +474,7 @@ def _activity(
         "state": state,
         "cost": f"{cost:.0f}",
         "url": f"https://example.org/demo/activity/{i}",
-        "credits": _credits(rng, fmt, professions, interprofessional),
+        "credits": credits,
         "professions": ";".join(professions),
         "specialties": ";".join(rng.sample(SPECIALTIES, rng.choice([1, 1, 2]))),
         "topics": ";".join(topics),
@@ -368,15 +496,76 @@ def _activity(
         "outcomes_summary": "Pre/post assessment and 90-day practice follow-up (synthetic)."
         if tracked
         else "",
-        "moc_boards": "ABIM" if "MD" in professions and rng.random() < 0.25 else "",
-        "moc_points": "",
+        "moc_boards": "ABIM" if abim else "",
+        "moc_points": credits.split(":")[1].split(";")[0] if abim else "",
         "rems": "compliant" if "opioid_prescribing" in topics and rng.random() < 0.3 else "none",
         "interprofessional": "yes" if interprofessional else "no",
         "pi_component": "yes" if fmt == "performance_improvement" else "no",
     }
-    if row["moc_boards"]:
-        row["moc_points"] = row["credits"].split(":")[1].split(";")[0]
     return row
+
+
+#: Mandated-topic webinars: state and specialty societies and health departments run short
+#: live online sessions on the topics licensing boards mandate, most of them free (the
+#: California Board of Pharmacy's law and ethics course is itself free). One session per
+#: mandated topic every four months, so every mandated gap can be closed before a deadline
+#: for little money (the planner needs such options to meet a requirement within a budget).
+WEBINAR_PROVIDER = 3  # Tri-Coast Interprofessional Education (JA, every profession)
+WEBINAR_EVERY_DAYS = 120
+WEBINAR_SESSIONS = range(-2, 5)  # from about eight months before ANCHOR to 16 months after
+#: Hours a mandated training takes where the rules name a length (DEA MATE: 8 h; California
+#: pain management and end-of-life care: 12 h in all); other sessions are 2 h.
+WEBINAR_HOURS = {
+    "substance_use_disorder": 8.0,
+    "pain_management": 4.0,
+    "end_of_life_care": 4.0,
+    "opioid_prescribing": 3.0,
+    "risk_management": 4.0,
+}
+#: Topics only pharmacists are taught (the rest are open to every profession).
+PHARMACY_ONLY = {"law_and_ethics", "compounding"}
+ALL_CREDITS = ("ama_pra_1", "aapa_1", "ancc", "aanp", "acpe", "ipce")
+
+
+def _webinar_rows() -> list[dict[str, Any]]:
+    rows = []
+    for j, code in enumerate(sorted(MANDATED_TOPICS)):
+        hours = WEBINAR_HOURS.get(code, 2.0)
+        pharmacy = code in PHARMACY_ONLY
+        types = ("acpe",) if pharmacy else ALL_CREDITS
+        professions = "PharmD" if pharmacy else "MD;DO;NP;PA;RN;PharmD"
+        label = TOPICS[code].label
+        for k in WEBINAR_SESSIONS:
+            start = ANCHOR + timedelta(days=20 + WEBINAR_EVERY_DAYS * k + j % 7)
+            cost = 0 if (j + k) % 3 else 45
+            rows.append(
+                {
+                    "provider_activity_id": f"DEMO-WEB-{code}-{k + 2}",
+                    "title": f"{label}: live webinar",
+                    "description": (
+                        f"Synthetic demo activity: a {hours:g}-hour live online session on "
+                        f"{_lower_first(label)}, the training licensing boards mandate. "
+                        "Not a real course."
+                    ),
+                    "format": "course",
+                    "delivery": "online",
+                    "start_date": start.isoformat(),
+                    "end_date": start.isoformat(),
+                    "cost": str(cost),
+                    "url": f"https://example.org/demo/webinar/{code}/{k + 2}",
+                    "credits": "; ".join(f"{t}:{hours:g}" for t in types),
+                    "professions": professions,
+                    "topics": code,
+                    "competencies": "clinical;professionalism",
+                    "disclosure_summary": (
+                        "No one in control of content has relevant financial relationships "
+                        "with ineligible companies."
+                    ),
+                    "designed_to_change": "competence",
+                    "interprofessional": "no" if pharmacy else "yes",
+                }
+            )
+    return rows
 
 
 def _leadership_rows() -> list[dict[str, Any]]:
@@ -418,6 +607,7 @@ def catalog_demo_load(
         rows_by_provider[provider.pk].append(_activity(rng, i, profs, accreditor))
     leadership_provider = providers[2][0]
     rows_by_provider[leadership_provider.pk].extend(_leadership_rows())
+    rows_by_provider[providers[WEBINAR_PROVIDER][0].pk].extend(_webinar_rows())
     created = updated = rejected = 0
     for provider, _, _ in providers:
         rows = rows_by_provider[provider.pk]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -30,6 +31,11 @@ class DemoClinician:
     profession: str
     specialty: str
     licences: tuple[tuple[str, str, date, date, bool], ...]  # state, number, issued, expires, DEA
+    #: Profile: career goal (a goal template's label), yearly CME allowance (USD) and paid
+    #: CME days. Physicians: $3,500-$5,000 and several days are usual (reference/orgs.md 1).
+    goal: str = "Quality improvement lead"
+    allowance: int = 2000
+    paid_days: int = 3
 
 
 #: A home ZIP code in the state of each demo clinician's first licence (job distances).
@@ -42,17 +48,23 @@ def _npi(seed: int) -> str:
 
 
 CLINICIANS = [
+    # Ada: an internist (NUCC 207R00000X, ABIM certified) licensed for 15 years; her record
+    # (credits/demo.py) meets the one-time trainings and the Texas renewal, and leaves about
+    # 10 h and the Board's regulations open for the June 2027 renewals in CA and MA.
     DemoClinician(
         "ada.demo@demo.cmepath.invalid",
         "Ada",
         "Demo",
         Profession.MD,
-        "207Q00000X",
+        "207R00000X",
         (
             ("MA", "DEMO-10001", date(2011, 7, 1), date(2027, 6, 30), True),
             ("CA", "A-DEMO-1001", date(2012, 7, 1), date(2027, 6, 30), True),
             ("TX", "TX-DEMO-2044", date(2015, 3, 1), date(2027, 2, 28), True),
         ),
+        goal="Department chief",
+        allowance=4000,
+        paid_days=5,
     ),
     DemoClinician(
         "james.demo@demo.cmepath.invalid",
@@ -64,6 +76,9 @@ CLINICIANS = [
             ("FL", "OS-DEMO-3301", date(2016, 1, 31), date(2028, 1, 31), True),
             ("NY", "NY-DEMO-2201", date(2018, 5, 1), date(2027, 4, 30), True),
         ),
+        goal="Medical director",
+        allowance=3500,
+        paid_days=5,
     ),
     DemoClinician(
         "priya.demo@demo.cmepath.invalid",
@@ -72,6 +87,9 @@ CLINICIANS = [
         Profession.NP,
         "363LF0000X",
         (("CA", "NP-DEMO-9001", date(2019, 9, 1), date(2027, 8, 31), True),),
+        goal="Advanced practice: clinical scope",
+        allowance=2000,
+        paid_days=3,
     ),
     DemoClinician(
         "lee.demo@demo.cmepath.invalid",
@@ -80,6 +98,9 @@ CLINICIANS = [
         Profession.PA,
         "363A00000X",
         (("TX", "PA-DEMO-5120", date(2020, 2, 1), date(2027, 1, 31), False),),
+        goal="Quality improvement lead",
+        allowance=2000,
+        paid_days=3,
     ),
     DemoClinician(
         "sam.demo@demo.cmepath.invalid",
@@ -88,6 +109,9 @@ CLINICIANS = [
         Profession.RN,
         "163W00000X",
         (("CA", "RN-DEMO-7788", date(2017, 4, 1), date(2027, 3, 31), False),),
+        goal="Nurse manager",
+        allowance=750,
+        paid_days=3,
     ),
     DemoClinician(
         "noor.demo@demo.cmepath.invalid",
@@ -96,6 +120,9 @@ CLINICIANS = [
         Profession.PHARMD,
         "183500000X",
         (("CA", "RPH-DEMO-4410", date(2021, 10, 1), date(2027, 9, 30), False),),
+        goal="Clinical pharmacist",
+        allowance=1500,
+        paid_days=2,
     ),
 ]
 
@@ -180,16 +207,18 @@ def demo_load() -> dict[str, object]:
     catalog = catalog_demo_load()
     from cmepath.credits.demo import credits_demo_load
 
-    credits = credits_demo_load()
+    credits = credits_demo_load(emails=[c.email for c in CLINICIANS])
     from cmepath.outcomes.demo import outcomes_demo_load
 
     project = outcomes_demo_load()
     jobs = jobs_demo_load()
     hub = hub_demo_load()
     plans = planner_demo_load()
+    pending = pending_demo_load()
     return {
         "hub": hub,
         "plans": plans,
+        "pending": pending,
         "created": created,
         "catalog": catalog,
         "credits": credits,
@@ -224,11 +253,11 @@ def demo_accounts_load() -> None:
             primary_specialty=c.specialty,
             **npi,
             date_of_first_licensure=min(lic[2] for lic in c.licences),
-            career_goal="Department chief" if i % 2 == 0 else "Quality improvement lead",
+            career_goal=c.goal,
             home_zip=DEMO_HOME_ZIP.get(c.licences[0][0], ""),
             next_review_date=date(2027, 3, 1),
-            annual_cme_allowance=2500 + 500 * i,
-            paid_cme_days=3 + i % 3,
+            annual_cme_allowance=c.allowance,
+            paid_cme_days=c.paid_days,
             birth_month=(i % 12) + 1,
         )
         for state, number, issued, expires, dea in c.licences:
@@ -277,7 +306,7 @@ def demo_accounts_load() -> None:
     )
 
 
-def jobs_demo_load() -> dict[str, int]:
+def jobs_demo_load(vacancies: int = 4700) -> dict[str, int]:
     """The synthetic job board: about 150 verified employers and 4,600 published vacancies
     (``jobs/demo.py``, drawn from the sourced figures in ``jobs/data/``), dated from today so
     they stay open; the demo employer account administers the first employer. Skipped when
@@ -294,7 +323,7 @@ def jobs_demo_load() -> dict[str, int]:
     if not Employer.objects.filter(synthetic=True).exists():
         # 4,700 listings: about 1% are re-posts shown once in search, so more than 4,600
         # distinct vacancies are searchable.
-        data = generate(today=timezone.localdate(), vacancies=4700)
+        data = generate(today=timezone.localdate(), vacancies=vacancies)
         jobs_load(
             actor=admin,
             employers=data.employers,
@@ -406,15 +435,19 @@ def hub_demo_load() -> dict[str, int]:
     return {"articles": Article.objects.filter(synthetic=True).count()}
 
 
-def planner_demo_load() -> int:
-    """One saved career plan for the first demo clinician (made by the real solver from her
-    profile's goal, allowance and paid days against the demo catalog); kept on a second run."""
+def planner_demo_load(as_of: date | None = None) -> int:
+    """One saved career plan for the first demo clinician, made by the real solver from her
+    profile (goal, CME allowance, paid days, review date) against the demo catalog. Kept on
+    a second run; made again when none of her plans meets every requirement (a database
+    loaded by an older demo)."""
     from cmepath.planner import selectors as planner_selectors
     from cmepath.planner import services as planner
+    from cmepath.planner.choices import PlanStatus
 
     planner.goal_sync_from_data()
     clinician = User.objects.get(email=CLINICIANS[0].email)
-    if planner_selectors.plans_for(actor=clinician).exists():
+    plans = planner_selectors.plans_for(actor=clinician)
+    if plans.exclude(status=PlanStatus.INFEASIBLE).exists():
         return 0
     goals = planner_selectors.goals_for(actor=clinician)
     defaults = planner_selectors.plan_defaults(actor=clinician, goals=goals)
@@ -422,11 +455,185 @@ def planner_demo_load() -> int:
         actor=clinician,
         goal_key=defaults.goal,
         horizon_months=defaults.horizon_months,
-        budget=defaults.budget if defaults.budget is not None else Decimal("2500"),
-        days=defaults.days if defaults.days is not None else Decimal("3"),
+        budget=defaults.budget if defaults.budget is not None else Decimal(CLINICIANS[0].allowance),
+        days=defaults.days if defaults.days is not None else Decimal(CLINICIANS[0].paid_days),
         review_date=defaults.review_date,
+        as_of=as_of,
     )
     return 1
+
+
+#: The hub article a demo expert has sent to review (the editor's queue is never empty).
+PENDING_ARTICLE: dict[str, Any] = {
+    "slug": "dea-mate-act-eight-hours",
+    "article_type": "clinical_guide",
+    "title": "The DEA MATE Act's one-time eight hours: who needs them and what counts",
+    "summary": (
+        "Every DEA-registered practitioner attests, at the first registration or renewal on or "
+        "after June 27, 2023, to one-time training of eight hours on treating and managing "
+        "patients with opioid or other substance use disorders. What counts, who is exempt "
+        "and how cmepath tracks it."
+    ),
+    "body": (
+        "## The requirement\n\n"
+        "The Medication Access and Training Expansion (MATE) Act asks every practitioner "
+        "registered with the DEA, except veterinarians, to complete a one-time total of eight "
+        "hours of training on treating and managing patients with opioid or other substance "
+        "use disorders, and to attest to it on the first registration or renewal on or after "
+        "June 27, 2023 [1]. The hours need not come from one course: several activities add "
+        "up, and training completed before that date counts [1].\n\n"
+        "## Who is exempt\n\n"
+        "Physicians board certified in addiction medicine or addiction psychiatry, and recent "
+        "graduates whose curriculum included at least eight hours on substance use disorders, "
+        "meet the requirement without further training [1].\n\n"
+        "## In cmepath\n\n"
+        "The requirement appears once on the compliance page of every clinician with a DEA "
+        "registration, with the deadline of their first renewal after June 27, 2023. Log "
+        "each activity with the topic *substance use disorder treatment*; the hours add up "
+        "until eight are reached.\n"
+    ),
+    "topics": ["substance_use_disorder", "opioid_prescribing"],
+    "professions": ["MD", "DO", "NP", "PA"],
+    "references": [
+        {
+            "kind": "url",
+            "identifier": "https://deadiversion.usdoj.gov/faq/MATE_Act_faq.html",
+            "title": "MATE Act training requirement: frequently asked questions",
+            "journal": "Drug Enforcement Administration, Diversion Control Division",
+            "year": 2023,
+        }
+    ],
+}
+#: The end of the title of the synthetic employer's vacancy left in review (job moderation).
+PENDING_VACANCY_SUFFIX = ", second opening (synthetic demo listing in review)"
+
+
+def pending_demo_load() -> dict[str, int]:
+    """Leave a little work in every queue, all synthetic and deterministic: an article sent
+    to review (editor), a licence proof waiting for a decision (admin), a vacancy waiting for
+    moderation and two applications to the demo employer's vacancies. Each item is made once
+    (found again by its article address, licence, title or applicant on a second run)."""
+    return {
+        "articles_in_review": _pending_article(),
+        "proofs_pending": _pending_proof(),
+        "vacancies_in_review": _pending_vacancy(),
+        "applications": _pending_applications(),
+    }
+
+
+def _pending_article() -> int:
+    from cmepath.hub import services as hub
+    from cmepath.hub.models import Article
+
+    found = Article.objects.filter(slug=PENDING_ARTICLE["slug"]).first()
+    if found is None:
+        author = User.objects.filter(
+            email="tomas.demo-lind@demo.cmepath.invalid", hub_expert__isnull=False
+        ).first()
+        if author is None:  # the hub's starter authors are not loaded
+            return 0
+        data = {k: v for k, v in PENDING_ARTICLE.items() if k != "references"}
+        found = hub.article_create(actor=author, data=data, synthetic=True)
+        hub.references_set(actor=author, article=found, references=PENDING_ARTICLE["references"])
+        found = hub.article_submit(actor=author, article=found)
+    return int(found.status == "review")
+
+
+def _pending_proof() -> int:
+    """James (DO) uploads a synthetic proof of his Florida licence; the admin has yet to decide."""
+    from cmepath.accounts.services import proof_upload
+
+    clinician = User.objects.get(email=CLINICIANS[1].email)
+    licence = clinician.licences.order_by("pk").first()
+    if licence is None:
+        return 0
+    if not licence.proofs.exists():
+        proof_upload(
+            actor=clinician,
+            licence=licence,
+            data=_demo_proof_pdf(clinician.profile.full_name, licence),
+            filename="demo-licence-proof.pdf",
+        )
+    return licence.proofs.filter(status=ProofStatus.PENDING).count()
+
+
+def _demo_employer() -> Any:
+    from cmepath.jobs.models import Employer
+
+    return Employer.objects.filter(
+        synthetic=True, memberships__user__email="employer@demo.cmepath.invalid"
+    ).first()
+
+
+def _pending_vacancy() -> int:
+    """A draft by the demo employer's recruiter, sent to review: a second opening of the
+    employer's first published physician listing (same fields, its own title)."""
+    from django.forms.models import model_to_dict
+
+    from cmepath.jobs import services as jobs
+    from cmepath.jobs.choices import VacancyStatus
+    from cmepath.jobs.models import Vacancy
+    from cmepath.jobs.validation import VACANCY_FIELDS
+
+    employer = _demo_employer()
+    if employer is None:
+        return 0
+    found = Vacancy.objects.filter(
+        employer=employer, title__endswith=PENDING_VACANCY_SUFFIX
+    ).first()
+    if found is None:
+        published = Vacancy.objects.filter(
+            employer=employer, status=VacancyStatus.PUBLISHED
+        ).order_by("pk")
+        model = (
+            published.filter(profession__in=[Profession.MD, Profession.DO]).first()
+            or published.first()
+        )
+        if model is None:
+            return 0
+        recruiter = User.objects.get(email="employer@demo.cmepath.invalid")
+        data = {
+            k: v
+            for k, v in model_to_dict(model, fields=list(VACANCY_FIELDS)).items()
+            if k not in ("posted_on", "expires_on")
+        }
+        base = model.title.removesuffix("(Synthetic demo listing)").strip()
+        data["title"] = f"{base}{PENDING_VACANCY_SUFFIX}"[:200]
+        found = jobs.vacancy_create(actor=recruiter, employer=employer, data=data)
+        found = jobs.vacancy_submit(actor=recruiter, vacancy=found)
+    return int(found.status == VacancyStatus.REVIEW)
+
+
+def _pending_applications() -> int:
+    """James (DO) and Lee (PA) apply to the demo employer's first published listing for
+    their profession (else one of its first listings)."""
+    from cmepath.jobs import services as jobs
+    from cmepath.jobs.choices import VacancyStatus
+    from cmepath.jobs.models import Application, Vacancy
+
+    employer = _demo_employer()
+    if employer is None:
+        return 0
+    published = Vacancy.objects.filter(
+        employer=employer, status=VacancyStatus.PUBLISHED, duplicate_of__isnull=True
+    ).order_by("pk")
+    notes = {
+        CLINICIANS[1].email: "Synthetic demo application: interested in a position with "
+        "protected CME time; licensed in Florida and New York.",
+        CLINICIANS[3].email: "Synthetic demo application: PA with five years in hospital "
+        "medicine, looking for a team with a quality-improvement program.",
+    }
+    for n, (email, note) in enumerate(notes.items()):
+        user = User.objects.get(email=email)
+        if Application.objects.filter(user=user, vacancy__employer=employer).exists():
+            continue
+        vacancy = (
+            published.filter(profession=user.profile.profession).first()
+            or published[n : n + 1].first()
+        )
+        if vacancy is not None:
+            jobs.application_create(actor=user, vacancy=vacancy, cover_note=note)
+    return Application.objects.filter(vacancy__employer=employer).count()
 
 
 def demo_logins() -> list[tuple[str, str]]:

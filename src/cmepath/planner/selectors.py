@@ -4,10 +4,12 @@ what became of their items, and the fingerprint that tells a plan is out of date
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Max, QuerySet
 
@@ -99,6 +101,7 @@ class ItemView:
     item: PlanItem
     completed_on: date | None  # a completion of this activity is on the record
     activity_available: bool  # the activity is still published in the catalog
+    why: str = ""  # the item's "why" line with the pages' dates
 
 
 def plan_items(*, plan: Plan) -> list[ItemView]:
@@ -121,6 +124,7 @@ def plan_items(*, plan: Plan) -> list[ItemView]:
             item=i,
             completed_on=done.get(i.activity_id),
             activity_available=i.activity_id in live,
+            why=page_text(i.why),
         )
         for i in items
     ]
@@ -196,13 +200,62 @@ class PlanView:
     needs: tuple[Bar, ...]
     competencies: tuple[Bar, ...]
     timeline: tuple[MonthGroup, ...]
-    explanation: tuple[str, ...]
+    explanation: tuple[str, ...]  # "why this plan", without the binding limits' sentences
     binding: tuple[dict[str, Any], ...]
     greedy: dict[str, Any]
     alternative: dict[str, Any] | None
     stale: bool
     preferences: tuple[str, ...]
     value_vs_greedy: float | None  # the plan's value as a multiple of greedy's
+    greedy_line: str  # the simple choice compared with this plan, in words ("" to hide)
+    replan_query: str  # the planner form prefilled with this plan's inputs (a query string)
+
+
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_ENGINE_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS}) (\d{{4}})\b")
+#: A sentence of the engine's cost check that says nothing: a need whose cheapest cover is
+#: free "cannot be covered for less than $0" (the money is short because of the others).
+_FREE_NEED = re.compile(r"cannot be covered for less than \$0(?:\.00)?;")
+
+
+def page_text(sentence: str) -> str:
+    """An engine sentence as the pages write dates: "31 Dec 2027" -> "Dec 31, 2027" (the
+    site's "M j, Y"). The engine's own format is kept in the stored result and the API."""
+    return _ENGINE_DATE.sub(lambda m: f"{m[2]} {int(m[1])}, {m[3]}", sentence)
+
+
+def greedy_line(plan: Plan, greedy: dict[str, Any]) -> str:
+    """The simple "best value per dollar first" choice against this plan, in words."""
+    if not greedy:
+        return ""
+    if greedy.get("status") == "infeasible":
+        return (
+            "finds no plan that meets every requirement within these limits"
+            if plan.status != "infeasible"
+            else ""
+        )
+    if plan.status == "infeasible" or plan.objective <= 0:
+        return ""
+    value = float(greedy.get("objective") or 0.0)
+    cost = float(greedy.get("total_cost") or 0.0)
+    share = round(100.0 * value / plan.objective)
+    return (
+        f"reaches {share}% of this plan's value toward the goal "
+        f"(${cost:,.0f} for {int(greedy.get('items') or 0)} "
+        f"activit{'y' if greedy.get('items') == 1 else 'ies'})"
+    )
+
+
+def _replan_query(plan: Plan) -> str:
+    values = {
+        "goal": plan.goal_key,
+        "horizon_months": plan.horizon_months,
+        "budget": f"{plan.budget:f}".rstrip("0").rstrip("."),
+        "days": f"{plan.days:f}".rstrip("0").rstrip("."),
+    }
+    if plan.review_date is not None:
+        values["review_date"] = plan.review_date.isoformat()
+    return urlencode(values)
 
 
 def _bars(rows: Any) -> tuple[Bar, ...]:
@@ -233,14 +286,24 @@ def plan_view(*, plan: Plan) -> PlanView:
     ratio = None
     if plan.greedy_objective > 0:
         ratio = round(plan.objective / plan.greedy_objective, 2)
+    binding = tuple(
+        {**b, "message": page_text(str(b.get("message", "")))} for b in result.get("binding") or ()
+    )
+    # each sentence once: the binding limits are shown under "What stands in the way"
+    shown = {b["message"] for b in binding}
+    explanation = tuple(
+        text
+        for text in (page_text(str(s)) for s in result.get("explanation") or ())
+        if text not in shown and not _FREE_NEED.search(text)
+    )
     return PlanView(
         plan=plan,
         items=items,
         needs=_bars(result.get("needs")),
         competencies=_bars(result.get("competencies")),
         timeline=timeline,
-        explanation=tuple(result.get("explanation") or ()),
-        binding=tuple(result.get("binding") or ()),
+        explanation=explanation,
+        binding=binding,
         greedy=greedy,
         alternative=result.get("alternative"),
         stale=plan_is_stale(plan=plan),
@@ -248,4 +311,6 @@ def plan_view(*, plan: Plan) -> PlanView:
             PREFERENCES.get(p, p) for p in (plan.preferences or {}).get("chosen", ())
         ),
         value_vs_greedy=ratio,
+        greedy_line=greedy_line(plan, greedy),
+        replan_query=_replan_query(plan),
     )

@@ -31,16 +31,25 @@ def _require_clinician(request: HttpRequest) -> None:
         )
 
 
-def _form(request: HttpRequest, data: Any = None) -> tuple[PlanForm, selectors.PlanDefaults]:
+#: Values a link may prefill in the planner form (a plan's "change the budget" link); they
+#: are only shown in the form, which checks them when it is sent.
+PREFILL = ("goal", "horizon_months", "budget", "days", "review_date")
+
+
+def _form(
+    request: HttpRequest, data: Any = None, prefill: Any = None
+) -> tuple[PlanForm, selectors.PlanDefaults]:
     goals = selectors.goals_for(actor=request.user)
     defaults = selectors.plan_defaults(actor=request.user, goals=goals)
-    initial = {
+    initial: dict[str, Any] = {
         "goal": defaults.goal,
         "horizon_months": defaults.horizon_months,
         "budget": defaults.budget,
         "days": defaults.days,
         "review_date": defaults.review_date,
     }
+    if prefill is not None:
+        initial.update({k: str(prefill[k])[:40] for k in PREFILL if prefill.get(k)})
     form = PlanForm(data, initial=initial, goals=[(g.key, g.label) for g in goals])
     return form, defaults
 
@@ -66,7 +75,10 @@ def _planner_page(
 @require_http_methods(["GET", "POST"])
 def planner(request: HttpRequest) -> HttpResponse:
     _require_clinician(request)
-    form, defaults = _form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form, defaults = _form(request, request.POST)
+    else:
+        form, defaults = _form(request, prefill=request.GET)
     done = form_submit(
         request,
         form,

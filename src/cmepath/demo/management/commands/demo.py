@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from cmepath.demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load, demo_logins
 
@@ -17,7 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="machine-readable output")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = demo_load()
+        # the demo's notifications (applications, reviews) go to synthetic .invalid
+        # addresses: kept in memory, not printed among the logins or the --json output
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            result = demo_load()
         logins = demo_logins()
         if options["json"]:
             self.stdout.write(
