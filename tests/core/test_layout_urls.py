@@ -56,7 +56,8 @@ def _brand(html: str) -> str:
     return re.search(r'<a class="brand" href="([^"]*)"', html).group(1)
 
 
-# The clinician's menus as the layout showed them before the table was cached (labels in order).
+# The clinician's menus (labels in order): as the layout showed them before the table was
+# cached, plus the planner and the reminder settings (issue 13, "one journey").
 CLINICIAN_MAIN = [
     ("Home", "core:home"),
     ("Find CME", "catalog:search"),
@@ -66,6 +67,7 @@ CLINICIAN_MAIN = [
     ("Wishlist", "catalog:wishlist"),
     ("Compliance", "credits:dashboard"),
     ("Completions", "credits:history"),
+    ("Planner", "planner:planner"),
     ("Licences", "accounts:licences"),
     ("QI projects", "outcomes:project_list"),
 ]
@@ -74,6 +76,7 @@ CLINICIAN_ACCOUNT = [
     ("Reading list", "hub:reading_list"),
     ("Write for the hub", "hub:write"),
     ("Disclosures", "hub:disclosures"),
+    ("Reminders", "credits:notifications"),
     ("Security", "mfa_index"),
     ("API tokens", "accounts:tokens"),
 ]

@@ -109,6 +109,15 @@ def test_homes_docs_and_error_pages(live_server, settings, tmp_path):
             completed_on=today() - timedelta(days=10 * i + 3),
             credits={"ama_pra_1": 4},
         )
+    # the one-time pain course a licence issued in 2015 (the factory's date) owed by its first
+    # renewal is done, so the next deadline is the renewal's (the first open requirement)
+    CompletionFactory(
+        user=clinician,
+        title="Pain management and end-of-life care",
+        completed_on=today() - timedelta(days=5),
+        topics=["pain_management", "end_of_life_care"],
+        credits={"ama_pra_1": 12},
+    )
     # a provider with published, draft and past activities
     member = UserFactory(role="provider")
     provider = ProviderFactory(name="Alpha CME")

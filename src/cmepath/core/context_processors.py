@@ -50,6 +50,7 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("My activities", "catalog:provider_home", frozenset({Role.PROVIDER})),
     ("Compliance", "credits:dashboard", frozenset({Role.CLINICIAN})),
     ("Completions", "credits:history", frozenset({Role.CLINICIAN})),
+    ("Planner", "planner:planner", frozenset({Role.CLINICIAN})),
     ("Licences", "accounts:licences", frozenset({Role.CLINICIAN})),
     ("QI projects", "outcomes:project_list", frozenset({Role.CLINICIAN})),
     ("Verification queue", "accounts:verification_queue", frozenset({Role.ADMIN})),
@@ -57,13 +58,14 @@ _NAV: list[tuple[str, str, frozenset[str] | None]] = [
     ("Review articles", "hub:review", frozenset({Role.EDITOR, Role.ADMIN})),
     ("Experts", "hub:experts", frozenset({Role.EDITOR})),
 ]
-#: The account menu: the professional profile is a clinician's record (NPI, licensure);
-#: security (allauth's MFA pages) and API tokens are everyone's.
+#: The account menu: the professional profile is a clinician's record (NPI, licensure), and
+#: so are the reminder settings; security (allauth's MFA pages) and API tokens are everyone's.
 _ACCOUNT: list[tuple[str, str, frozenset[str] | None]] = [
     ("Profile", "accounts:profile", frozenset({Role.CLINICIAN})),
     ("Reading list", "hub:reading_list", frozenset({Role.CLINICIAN})),
     ("Write for the hub", "hub:write", frozenset({Role.CLINICIAN})),
     ("Disclosures", "hub:disclosures", frozenset({Role.CLINICIAN})),
+    ("Reminders", "credits:notifications", frozenset({Role.CLINICIAN})),
     ("Security", "mfa_index", None),
     ("API tokens", "accounts:tokens", None),
 ]

@@ -23,6 +23,7 @@ from cmepath.catalog.models import Provider
 from cmepath.core.vocabulary import TOPICS, credit_label
 from cmepath.credits import policies as credit_policies
 from cmepath.credits import selectors as credit_selectors
+from cmepath.planner import selectors as planner_selectors
 
 #: Gaps shown on the clinician's home (the dashboard lists them all).
 TOP_GAPS = 3
@@ -57,11 +58,13 @@ def countdown(days_left: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NextDeadline:
-    """The nearest deadline of a regime that still needs something (or, when everything is
-    met, the nearest one ahead)."""
+    """The nearest (or most overdue) deadline among the open requirements: the first gap of
+    the list below it on the home page. With everything met, the nearest deadline of a
+    requirement set ahead (when the next cycle closes); ``requirement`` is then empty."""
 
     regime_id: str
     name: str
+    requirement: str
     deadline: date
     days_left: int
     status_label: str
@@ -132,41 +135,70 @@ def _gap(regime: credit_selectors.RegimeView, req: credit_selectors.RequirementV
     )
 
 
-def top_gaps(regimes: Sequence[credit_selectors.RegimeView], *, limit: int = TOP_GAPS) -> list[Gap]:
-    """The open requirements to act on first: nearest (or most overdue) deadline first, then
-    the one missing most hours."""
+def _gap_order(gap: Gap) -> tuple[date, float, str, str]:
+    """Nearest (or most overdue) deadline first, then the one missing most hours."""
+    return (gap.deadline or date.max, -gap.hours_missing, gap.regime_id, gap.label)
+
+
+def open_gaps(regimes: Sequence[credit_selectors.RegimeView]) -> list[Gap]:
+    """Every open requirement, in the order the home lists them (:func:`_gap_order`)."""
     gaps = [
         _gap(regime, req)
         for regime in regimes
         for req in regime.requirements
         if req.status in _OPEN
     ]
-    gaps.sort(key=lambda g: (g.deadline or date.max, -g.hours_missing, g.regime_id, g.label))
-    return gaps[:limit]
+    gaps.sort(key=_gap_order)
+    return gaps
+
+
+def top_gaps(regimes: Sequence[credit_selectors.RegimeView], *, limit: int = TOP_GAPS) -> list[Gap]:
+    """The open requirements to act on first: nearest (or most overdue) deadline first, then
+    the one missing most hours."""
+    return open_gaps(regimes)[:limit]
 
 
 def next_deadline(regimes: Sequence[credit_selectors.RegimeView]) -> NextDeadline | None:
-    """The nearest deadline among regimes with something still open; with everything met,
-    the nearest one ahead (so the clinician knows when the next cycle closes)."""
-    dated = [
+    """The deadline of the first open requirement in the gap order (a one-time requirement
+    overdue comes before a renewal months ahead), so the card and the gap list below it
+    agree. With nothing open, the nearest requirement-set deadline ahead (so the clinician
+    knows when the next cycle closes); None when nothing open or ahead carries a date."""
+    gaps = open_gaps(regimes)
+    if gaps:
+        first = next((g for g in gaps if g.deadline is not None and g.days_left is not None), None)
+        if first is None or first.deadline is None or first.days_left is None:
+            return None
+        regime = next(r for r in regimes if r.regime_id == first.regime_id)
+        return NextDeadline(
+            regime_id=first.regime_id,
+            name=first.regime_name,
+            requirement=first.label,
+            deadline=first.deadline,
+            days_left=first.days_left,
+            status_label=first.status_label,
+            status_class=first.status_class,
+            # the board's cure period is for the requirement set's own deadline
+            cure_until=regime.cure_until if first.deadline == regime.deadline else None,
+            open=True,
+        )
+    ahead = [
         (r.deadline, r.days_left, r)
         for r in regimes
-        if r.deadline is not None and r.days_left is not None
+        if r.deadline is not None and r.days_left is not None and r.days_left >= 0
     ]
-    pending = [d for d in dated if d[2].status in _OPEN]
-    pool = pending or [d for d in dated if d[1] >= 0]
-    if not pool:
+    if not ahead:
         return None
-    deadline, days_left, regime = min(pool, key=lambda d: (d[0], d[2].regime_id))
+    deadline, days_left, regime = min(ahead, key=lambda d: (d[0], d[2].regime_id))
     return NextDeadline(
         regime_id=regime.regime_id,
         name=regime.name,
+        requirement="",
         deadline=deadline,
         days_left=days_left,
         status_label=regime.status_label,
         status_class=regime.status_class,
         cure_until=regime.cure_until,
-        open=bool(pending),
+        open=False,
     )
 
 
@@ -185,6 +217,10 @@ def clinician_home(*, user: Any, as_of: date | None = None) -> dict[str, Any]:
         1 for r in board["regimes"] for q in r.requirements if q.status in _OPEN
     )
     context["next_deadline"] = next_deadline(board["regimes"])
+    # the planner's newest saved plan, for the "Plan your CME" card (one query)
+    context["latest_plan"] = (
+        planner_selectors.plans_for(actor=user).order_by("-created_at", "-pk").first()
+    )
     # a DEA rule is listed (not applicable) even for a record without licences
     context["applicable_count"] = sum(1 for r in board["regimes"] if r.status != "not_applicable")
     return context
@@ -312,3 +348,26 @@ def employer_home(*, actor: Any) -> dict[str, Any]:
     from cmepath.jobs import selectors as job_selectors
 
     return {"employers": job_selectors.employer_overview(actor=actor)}
+
+
+def editor_home(*, actor: Any) -> dict[str, Any]:
+    """An editor's start: the knowledge hub's review queue (articles in review, and approved
+    ones waiting to be published; never the editor's own), counted by status in one query."""
+    from cmepath.hub import selectors as hub_selectors
+    from cmepath.hub.choices import ArticleStatus
+
+    by_status = dict(
+        hub_selectors.review_queue(actor=actor)
+        .prefetch_related(None)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("status", "n")
+    )
+    in_review = by_status.get(ArticleStatus.REVIEW, 0)
+    approved = by_status.get(ArticleStatus.APPROVED, 0)
+    return {
+        "review_in_review": in_review,
+        "review_approved": approved,
+        "review_count": in_review + approved,
+    }

@@ -2,8 +2,8 @@
 
 It sits on top of the dependency direction (ARCHITECTURE.md section 4): it reads the
 selectors of the apps below it (through ``home.selectors``), so ``core`` no longer has to
-import ``accounts``. Each role's home says what that person can act on today; features that
-are not built yet are named as coming, never linked.
+import ``accounts``. Each role's home says what that person can act on today and links only to
+pages that work.
 """
 
 from __future__ import annotations
@@ -34,4 +34,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context.update(selectors.admin_home(actor=request.user))
     elif role == Role.EMPLOYER:
         context.update(selectors.employer_home(actor=request.user))
+    elif role == Role.EDITOR:
+        context.update(selectors.editor_home(actor=request.user))
     return render_page(request, "home/home.html", context)
