@@ -78,6 +78,11 @@ def test_needs_are_the_unmet_or_at_risk_requirements_due_in_the_horizon(internis
     assert total.need.deadline == date(2027, 3, 31)
     assert "California" in total.need.label
     assert total.requirement.credit_types == frozenset({"ama_pra_1"})
+    assert total.need.unit == "h"  # credits are hours; ABIM MOC points say "points"
+    for spec in specs:
+        types = spec.requirement.credit_types or frozenset()
+        if types and all(t.endswith("_moc") or "_moc_" in t for t in types):
+            assert spec.need.unit == "points", spec.need.key
     # a shorter horizon leaves out what falls due after it
     short = needs_from(evaluation, RULES, as_of=AS_OF, end=date(2027, 3, 1))
     assert {s.need.key for s in short} == {k for k in expected if k.startswith("tx-md")}

@@ -201,7 +201,7 @@ def test_review_date_needs_a_career_item_before_it() -> None:
     assert ids(without) == {"S"}
     result = solve(problem(cands, money=300, review=date(2027, 3, 31)))
     assert ids(result) == {"R1"}
-    assert "Ends before your review on 31 Mar 2027" in result.items[0].why
+    assert "Ends before your review on Mar 31, 2027" in result.items[0].why
 
 
 def test_activity_ending_after_the_deadline_does_not_count() -> None:
@@ -276,13 +276,28 @@ def test_infeasible_budget_after_other_requirements() -> None:
     )
 
 
+def test_a_free_need_is_never_said_to_cost_zero() -> None:
+    """The budget breaks on the New York course; the free pain course is not named as
+    "cannot be covered for less than $0"."""
+    other = Need("ny:abuse", "child abuse, New York licence", 2.0, date(2027, 6, 30))
+    cands = [cand("P", 0, counts={"ca:pain": 12}), cand("N", 500, counts={"ny:abuse": 2})]
+    result = solve(problem(cands, money=250, needs=(PAIN, other)))
+    assert result.status == "infeasible"
+    assert not any("less than $0" in s for s in result.explanation)
+    assert any(
+        "child abuse, New York licence (2 h still missing) cannot be covered for less than "
+        "$500; the budget left after the other requirements is $250" in s
+        for s in result.explanation
+    )
+
+
 def test_infeasible_need_without_qualifying_activity() -> None:
     cands = [cand("LATE", 50, 3, counts={"ca:pain": 12}, start=date(2027, 8, 1)), cand("V", 50, 5)]
     result = solve(problem(cands, needs=(PAIN,)))
     assert result.status == "infeasible"
     assert [b.constraint for b in result.binding] == ["need:ca:pain"]
     assert result.binding[0].relax_by == 12
-    assert "No activity in the catalog ends by 30 Jun 2027" in result.binding[0].message
+    assert "No activity in the catalog ends by Jun 30, 2027" in result.binding[0].message
     # the nearest plan drops the impossible need and keeps the goal items
     assert ids(result) == {"LATE", "V"}
 

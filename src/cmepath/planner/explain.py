@@ -31,7 +31,8 @@ def hours(value: float) -> str:
 
 
 def day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
+    """A date as the site writes it: "Dec 31, 2027"."""
+    return f"{d:%b} {d.day}, {d.year}"
 
 
 def plural(count: float, word: str, many: str | None = None) -> str:
@@ -80,8 +81,8 @@ def why(arr: Arrays, a: int, counts: dict[str, float]) -> str:
     for need in arr.needs:
         if need.key in counts:
             parts.append(
-                f"covers {hours(counts[need.key])} of the {hours(need.hours)} h still "
-                f"needed for {need.label} by {day(need.deadline)}"
+                f"covers {hours(counts[need.key])} of the {hours(need.hours)} {need.unit} "
+                f"still needed for {need.label} by {day(need.deadline)}"
             )
     if arr.pi[a] and arr.pi_required > 0:
         parts.append(

@@ -268,6 +268,15 @@ class NeedSpec:
     requirement: Requirement
 
 
+def _unit(req: Requirement) -> str:
+    """ "points" when every credit type the requirement accepts counts points (ABIM, ABP
+    MOC), else "h"."""
+    types = accepted_types(req)
+    if types and all(t in CREDIT_TYPES and CREDIT_TYPES[t].unit == "point" for t in types):
+        return "points"
+    return "h"
+
+
 def needs_from(
     evaluation: Evaluation, rules: Iterable[Regime], *, as_of: date, end: date
 ) -> tuple[NeedSpec, ...]:
@@ -304,6 +313,7 @@ def needs_from(
                         deadline=deadline,
                         window_start=regime.cycle_start if recurring else None,
                         regime_name=regime.name,
+                        unit=_unit(spec),
                     ),
                     requirement=spec,
                 )

@@ -182,6 +182,7 @@ class Need:
     deadline: date
     window_start: date | None = None
     regime_name: str = ""
+    unit: str = "h"  # "h", or "points" when every accepted credit type counts points (MOC)
 
 
 @dataclass(frozen=True, slots=True)

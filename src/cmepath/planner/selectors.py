@@ -220,7 +220,8 @@ _FREE_NEED = re.compile(r"cannot be covered for less than \$0(?:\.00)?;")
 
 def page_text(sentence: str) -> str:
     """An engine sentence as the pages write dates: "31 Dec 2027" -> "Dec 31, 2027" (the
-    site's "M j, Y"). The engine's own format is kept in the stored result and the API."""
+    site's "M j, Y"). The engine writes dates that way now; plans saved before it did keep
+    the old form in their stored result, which this rewrites on the page."""
     return _ENGINE_DATE.sub(lambda m: f"{m[2]} {int(m[1])}, {m[3]}", sentence)
 
 

@@ -563,11 +563,20 @@ def _need_costs(arr: Arrays, limits: Limits, time_limit: float) -> list[str]:
             continue
         cheapest = float(arr.cost[alone.x].sum())
         left = total_money - float(arr.cost[others.x].sum())
-        if cheapest > left + 0.005:
+        if cheapest <= 0.005 or cheapest <= left + 0.005:
+            continue  # free to cover, or affordable: this need is not what breaks the budget
+        missing = f"{hours(need.hours)} {need.unit} still missing"
+        if left < -0.005:
             out.append(
-                f"The mandated {need.label} ({hours(need.hours)} h still missing) cannot be "
-                f"covered for less than {money(cheapest)}; the budget left after the other "
-                f"requirements is {money(max(left, 0.0))}."
+                f"The mandated {need.label} ({missing}) cannot be covered for less than "
+                f"{money(cheapest)}, and the other requirements alone already need "
+                f"{money(-left)} more than the budget."
+            )
+        else:
+            out.append(
+                f"The mandated {need.label} ({missing}) cannot be covered for less than "
+                f"{money(cheapest)}; the budget left after the other requirements is "
+                f"{money(left)}."
             )
     return out
 
