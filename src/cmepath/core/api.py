@@ -1,10 +1,12 @@
-"""What every app's API module shares: the acting user of an authenticated request."""
+"""What every app's API module shares: the acting user of an authenticated request, and the
+operation ids of an API module that became a package."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest
+from ninja import Router
 
 if TYPE_CHECKING:
     from cmepath.accounts.models import User
@@ -21,3 +23,14 @@ def actor(request: HttpRequest) -> User:
     if user is None or not user.is_authenticated:
         raise RuntimeError("actor() called on an operation without authentication")
     return cast("User", user)
+
+
+def keep_operation_ids(router: Router, package: str) -> None:
+    """Give every operation of ``router`` without an explicit id the id django-ninja gave it
+    when the app's API was one module ``package`` (``cmepath_credits_api_<function>``): an
+    app whose ``api.py`` became a package keeps the ids clients generated from the schema use."""
+    for path in router.path_operations.values():
+        for operation in path.operations:
+            operation.operation_id = operation.operation_id or (
+                f"{package}_{operation.view_func.__name__}".replace(".", "_")
+            )

@@ -1,10 +1,5 @@
-"""API operations of the jobs app: vacancies (public read, employer write), search,
-matches, applications, saved searches, employers and moderation.
-
-Reading published vacancies and employers is public (``auth=None``). Writes need a session
-or a token and go through the policies: another employer's vacancy answers 404, a row the
-caller may see but not change 403. Every field is checked by ``validation.clean_vacancy``,
-which names each wrong field and the accepted values.
+"""Vacancies: public search and read; drafting, changing and the lifecycle for employer
+members (submit, close); publishing and returning for admins; reports.
 """
 
 from __future__ import annotations
@@ -14,30 +9,22 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, QueryDict
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from pydantic import BaseModel, Field
 
 from cmepath.core.api import actor
 from cmepath.core.errors import PermissionDeniedError
-from cmepath.core.policy import role_of
-from cmepath.core.roles import Role
 from cmepath.core.schemas import FacetCountOut, IsoDate
 from cmepath.core.schemas import StrictSchema as Strict
-
-from . import matching, selectors, services
-from .models import Application, Employer, SavedSearch, Vacancy
-from .policies import ApplicationPolicy, EmployerPolicy, SavedSearchPolicy, VacancyPolicy
-
-router = Router(tags=["jobs"])
+from cmepath.jobs import matching, selectors, services
+from cmepath.jobs.api._common import MatchOut, _user, match_out, router
+from cmepath.jobs.models import Vacancy
+from cmepath.jobs.policies import (
+    EmployerPolicy,
+    VacancyPolicy,
+)
 
 SortName = Literal["relevance", "date", "salary", "cme", "cme_days", "distance", "match"]
-
-
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or getattr(request, "user", None)
-
-
-# ------------------------------------------------------------------ schemas
 
 
 class VacancyListQuery(Schema):
@@ -66,28 +53,6 @@ class VacancyListQuery(Schema):
     cme_days_min: float | None = Field(None, ge=0, allow_inf_nan=False)
     zip: str = Field("", max_length=10, description="Search around this US ZIP code.")
     miles: float | None = Field(None, gt=0, le=500, allow_inf_nan=False)
-
-
-class ReasonOut(BaseModel):
-    kind: str
-    text: str
-    points: float
-
-
-class GapOut(BaseModel):
-    kind: str
-    text: str
-    state: str
-    topic: str
-    credential: str
-    action_url: str
-
-
-class MatchOut(BaseModel):
-    score: int
-    eligible: bool
-    reasons: list[ReasonOut]
-    gaps: list[GapOut]
 
 
 class VacancySummaryOut(BaseModel):
@@ -262,136 +227,6 @@ class ReportIn(Strict):
     detail: str = Field("", max_length=1000)
 
 
-class ApplyIn(Strict):
-    cover_note: str = Field("", max_length=4000)
-    share_link_id: int | None = None
-
-
-class ApplicationOut(Schema):
-    id: int
-    vacancy_id: int
-    vacancy_title: str
-    employer: str
-    status: str
-    cover_note: str
-    has_transcript: bool
-    fit_score: int
-    created_at: Any
-    history: list[dict[str, Any]]
-
-
-class MoveIn(Strict):
-    status: Literal["reviewed", "interview", "offer", "hired", "rejected"]
-    note: str = Field("", max_length=1000)
-
-
-class ApplicantOut(BaseModel):
-    application_id: int
-    name: str
-    verified: bool
-    profession: str
-    status: str
-    match: MatchOut | None
-
-
-class SavedSearchIn(Strict):
-    name: str = Field(..., min_length=1, max_length=120)
-    query: str = Field(
-        "", max_length=2000, description="The search's query string, e.g. 'profession=NP&state=TX'."
-    )
-    frequency: Literal["daily", "weekly"] = "weekly"
-
-
-class SavedSearchOut(Schema):
-    id: int
-    name: str
-    query: str
-    frequency: str
-    alerts: bool
-    last_sent_at: Any
-
-
-class EmployerIn(Strict):
-    name: str = Field(..., min_length=1, max_length=200)
-    legal_name: str = Field(..., min_length=1, max_length=200)
-    state: str = Field(..., max_length=2)
-    ein: str = Field("", max_length=10)
-    npi: str = Field("", max_length=10)
-    address: str = Field("", max_length=200)
-    city: str = Field("", max_length=100)
-    zip_code: str = Field("", max_length=5)
-    website: str = Field("", max_length=200)
-    cme_policy: str = Field("", max_length=5000)
-
-
-class MemberIn(Strict):
-    email: str = Field(..., min_length=3, max_length=254)
-    role: Literal["admin", "recruiter"] = "recruiter"
-
-
-class MemberOut(Schema):
-    email: str
-    role: str
-
-
-class EmployerOut(Schema):
-    id: int
-    name: str
-    legal_name: str
-    city: str
-    state: str
-    website: str
-    cme_policy: str
-    verified: bool
-    synthetic: bool
-    open_vacancies: int
-    median_cme_allowance: float | None
-    median_cme_days: float | None
-
-
-# ------------------------------------------------------------------ helpers
-
-
-def gap_action_url(gap: matching.Gap) -> str:
-    """Where a gap is closed: the catalog for a missing mandated topic, the licences page
-    for a licence, the profile for a specialty, board or credential."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    if gap.kind == "topic" and gap.topic:
-        params = {"mandated_topic": gap.topic}
-        return f"{reverse('catalog:search')}?{urlencode(params)}"
-    if gap.kind in ("licence", "licence_renewal"):
-        return reverse("accounts:licences")
-    if gap.kind == "cme_cost":
-        return f"{reverse('catalog:search')}?sort=credits_per_dollar"
-    if gap.kind in ("specialty", "board", "credential", "profession"):
-        return reverse("accounts:profile")
-    return ""
-
-
-def match_out(m: matching.Match | None) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {
-        "score": m.score,
-        "eligible": m.eligible,
-        "reasons": [{"kind": r.kind, "text": r.text, "points": r.points} for r in m.reasons],
-        "gaps": [
-            {
-                "kind": g.kind,
-                "text": g.text,
-                "state": g.state,
-                "topic": g.topic,
-                "credential": g.credential,
-                "action_url": gap_action_url(g),
-            }
-            for g in m.gaps
-        ],
-    }
-
-
 def _summary(v: Vacancy, *, distance_km: float | None, m: matching.Match | None) -> dict[str, Any]:
     return {
         "id": v.pk,
@@ -421,7 +256,7 @@ def _summary(v: Vacancy, *, distance_km: float | None, m: matching.Match | None)
 
 
 def _detail(v: Vacancy) -> dict[str, Any]:
-    from .validation import VACANCY_FIELDS
+    from cmepath.jobs.validation import VACANCY_FIELDS
 
     out = {name: getattr(v, name) for name in VACANCY_FIELDS if name != "posted_on"}
     out.update(
@@ -436,41 +271,6 @@ def _detail(v: Vacancy) -> dict[str, Any]:
         review_note=v.review_note,
     )
     return out
-
-
-def _application(a: Application) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "vacancy_id": a.vacancy_id,
-        "vacancy_title": a.vacancy.title,
-        "employer": a.vacancy.employer.name,
-        "status": a.status,
-        "cover_note": a.cover_note,
-        "has_transcript": a.share_link_id is not None,
-        "fit_score": a.fit_score,
-        "created_at": a.created_at,
-        "history": [
-            {"status": e.status, "at": e.at.isoformat(), "note": e.note} for e in a.events.all()
-        ],
-    }
-
-
-def _employer(e: Employer) -> dict[str, Any]:
-    summary = selectors.cme_benefit_summary(e)
-    return {
-        "id": e.pk,
-        "name": e.name,
-        "legal_name": e.legal_name,
-        "city": e.city,
-        "state": e.state,
-        "website": e.website,
-        "cme_policy": e.cme_policy,
-        "verified": e.is_verified,
-        "synthetic": e.synthetic,
-        "open_vacancies": summary["open"],
-        "median_cme_allowance": summary["allowance"],
-        "median_cme_days": summary["days"],
-    }
 
 
 def _fields(payload: Schema) -> dict[str, Any]:
@@ -492,14 +292,6 @@ _TEXTUAL = frozenset(
         "tail",
     }
 )
-
-
-def _require_clinician(user: Any) -> None:
-    if role_of(user) != Role.CLINICIAN:
-        raise PermissionDeniedError("Only clinician accounts can do this.")
-
-
-# ------------------------------------------------------------------ vacancies
 
 
 @router.get(
@@ -620,208 +412,3 @@ def vacancy_report(
         actor=user, vacancy=vacancy, reason=payload.reason, detail=payload.detail
     )
     return Status(201, {"id": report.pk, "status": report.status})
-
-
-@router.get(
-    "/vacancies/{vacancy_id}/match",
-    response=MatchOut,
-    summary="My fit for a vacancy, with reasons and the gaps that stand between (clinicians)",
-)
-def vacancy_match(request: HttpRequest, vacancy_id: int) -> dict[str, Any] | None:
-    user = actor(request)
-    _require_clinician(user)
-    vacancy = selectors.vacancy_detail(actor=user, pk=vacancy_id)
-    return match_out(selectors.vacancy_match(actor=user, vacancy=vacancy))
-
-
-@router.get(
-    "/me/job-matches",
-    response=list[VacancySummaryOut],
-    summary="Jobs for me: open vacancies retrieved by hard filters, ranked by fit (clinicians)",
-)
-def jobs_for_me(request: HttpRequest, limit: int = Query(20, ge=1, le=100)) -> list[dict[str, Any]]:  # type: ignore[type-arg]
-    user = actor(request)
-    _require_clinician(user)
-    return [
-        _summary(v, distance_km=m.distance_km, m=m)
-        for v, m in selectors.jobs_for_you(actor=user, limit=limit)
-    ]
-
-
-# ------------------------------------------------------------------ applications
-
-
-@router.post(
-    "/vacancies/{vacancy_id}/applications",
-    response={201: ApplicationOut},
-    summary="Apply with my verified profile, optionally with a transcript share link",
-)
-def application_create(
-    request: HttpRequest, vacancy_id: int, payload: ApplyIn
-) -> Status[dict[str, Any]]:
-    from cmepath.credits.selectors import share_links_for
-
-    user = actor(request)
-    vacancy = VacancyPolicy().get(user, "apply", pk=vacancy_id)
-    link = None
-    if payload.share_link_id is not None:
-        link = share_links_for(actor=user).filter(pk=payload.share_link_id).first()
-        if link is None:
-            from cmepath.core.errors import ValidationError
-
-            raise ValidationError("No share link of yours has that id.", field="share_link_id")
-    fit = selectors.vacancy_match(actor=user, vacancy=vacancy)
-    application = services.application_create(
-        actor=user,
-        vacancy=vacancy,
-        cover_note=payload.cover_note,
-        share_link=link,
-        fit_score=fit.score if fit else 0,
-    )
-    return Status(201, _application(selectors.application_detail(actor=user, pk=application.pk)))
-
-
-@router.get("/me/applications", response=list[ApplicationOut], summary="My applications")
-def application_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_application(a) for a in selectors.applications_for(actor=actor(request))]
-
-
-@router.get(
-    "/applications/{application_id}",
-    response=ApplicationOut,
-    summary="One application (the applicant or the employer's members)",
-)
-def application_get(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    return _application(selectors.application_detail(actor=actor(request), pk=application_id))
-
-
-@router.post(
-    "/applications/{application_id}/withdraw",
-    response=ApplicationOut,
-    summary="Withdraw my application",
-)
-def application_withdraw(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    user = actor(request)
-    application = ApplicationPolicy().get(user, "withdraw", pk=application_id)
-    services.application_withdraw(actor=user, application=application)
-    return _application(selectors.application_detail(actor=user, pk=application_id))
-
-
-@router.post(
-    "/applications/{application_id}/status",
-    response=ApplicationOut,
-    summary="Move an application on (the employer's members)",
-)
-def application_move(request: HttpRequest, application_id: int, payload: MoveIn) -> dict[str, Any]:
-    user = actor(request)
-    application = ApplicationPolicy().get(user, "move", pk=application_id)
-    services.application_move(
-        actor=user, application=application, status=payload.status, note=payload.note
-    )
-    return _application(selectors.application_detail(actor=user, pk=application_id))
-
-
-@router.get(
-    "/vacancies/{vacancy_id}/applicants",
-    response=list[ApplicantOut],
-    summary="Applicants of a vacancy, ranked by fit with the reasons (employer members)",
-)
-def applicant_list(request: HttpRequest, vacancy_id: int) -> list[dict[str, Any]]:
-    user = actor(request)
-    vacancy = VacancyPolicy().get(user, "change", pk=vacancy_id)
-    return [
-        {
-            "application_id": a.application.pk,
-            "name": a.name,
-            "verified": a.verified,
-            "profession": a.profession,
-            "status": a.application.status,
-            "match": match_out(a.match),
-        }
-        for a in selectors.applicants_for(actor=user, vacancy=vacancy)
-    ]
-
-
-# ------------------------------------------------------------------ saved searches
-
-
-@router.get("/me/saved-searches", response=list[SavedSearchOut], summary="My saved job searches")
-def saved_list(request: HttpRequest) -> list[SavedSearch]:
-    return list(selectors.saved_searches_for(actor=actor(request)))
-
-
-@router.post(
-    "/me/saved-searches",
-    response={201: SavedSearchOut},
-    summary="Save a job search with e-mail alerts of new vacancies",
-)
-def saved_create(request: HttpRequest, payload: SavedSearchIn) -> Status[SavedSearch]:
-    user = actor(request)
-    _require_clinician(user)
-    saved = services.saved_search_create(
-        actor=user, name=payload.name, query=payload.query, frequency=payload.frequency
-    )
-    return Status(201, saved)
-
-
-@router.delete(
-    "/me/saved-searches/{saved_id}", response={204: None}, summary="Delete a saved search"
-)
-def saved_delete(request: HttpRequest, saved_id: int) -> Status[None]:
-    user = actor(request)
-    saved = SavedSearchPolicy().get(user, "delete", pk=saved_id)
-    services.saved_search_delete(actor=user, saved=saved)
-    return Status(204, None)
-
-
-# ------------------------------------------------------------------ employers
-
-
-@router.get(
-    "/employers/{employer_id}",
-    response=EmployerOut,
-    auth=None,
-    summary="An employer with its verification and CME benefit summary",
-)
-def employer_get(request: HttpRequest, employer_id: int) -> dict[str, Any]:
-    return _employer(selectors.employer_detail(actor=_user(request), pk=employer_id))
-
-
-@router.post(
-    "/employers",
-    response={201: EmployerOut},
-    summary="Register an employer (employer accounts; an admin verifies it)",
-)
-def employer_create(request: HttpRequest, payload: EmployerIn) -> Status[dict[str, Any]]:
-    user = actor(request)
-    if role_of(user) != Role.EMPLOYER:
-        raise PermissionDeniedError("Only employer accounts can register an employer.")
-    employer = services.employer_create(actor=user, **payload.model_dump())
-    return Status(201, _employer(employer))
-
-
-@router.post(
-    "/employers/{employer_id}/verify",
-    response=EmployerOut,
-    summary="Verify an employer's legal name against its EIN or NPI (admins)",
-)
-def employer_verify(request: HttpRequest, employer_id: int) -> dict[str, Any]:
-    user = actor(request)
-    employer = EmployerPolicy().get(user, "verify", pk=employer_id)
-    return _employer(services.employer_verify(actor=user, employer=employer))
-
-
-@router.post(
-    "/employers/{employer_id}/members",
-    response={201: MemberOut},
-    summary="Add an employer account as recruiter or administrator (the employer's administrators)",
-)
-def employer_member_add(
-    request: HttpRequest, employer_id: int, payload: MemberIn
-) -> Status[dict[str, Any]]:
-    user = actor(request)
-    employer = EmployerPolicy().get(user, "change", pk=employer_id)
-    member = services.employer_member_add_by_email(
-        actor=user, employer=employer, email=payload.email, role=payload.role
-    )
-    return Status(201, {"email": member.user.email, "role": member.role})
