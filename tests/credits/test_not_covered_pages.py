@@ -111,3 +111,20 @@ def test_transcript_pdf_and_shared_page_list_not_covered_credentials(
 def test_a_regime_transcript_lists_only_the_credentials_it_covers(mixed_clinician):
     data = selectors.transcript_data(user=mixed_clinician, regime_id="oh-md")
     assert [c["label"] for c in data.credentials] == ["Ohio MD licence"]
+
+
+def test_the_dashboard_writes_dates_as_the_pages_do(mixed_clinician, today):
+    """The engine explains in ISO dates (the API and the CLI keep them); the page says
+    "due Jun 30, 2027", and counted completions carry the same form."""
+    import re
+
+    view = selectors.dashboard(actor=mixed_clinician, as_of=today)
+    texts = [
+        t
+        for regime in view["regimes"]
+        for req in regime.requirements
+        for t in (req.explanation, req.reason_not_applicable)
+    ]
+    assert texts and not any(re.search(r"\b\d{4}-\d{2}-\d{2}\b", t) for t in texts)
+    assert any(re.search(r"\b[A-Z][a-z]{2} \d{1,2}, \d{4}\b", t) for t in texts)
+    assert selectors.page_dates("due 2027-06-30 (205 days)") == "due Jun 30, 2027 (205 days)"

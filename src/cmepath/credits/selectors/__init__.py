@@ -27,6 +27,7 @@ from cmepath.credits.selectors.evaluation import (
     evaluation_and_topics,
     evaluation_compute,
     evaluation_compute_brief,
+    page_dates,
 )
 from cmepath.credits.selectors.findcme import (
     OPEN_STATUSES,
@@ -75,6 +76,7 @@ from cmepath.credits.selectors.transcript import (
 )
 
 __all__ = [
+    "page_dates",
     "activity_prefill",
     "ActivityCredits",
     "certificate_prefill",

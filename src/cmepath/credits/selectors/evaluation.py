@@ -8,6 +8,7 @@ their derived credit summary), pinned by ``tests/credits/test_dashboard.py``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -155,6 +156,21 @@ def _credential_view(cred: CredentialResult, regimes: Mapping[str, RegimeView]) 
     )
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@functools.lru_cache(maxsize=4096)
+def page_dates(text: str) -> str:
+    """The engine's explanation with its ISO dates written as the pages write dates
+    ("due 2027-06-30" -> "due Jun 30, 2027"); the API and the CLI keep the engine's text."""
+    return _ISO_DATE.sub(lambda m: f"{_MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
+
+
+def _day(d: date) -> str:
+    return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
+
+
 def _requirement_view(
     req: RequirementResult,
     titles: dict[str, CompletionBrief],
@@ -166,7 +182,7 @@ def _requirement_view(
     # Dates pre-formatted here: localising hundreds of dates in the template costs more than
     # the whole evaluation.
     items = [
-        CountedItem(cid, titles[cid].title, titles[cid].completed_on.isoformat())
+        CountedItem(cid, titles[cid].title, _day(titles[cid].completed_on))
         if cid in titles
         else CountedItem(cid, f"completion {cid}", "")
         for cid in req.counted_completion_ids
@@ -182,8 +198,8 @@ def _requirement_view(
         hours_needed=req.hours_needed,
         deadline=req.deadline,
         days_left=(req.deadline - as_of).days if req.deadline else None,
-        explanation=req.explanation,
-        reason_not_applicable=req.reason_not_applicable,
+        explanation=page_dates(req.explanation),
+        reason_not_applicable=page_dates(req.reason_not_applicable),
         progress_value=min(counted, needed) if needed > 0 else 1,
         progress_max=needed if needed > 0 else 1,
         percent=round(min(100.0, counted / needed * 100)) if needed > 0 else 100,
