@@ -32,7 +32,8 @@ def test_a_token_made_on_the_page_is_read_only_expires_in_90_days_and_says_so(
     assert token.scope == "read"
     assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
     html = page.content.decode()
-    assert f'data-testid="new-token-expiry">{token.expires_at:%Y-%m-%d}<' in html
+    expiry = token.expires_at
+    assert f'data-testid="new-token-expiry">{expiry:%b} {expiry.day}, {expiry.year}<' in html
     assert 'data-testid="new-token"' in html
 
 

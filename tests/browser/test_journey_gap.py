@@ -202,7 +202,7 @@ def test_a_texas_np_closes_a_gap_from_the_dashboard(page, live_server, settings,
     _shot(page, "3-wishlist", width)
 
     # Record the completion.
-    page.click("text=Record as completed")
+    page.click("text=Log the completion")
     page.wait_for_selector("#id_title")
     page.fill("#id_title", COUNTS)
     page.fill("#id_provider", "Journey CME (synthetic)")

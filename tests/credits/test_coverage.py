@@ -115,7 +115,7 @@ def test_the_coverage_page_is_public_accessible_and_complete(client):
     # every cell visible: a rule with its source and date, or "not covered"
     tx_md = next(r for r in default_rules() if r.id == "tx-md")
     assert f'href="{tx_md.sources[0]}"' in body
-    assert f"as of {tx_md.as_of.isoformat()}" in body
+    assert f"as of {tx_md.as_of:%b} {tx_md.as_of.day}, {tx_md.as_of.year}" in body
     assert 'data-status="not_covered">not covered</span>' in body
     assert "secondary source only" in body
     # works without JavaScript, no inline styles

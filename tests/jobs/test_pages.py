@@ -188,7 +188,7 @@ def test_closed_vacancy_answers_410_without_json_ld(client, recruiter, austin):
     r = client.get(f"/jobs/vacancies/{austin.pk}/")
     assert r.status_code == 410
     html = r.content.decode()
-    assert f"This vacancy closed on {TODAY:%B} {TODAY.day}, {TODAY.year}" in html
+    assert f"This vacancy closed on {TODAY:%b} {TODAY.day}, {TODAY.year}" in html
     assert '<meta name="robots" content="noindex">' in html
     assert "application/ld+json" not in html
     assert austin.title not in client.get("/jobs/").content.decode()
