@@ -68,7 +68,9 @@ def _seed_catalog(settings, tmp_path, deadline):
         professions=["NP"],
         topics=["pharmacology"],
         delivery="online",
-        start_date=soon,
+        # an enduring online course open now: the clinician completes it today (a
+        # completion cannot predate the activity's start)
+        start_date=today() - timedelta(days=30),
         end_date=soon,
     )
     make_activity(
