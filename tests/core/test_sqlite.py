@@ -313,6 +313,7 @@ def test_reaper_twice_changes_nothing_more(project, outcomes, capsys):
         "datasets_failed": [],
         "uploads_removed": 0,
         "scratch_removed": 0,
+        "undo_ended": 0,
     }
 
 

@@ -78,6 +78,25 @@ def test_after_the_time_the_deletion_stands(licence_with_proof, settings):
     assert not any(proof.file.storage.exists(h) for h in held)  # the copies are gone too
 
 
+def test_the_reaper_ends_windows_past_their_time(licence_with_proof, capsys):
+    """``cmepath tasks_reap`` (every 5 minutes) ends expired windows, so a deleted proof's
+    held copy does not wait for the next deletion on the site."""
+    import json
+
+    from django.core.management import call_command
+
+    licence, proof = licence_with_proof
+    entry = _remove(licence)
+    held = [f["held"] for f in entry.files]
+    call_command("tasks_reap", "--json")
+    assert json.loads(capsys.readouterr().out)["undo_ended"] == 0  # still in its window
+    UndoEntry.objects.filter(pk=entry.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    call_command("tasks_reap", "--json")
+    assert json.loads(capsys.readouterr().out)["undo_ended"] == 1
+    assert not UndoEntry.objects.exists()
+    assert not any(proof.file.storage.exists(h) for h in held)
+
+
 def test_the_window_is_the_setting(licence_with_proof, settings):
     settings.CMEPATH_UNDO_SECONDS = 45
     licence, _ = licence_with_proof

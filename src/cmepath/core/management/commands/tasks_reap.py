@@ -2,7 +2,9 @@
 
 Requeues tasks left RUNNING by a worker that died; then marks failed the QI datasets whose
 processing task failed or was lost, and removes raw uploads and scratch folders that a
-killed process left behind (``outcomes.services.recovery``).
+killed process left behind (``outcomes.services.recovery``); and ends the undo windows past
+their time (``core.undo.undo_purge``), so the copies of deleted files an undo held are gone
+within minutes of the window, not at the next deletion.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from cmepath.core.taskqueue import DEFAULT_STALE_AFTER, tasks_requeue_stale
+from cmepath.core.undo import undo_purge
 from cmepath.outcomes.services.recovery import DEFAULT_FILES_OLDER_THAN, outcomes_recover
 
 
@@ -24,7 +27,8 @@ def _plural(count: int, word: str) -> str:
 class Command(BaseCommand):
     help = (
         "Put tasks RUNNING for longer than --older-than seconds back in the queue (their worker "
-        "died), fail datasets whose processing task is gone, and remove left-over upload files."
+        "died), fail datasets whose processing task is gone, remove left-over upload files and "
+        "end the undo windows past their time."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,8 +55,11 @@ class Command(BaseCommand):
             datasets_older_than=stale,
             files_older_than=timedelta(hours=max(0.0, options["files_older_than"])),
         )
+        ended = undo_purge()
         if options["json"]:
-            self.stdout.write(json.dumps({"requeued": count, **report.as_dict()}))
+            self.stdout.write(
+                json.dumps({"requeued": count, **report.as_dict(), "undo_ended": ended})
+            )
             return
         self.stdout.write(f"Requeued {_plural(count, 'stranded task')}.")
         if report.datasets_failed:
@@ -65,3 +72,5 @@ class Command(BaseCommand):
                 f"Removed {_plural(report.uploads_removed, 'left-over upload')} and "
                 f"{_plural(report.scratch_removed, 'scratch folder')}."
             )
+        if ended:
+            self.stdout.write(f"Ended {_plural(ended, 'undo window')} past their time.")
