@@ -70,3 +70,24 @@ def test_a_failed_dataset_message_is_shown_with_the_users_file_name(project, cli
         == "“March extract.csv”: cannot be read (IO Error: could not open “March extract.csv”)"
     )
     assert shown["problems"] == [{"file": "March extract.csv", "line": 4, "detail": "bad date"}]
+
+
+def test_the_api_gives_the_same_message_without_server_paths(
+    project, clinician, settings, client_for
+):
+    """GET .../datasets/{id} answers the message the page shows: the stored upload path
+    is gone even after processing cleared ``upload_path``."""
+    stored = str(settings.CMEPATH_OUTCOMES_DIR / "uploads" / "0f3c9d.csv")
+    dataset = Dataset.objects.create(
+        project=project,
+        uploaded_by=clinician,
+        format="csv",
+        original_name="March extract.csv",
+        status="failed",
+        message=f"{stored}: cannot be read",
+        upload_path="",
+    )
+    url = f"/api/v1/outcomes/projects/{project.pk}/datasets/{dataset.pk}"
+    body = client_for(clinician).get(url).json()
+    assert body["message"] == "“March extract.csv”: cannot be read"
+    assert str(settings.CMEPATH_OUTCOMES_DIR) not in body["message"]

@@ -77,6 +77,11 @@ class DatasetOut(Schema):
     kept_rows: bool
     report: dict[str, Any]
 
+    @staticmethod
+    def resolve_message(obj: Any) -> str:
+        """The stored message as the owner reads it (their file's name, no server path)."""
+        return selectors.dataset_text(obj, obj.message)
+
 
 class SeriesOut(Schema):
     measure_id: str

@@ -24,6 +24,15 @@ def project_get(*, actor: Any, pk: int, action: str = "view") -> Project:
     return policies.projects.get(actor, action, pk=pk)
 
 
+def dataset_text(dataset: Dataset, text: str) -> str:
+    """A dataset's message or problem as its owner reads it, on pages and in the API: about
+    their file by the name they gave it, never a path or stored name of our server."""
+    from cmepath.core.uploads import upload_message
+
+    stored = [p for p in (dataset.upload_path, dataset.rows_path) if p]
+    return upload_message(text, user_name=dataset.original_name, stored_names=stored)
+
+
 def dataset_get(*, actor: Any, pk: int) -> Dataset:
     projects = policies.projects.visible(actor)
     try:

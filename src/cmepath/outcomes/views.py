@@ -408,10 +408,9 @@ def dataset_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 def dataset_view(dataset: Any) -> dict[str, Any]:
     """A dataset as its pages show it: messages name the uploaded file, never our paths."""
-    stored = [p for p in (dataset.upload_path, dataset.rows_path) if p]
 
     def clean(text: str) -> str:
-        return upload_message(text, user_name=dataset.original_name, stored_names=stored)
+        return selectors.dataset_text(dataset, text)
 
     report = dataset.report or {}
     return {
