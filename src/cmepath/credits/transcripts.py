@@ -227,9 +227,6 @@ class TranscriptView:
     self_reported_count: int
 
 
-_SHOWN_ORDER = ("overdue", "not_covered", "due_soon", "on_track", "met", "not_applicable")
-
-
 def _date(value: Any) -> date | None:
     if not value:
         return None
@@ -273,6 +270,7 @@ def view(data: TranscriptData) -> TranscriptView:
     """The transcript as a reader sees it: labels for credit types, topics, statuses
     (the dashboard's words: "Due within 90 days", "On track") and regimes."""
     from cmepath.core.vocabulary import TOPICS, credit_label
+    from cmepath.credits.selectors import most_pressing
 
     as_of = data.as_of
     names = {str(r["regime_id"]): str(r["name"]) for r in data.regimes}
@@ -304,11 +302,10 @@ def view(data: TranscriptData) -> TranscriptView:
     by_id = {r.regime_id: r for r in regimes}
     credentials = []
     for cred in data.credentials:
-        mine = [by_id[i] for i in cred.get("regime_ids", []) if i in by_id]
-        if cred["status"] == "not_covered" or not mine:
+        worst = most_pressing(by_id[i] for i in cred.get("regime_ids", []) if i in by_id)
+        if cred["status"] == "not_covered" or worst is None:
             shown, label, css = _timed(cred["status"], None, as_of)
         else:
-            worst = min(mine, key=lambda x: _SHOWN_ORDER.index(x.shown))
             shown, label, css = worst.shown, worst.status_label, worst.status_class
         credentials.append(
             CredentialRow(

@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 
+from cmepath.core.dates import site_date
 from cmepath.planner.problem import (
     Binding,
     BudgetPeriod,
@@ -32,7 +33,7 @@ def hours(value: float) -> str:
 
 def day(d: date) -> str:
     """A date as the site writes it: "Dec 31, 2027"."""
-    return f"{d:%b} {d.day}, {d.year}"
+    return site_date(d)
 
 
 def plural(count: float, word: str, many: str | None = None) -> str:

@@ -61,6 +61,7 @@ from cmepath.credits.selectors.records import (
     TIMED_STATUS,
     certificates_for,
     completions_for,
+    most_pressing,
     provider_reported,
     share_links_for,
     snapshot_for,
@@ -76,6 +77,7 @@ from cmepath.credits.selectors.transcript import (
 )
 
 __all__ = [
+    "most_pressing",
     "page_dates",
     "activity_prefill",
     "ActivityCredits",

@@ -8,12 +8,12 @@ their derived credit summary), pinned by ``tests/credits/test_dashboard.py``.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cmepath.core.dates import site_date, site_dates
 from cmepath.credits import batch
 from cmepath.credits.inputs import CompletionBrief, brief_inputs_for_user, inputs_for_user
 from cmepath.credits.models import Completion
@@ -32,6 +32,7 @@ from cmepath.credits.selectors.records import (
     _SHOWN_ORDER,
     STATUS_LABELS,
     TIMED_STATUS,
+    most_pressing,
     timed_status,
 )
 
@@ -134,9 +135,8 @@ def _credential_view(cred: CredentialResult, regimes: Mapping[str, RegimeView]) 
     """The credential's status in the dashboard's words: that of its most pressing rule set
     (overdue, then due within 90 days, on track, met), so the table, the summary and the
     rule cards agree; "not covered yet" when no rule set covers it."""
-    mine = [regimes[rid] for rid in cred.regime_ids if rid in regimes]
-    if mine:
-        worst = min(mine, key=lambda r: _SHOWN_ORDER.get(r.shown, 9))
+    worst = most_pressing(regimes[rid] for rid in cred.regime_ids if rid in regimes)
+    if worst is not None:
         shown, label, css = worst.shown, worst.status_label, worst.status_class
     else:
         shown = timed_status(cred.status, None, date.min)
@@ -156,19 +156,10 @@ def _credential_view(cred: CredentialResult, regimes: Mapping[str, RegimeView]) 
     )
 
 
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-@functools.lru_cache(maxsize=4096)
 def page_dates(text: str) -> str:
     """The engine's explanation with its ISO dates written as the pages write dates
     ("due 2027-06-30" -> "due Jun 30, 2027"); the API and the CLI keep the engine's text."""
-    return _ISO_DATE.sub(lambda m: f"{_MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
-
-
-def _day(d: date) -> str:
-    return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
+    return site_dates(text)
 
 
 def _requirement_view(
@@ -182,7 +173,7 @@ def _requirement_view(
     # Dates pre-formatted here: localising hundreds of dates in the template costs more than
     # the whole evaluation.
     items = [
-        CountedItem(cid, titles[cid].title, _day(titles[cid].completed_on))
+        CountedItem(cid, titles[cid].title, site_date(titles[cid].completed_on))
         if cid in titles
         else CountedItem(cid, f"completion {cid}", "")
         for cid in req.counted_completion_ids

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cmepath.core.dates import site_date
 from cmepath.core.roles import Role
 from cmepath.core.vocabulary import TOPICS, credit_label
 from cmepath.credits import batch
@@ -44,7 +45,7 @@ class GapTarget:
         if self.hours_missing > 0:
             text += f", {_hours(self.hours_missing)} h still needed"
         if self.deadline is not None:
-            text += f" by {self.deadline:%b} {self.deadline.day}, {self.deadline.year}"
+            text += f" by {site_date(self.deadline)}"
         return text
 
 

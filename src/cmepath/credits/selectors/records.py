@@ -5,8 +5,9 @@ colour, before and once its deadline is known.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -41,7 +42,28 @@ STATUS_CLASSES = {
 _STATUS_ORDER = {"unmet": 0, "at_risk": 1, "met": 2, "not_applicable": 3}
 
 
-_SHOWN_ORDER = {"overdue": 0, "due_soon": 1, "on_track": 2, "met": 3, "not_applicable": 4}
+class _HasShown(Protocol):
+    @property
+    def shown(self) -> str: ...
+
+
+_Shown = TypeVar("_Shown", bound=_HasShown)
+
+#: Shown statuses from the most pressing: a credential reads like its most pressing rule set
+#: (dashboard, shared page, transcript), and regimes are listed in this order.
+_SHOWN_ORDER = {
+    "overdue": 0,
+    "not_covered": 1,
+    "due_soon": 2,
+    "on_track": 3,
+    "met": 4,
+    "not_applicable": 5,
+}
+
+
+def most_pressing(rows: Iterable[_Shown]) -> _Shown | None:
+    """The row (a regime as shown) whose ``shown`` status is the most pressing; None if none."""
+    return min(rows, key=lambda r: _SHOWN_ORDER.get(r.shown, 9), default=None)
 
 
 #: Days before a deadline from which an unmet requirement reads "due within 90 days".
