@@ -15,27 +15,14 @@ from cmepath.credits.selectors import today
 from cmepath.planner import selectors, services
 from cmepath.planner.models import Plan
 from tests.catalog.factories import make_activity
-from tests.factories import LicenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def md(db):
-    user = UserFactory(role="clinician")
-    profile = user.profile
-    profile.profession = "MD"
-    profile.career_goal = "Quality improvement lead"
-    profile.annual_cme_allowance = Decimal("1500")
-    profile.paid_cme_days = Decimal("3")
-    profile.save()
-    LicenceFactory(
-        user=user,
-        state="CA",
-        licence_type="MD",
-        issue_date=today() - timedelta(days=3650),
-        expiry_date=today() + timedelta(days=300),
-    )
+def md(md):
+    """The shared clinician (tests/planner/conftest.py) and two activities that close her gap."""
+    user = md
     start = today() + timedelta(days=30)
     make_activity(
         title="Category 1 bundle (online)",

@@ -15,29 +15,9 @@ from cmepath.credits.selectors import today
 from cmepath.planner import selectors, services
 from cmepath.planner.models import CareerGoal, Plan
 from tests.catalog.factories import make_activity
-from tests.factories import LicenceFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def md(db):
-    user = UserFactory(role="clinician")
-    profile = user.profile
-    profile.profession = "MD"
-    profile.career_goal = "Quality improvement lead"
-    profile.annual_cme_allowance = Decimal("1500")
-    profile.paid_cme_days = Decimal("3")
-    profile.save()
-    # A California MD licence renewing in about 10 months: 50 h of Category 1 are due.
-    LicenceFactory(
-        user=user,
-        state="CA",
-        licence_type="MD",
-        issue_date=today() - timedelta(days=3650),
-        expiry_date=today() + timedelta(days=300),
-    )
-    return user
 
 
 def _catalog():
