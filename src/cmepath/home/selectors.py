@@ -158,15 +158,17 @@ def top_gaps(regimes: Sequence[credit_selectors.RegimeView], *, limit: int = TOP
     return open_gaps(regimes)[:limit]
 
 
-def next_deadline(regimes: Sequence[credit_selectors.RegimeView]) -> NextDeadline | None:
+def next_deadline(
+    regimes: Sequence[credit_selectors.RegimeView], gaps: Sequence[Gap] | None = None
+) -> NextDeadline | None:
     """The deadline of the first open requirement in the gap order (a one-time requirement
     overdue comes before a renewal months ahead), so the card and the gap list below it
     agree. With nothing open, the nearest requirement-set deadline ahead (so the clinician
     knows when the next cycle closes); None when nothing open or ahead carries a date."""
-    gaps = open_gaps(regimes)
+    gaps = open_gaps(regimes) if gaps is None else gaps
     if gaps:
         first = next((g for g in gaps if g.deadline is not None and g.days_left is not None), None)
-        if first is None or first.deadline is None or first.days_left is None:
+        if first is None or first.deadline is None or first.days_left is None:  # (for mypy)
             return None
         regime = next(r for r in regimes if r.regime_id == first.regime_id)
         return NextDeadline(
@@ -212,11 +214,10 @@ def clinician_home(*, user: Any, as_of: date | None = None) -> dict[str, Any]:
     board = credit_selectors.dashboard(actor=user, as_of=as_of)
     context.update(board)
     context["recent"] = list(board.get("recent", []))[:RECENT_COMPLETIONS]
-    context["gaps"] = top_gaps(board["regimes"])
-    context["open_count"] = sum(
-        1 for r in board["regimes"] for q in r.requirements if q.status in _OPEN
-    )
-    context["next_deadline"] = next_deadline(board["regimes"])
+    gaps = open_gaps(board["regimes"])  # once: the gap list and the next deadline share it
+    context["gaps"] = gaps[:TOP_GAPS]
+    context["open_count"] = len(gaps)
+    context["next_deadline"] = next_deadline(board["regimes"], gaps)
     # the planner's newest saved plan, for the "Plan your CME" card (one query)
     context["latest_plan"] = (
         planner_selectors.plans_for(actor=user).order_by("-created_at", "-pk").first()
